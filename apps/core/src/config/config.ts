@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Windmill's whole configuration: environment variables only, parsed once against this schema.
+ * Every bad value is reported in one error so a user fixes them in one go. Paths are resolved
+ * against `cwd` so the rest of the program sees absolute paths.
+ */
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ error: 'expected a number' }).int('expected an integer').min(min).max(max);
+const num = () => z.coerce.number({ error: 'expected a number' }).refine(Number.isFinite, 'expected a finite number');
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as UTC or Europe/Berlin');
+
+export const configSchema = z
+  .object({
+    DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/windmill'),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, - or _').default('windmill'),
+    WATCH_DIR: z.string().min(1).default('data/inbox'),
+    PROCESSED_DIR: z.string().min(1).default('data/processed'),
+    FAILED_DIR: z.string().min(1).default('data/failed'),
+    DELETE_AFTER_INGEST: bool.default(false),
+    RECONCILE_INTERVAL_SECONDS: int(1).default(30),
+    SOURCE_TIMEZONE: timeZone.default('UTC'),
+    WIND_SPEED_MAX: num().default(50),
+    POWER_MIN: num().default(0),
+    POWER_MAX: num().default(20),
+    IMPUTE_MAX_GAP_SECONDS: int(0).default(7200),
+    WINDOW_SECONDS: int(1).default(86_400),
+    READING_INTERVAL_SECONDS: int(1).default(3600),
+    ANOMALY_SIGMA: num().pipe(z.number().positive('expected a number above 0')).default(2),
+    STATS_INTERVAL_SECONDS: int(1).default(60),
+    RETAIN_READINGS_DAYS: int(0).default(0),
+    WORKER_CONCURRENCY: int(1, 64).default(2),
+    SHUTDOWN_TIMEOUT_SECONDS: int(1).default(30),
+    API_HOST: z.string().min(1).default('127.0.0.1'),
+    API_PORT: int(0, 65_535).default(5007),
+    BOARD_USER: z.string().min(1).default('admin'),
+    BOARD_PASSWORD: z.string().default(''),
+    BOARD_READ_ONLY: bool.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: bool.default(false),
+  })
+  .superRefine((c, ctx) => {
+    if (c.POWER_MIN > c.POWER_MAX) {
+      ctx.addIssue({ code: 'custom', path: ['POWER_MIN'], message: `must not exceed POWER_MAX (${c.POWER_MAX})` });
+    }
+    if (c.WINDOW_SECONDS % c.READING_INTERVAL_SECONDS !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WINDOW_SECONDS'],
+        message: `must be a multiple of READING_INTERVAL_SECONDS (${c.READING_INTERVAL_SECONDS}) so a window expects a whole number of readings`,
+      });
+    }
+  });
+
+type RawConfig = z.output<typeof configSchema>;
+
+export interface Config extends RawConfig {
+  /** Where the files of each stage live, as absolute paths. */
+  readonly dirs: { readonly watch: string; readonly processed: string; readonly failed: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env` (usually process.env); throws a ConfigError naming every bad variable. Empty values count as unset. */
+export function parseConfig(env: Record<string, string | undefined>, cwd: string): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = configSchema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? 'config');
+      const value = present[key];
+      return `${key}=${value === undefined ? '(unset)' : JSON.stringify(value)}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const c = result.data;
+  return Object.freeze({
+    ...c,
+    dirs: Object.freeze({
+      watch: path.resolve(cwd, c.WATCH_DIR),
+      processed: path.resolve(cwd, c.PROCESSED_DIR),
+      failed: path.resolve(cwd, c.FAILED_DIR),
+    }),
+  });
+}
