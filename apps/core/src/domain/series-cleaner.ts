@@ -1,0 +1,163 @@
+import { interpolateDirection, interpolateLinear } from './interpolate.js';
+import { describeUnusablePower } from './record.js';
+import { formatCsvRecord } from './csv-text.js';
+import type { Bounds } from './measurement.js';
+import type { ColumnMap } from './header.js';
+import type { OutcomeSink, ParsedRow } from './types.js';
+
+/**
+ * Cleaning steps 2 and 4 as a streaming state machine over one file's parsed rows.
+ *
+ * Rows must arrive in non-decreasing time order per turbine (exports are written that way; the
+ * loader sorts a file that is not). For each turbine the cleaner holds the row at the latest
+ * timestamp until a later one arrives, so of several lines for one (turbine, timestamp) the last
+ * wins and the others are reported as duplicates. A row with a missing value waits until the
+ * next valid value of that field arrives or the gap limit has passed; memory therefore holds at
+ * most the rows of one gap per turbine, whatever the file's size.
+ *
+ * Imputation: linear in time between the nearest earlier and later valid value of the same field
+ * and turbine, each at most `maxGapSeconds` away; wind direction along the shorter arc. A row
+ * whose power stays missing is rejected (`missing_power`); wind values that stay missing are null.
+ */
+
+const WIND_SPEED = 0;
+const WIND_DIRECTION = 1;
+const POWER = 2;
+const FIELDS = [WIND_SPEED, WIND_DIRECTION, POWER] as const;
+
+interface Point {
+  ts: number;
+  value: number;
+}
+
+interface PendingRow {
+  row: ParsedRow;
+  values: [number | null, number | null, number | null];
+  imputed: [boolean, boolean, boolean];
+  /** The earlier valid value each waiting field will interpolate from; null = not waiting. */
+  waitingFrom: [Point | null, Point | null, Point | null];
+}
+
+interface TurbineState {
+  current: ParsedRow | null;
+  lastValid: [Point | null, Point | null, Point | null];
+  pending: PendingRow[];
+}
+
+export interface CleanerSettings {
+  maxGapSeconds: number;
+  bounds: Bounds;
+  columns: Pick<ColumnMap, 'powerOutput'>;
+}
+
+export interface SeriesCleaner {
+  /** Feeds the next row. Returns false, consuming nothing, when the row is earlier than its turbine's latest. */
+  push(row: ParsedRow): boolean;
+  /** Settles every held row; call once after the last push. */
+  finish(): void;
+}
+
+export function createSeriesCleaner(settings: CleanerSettings, sink: OutcomeSink): SeriesCleaner {
+  const maxGapMs = settings.maxGapSeconds * 1000;
+  const turbines = new Map<number, TurbineState>();
+
+  const emit = (p: PendingRow): void => {
+    const power = p.values[POWER];
+    if (power === null) {
+      const text = p.row.fields[settings.columns.powerOutput] ?? '';
+      sink.rejected({
+        line: p.row.line,
+        raw: formatCsvRecord(p.row.fields),
+        reason: 'missing_power',
+        detail: `${describeUnusablePower(text, settings.bounds)} and no valid values within ${settings.maxGapSeconds} s on both sides to impute from`,
+      });
+      return;
+    }
+    sink.loaded({
+      line: p.row.line,
+      turbineId: p.row.turbineId,
+      ts: p.row.ts,
+      windSpeed: p.values[WIND_SPEED],
+      windDirection: p.values[WIND_DIRECTION],
+      power,
+      windSpeedImputed: p.imputed[WIND_SPEED],
+      windDirectionImputed: p.imputed[WIND_DIRECTION],
+      powerImputed: p.imputed[POWER],
+    });
+  };
+
+  const isWaiting = (p: PendingRow) => p.waitingFrom[0] !== null || p.waitingFrom[1] !== null || p.waitingFrom[2] !== null;
+
+  /** Step 4 for a row that has won de-duplication. */
+  const settle = (state: TurbineState, row: ParsedRow): void => {
+    const p: PendingRow = {
+      row,
+      values: [row.windSpeed, row.windDirection, row.power],
+      imputed: [false, false, false],
+      waitingFrom: [null, null, null],
+    };
+    for (const field of FIELDS) {
+      const value = p.values[field];
+      if (value !== null) {
+        const next: Point = { ts: row.ts, value };
+        for (const q of state.pending) {
+          const from = q.waitingFrom[field];
+          if (from === null) continue;
+          if (next.ts - q.row.ts <= maxGapMs) {
+            q.values[field] =
+              field === WIND_DIRECTION
+                ? interpolateDirection(from.ts, from.value, next.ts, next.value, q.row.ts)
+                : interpolateLinear(from.ts, from.value, next.ts, next.value, q.row.ts);
+            q.imputed[field] = true;
+          }
+          q.waitingFrom[field] = null;
+        }
+        state.lastValid[field] = next;
+      } else {
+        const from = state.lastValid[field];
+        if (from !== null && row.ts - from.ts <= maxGapMs) p.waitingFrom[field] = from;
+      }
+    }
+    // A held row whose next valid value could only come later than the gap allows gives up.
+    for (const q of state.pending) {
+      if (row.ts - q.row.ts > maxGapMs) q.waitingFrom = [null, null, null];
+    }
+    if (state.pending.length > 0) {
+      const still: PendingRow[] = [];
+      for (const q of state.pending) (isWaiting(q) ? still.push(q) : emit(q));
+      state.pending = still;
+    }
+    if (isWaiting(p)) state.pending.push(p);
+    else emit(p);
+  };
+
+  return {
+    push(row) {
+      let state = turbines.get(row.turbineId);
+      if (state === undefined) {
+        state = { current: null, lastValid: [null, null, null], pending: [] };
+        turbines.set(row.turbineId, state);
+      }
+      const current = state.current;
+      if (current !== null) {
+        if (row.ts < current.ts) return false;
+        if (row.ts === current.ts) {
+          sink.duplicate(current.line);
+          state.current = row;
+          return true;
+        }
+        settle(state, current);
+      }
+      state.current = row;
+      return true;
+    },
+    finish() {
+      for (const state of turbines.values()) {
+        if (state.current !== null) settle(state, state.current);
+        state.current = null;
+        for (const q of state.pending) emit(q);
+        state.pending = [];
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Timestamp parsing: `YYYY-MM-DD HH:MM:SS` read as wall-clock time in a source time zone, or ISO
+ * 8601 with `T`, optional fractional seconds and an optional `Z` / `±hh:mm` offset. Returns epoch
+ * milliseconds (fractions below a millisecond are dropped), or null for anything unparseable or
+ * impossible (2022-02-30, 24:00:00).
+ *
+ * Wall-clock times that a daylight-saving change makes ambiguous or impossible follow the usual
+ * "compatible" rule: a repeated hour gives its first occurrence, a skipped hour is moved forward
+ * by the length of the gap (02:30 on a spring-forward night becomes 03:30).
+ */
+
+export type TimestampParser = (text: string) => number | null;
+
+const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function createTimestampParser(timeZone: string): TimestampParser {
+  const toUtc = isUtc(timeZone) ? (wallMs: number) => wallMs : wallClockToUtc(timeZone);
+  return (text) => {
+    const m = PATTERN.exec(text.trim());
+    if (m === null) return null;
+    const year = Number(m[1]);
+    const month = Number(m[2]);
+    const day = Number(m[3]);
+    const hour = Number(m[4]);
+    const minute = Number(m[5]);
+    const second = Number(m[6]);
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+    if (hour > 23 || minute > 59 || second > 59) return null;
+    const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+    const wallMs = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+    if (m[8] !== undefined) return wallMs;
+    if (m[9] !== undefined) {
+      const offsetHours = Number(m[10]);
+      const offsetMinutes = Number(m[11]);
+      if (offsetHours > 23 || offsetMinutes > 59) return null;
+      const offsetMs = (offsetHours * 60 + offsetMinutes) * 60_000 * (m[9] === '-' ? -1 : 1);
+      return wallMs - offsetMs;
+    }
+    return toUtc(wallMs);
+  };
+}
+
+function isUtc(timeZone: string): boolean {
+  return ['utc', 'etc/utc', 'gmt', 'etc/gmt', 'z'].includes(timeZone.toLowerCase());
+}
+
+/** Offsets change at most every 15 minutes in any real zone, so they are cached per quarter hour. */
+const QUARTER_HOUR = 15 * 60_000;
+const DAY = 86_400_000;
+
+function wallClockToUtc(timeZone: string): (wallMs: number) => number {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  const cache = new Map<number, number>();
+  const offsetAt = (utcMs: number): number => {
+    const key = Math.floor(utcMs / QUARTER_HOUR);
+    let offset = cache.get(key);
+    if (offset === undefined) {
+      const instant = key * QUARTER_HOUR;
+      const p = Object.fromEntries(format.formatToParts(instant).map((x) => [x.type, x.value]));
+      const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+      offset = wall - instant;
+      if (cache.size > 200_000) cache.clear();
+      cache.set(key, offset);
+    }
+    return offset;
+  };
+  return (wallMs) => {
+    const before = offsetAt(wallMs - DAY);
+    const after = offsetAt(wallMs + DAY);
+    const candidates = [...new Set([before, after])]
+      .map((offset) => wallMs - offset)
+      .filter((utc) => utc + offsetAt(utc) === wallMs);
+    if (candidates.length > 0) return Math.min(...candidates);
+    // Skipped by a spring-forward change: keep the offset in force before it, which lands after the gap.
+    return wallMs - before;
+  };
+}
