@@ -13,6 +13,14 @@ export const STATS_LOCK_ID = 1;
 /** SQL that takes the lock inside the current transaction; returns `locked` = false when another run holds it. */
 export const TRY_TAKE_STATS_LOCK_SQL = `SELECT pg_try_advisory_xact_lock(${STATS_LOCK_NAMESPACE}, ${STATS_LOCK_ID}) AS locked`;
 
+/**
+ * Run right after taking the lock. Postgres notices a dead client only when it next talks to it, so
+ * a holder that crashed while one of its statements runs (or waits on a row lock) would keep the
+ * lock until that statement ends. With this setting the server polls the socket every second
+ * during a statement and ends the session, releasing the lock, once the client is gone.
+ */
+export const WATCH_HOLDER_CONNECTION_SQL = `SET LOCAL client_connection_check_interval = '1s'`;
+
 const IS_HELD_SQL = `SELECT EXISTS (
   SELECT 1 FROM pg_locks
    WHERE locktype = 'advisory' AND granted

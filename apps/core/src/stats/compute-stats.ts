@@ -1,0 +1,140 @@
+import { performance } from 'node:perf_hooks';
+import type { Pool, PoolClient } from '../db/pool.js';
+import type { Logger } from '../platform/logger.js';
+import { deleteAnomalies, writeTurbineAnomalies } from './anomaly.repository.js';
+import { TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lock.js';
+import {
+  findLastDoneRun,
+  insertFailedRun,
+  insertRunningRun,
+  markRunDone,
+  type StatsTrigger,
+} from './stats-run.repository.js';
+import { consumePending, discardPending, type StatsScope } from './stats-scope.repository.js';
+import { deleteWindowStats, findStoredExpectedCount, writeWindowStats } from './window-stat.repository.js';
+
+export type { StatsTrigger } from './stats-run.repository.js';
+
+export interface ComputeStatsOptions {
+  /** Window length W; windows are [start, start + W) aligned to the Unix epoch in UTC. */
+  windowSeconds: number;
+  /** Nominal time between readings; expected_count = W / this. */
+  readingIntervalSeconds: number;
+  /** k of the anomaly rules (mean ± k·stddev). */
+  sigma: number;
+  trigger: StatsTrigger;
+  logger?: Logger;
+}
+
+export type StatsRunOutcome =
+  | { status: 'skipped'; reason: 'another run holds the lock' }
+  | {
+      status: 'done';
+      runId: number;
+      /** True when every window was recomputed (first run, or W, k or the reading interval changed). */
+      full: boolean;
+      windowsComputed: number;
+      anomaliesReading: number;
+      anomaliesTurbine: number;
+      durationMs: number;
+    };
+
+/**
+ * One stats run: window statistics and anomalies for the windows whose readings changed since the
+ * last run (or for all windows when the settings changed), in one transaction that holds the stats
+ * lock from its first statement to its commit. Returns `skipped` at once when another run, in any
+ * process, holds the lock. On error the transaction rolls back, a `failed` stats_run row is
+ * recorded (best effort) and the error is rethrown.
+ */
+export async function computeStats(pool: Pool, options: ComputeStatsOptions): Promise<StatsRunOutcome> {
+  assertValidOptions(options);
+  const { logger, trigger } = options;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const client = await pool.connect();
+  const progress: { full: boolean | null } = { full: null };
+  let result: RunResult;
+  try {
+    result = await runLocked(client, options, progress);
+  } catch (error) {
+    releaseAfterRollback(client, await rollback(client), error);
+    logger?.error({ err: error, trigger, full: progress.full }, 'stats run failed');
+    await insertFailedRun(pool, { ...options, startedAt, full: progress.full }).catch((recordError: unknown) => {
+      logger?.warn({ err: recordError }, 'could not record the failed stats run');
+    });
+    throw error;
+  }
+  client.release();
+
+  if (result === 'locked-out') {
+    logger?.info({ trigger }, 'stats run skipped: another run holds the lock');
+    return { status: 'skipped', reason: 'another run holds the lock' };
+  }
+  const outcome = { status: 'done' as const, ...result, durationMs: Math.round(performance.now() - t0) };
+  logger?.info({ trigger, ...outcome }, 'stats run done');
+  return outcome;
+}
+
+type RunResult = 'locked-out' | { runId: number; full: boolean; windowsComputed: number; anomaliesReading: number; anomaliesTurbine: number };
+
+/** The transaction itself; `progress.full` tells the caller what kind of run failed. */
+async function runLocked(client: PoolClient, options: ComputeStatsOptions, progress: { full: boolean | null }): Promise<RunResult> {
+  await client.query('BEGIN');
+  const { rows } = await client.query<{ locked: boolean }>(TRY_TAKE_STATS_LOCK_SQL);
+  if (rows[0]?.locked !== true) {
+    await client.query('ROLLBACK');
+    return 'locked-out';
+  }
+  await client.query(WATCH_HOLDER_CONNECTION_SQL);
+
+  const full = await needsFullRun(client, options);
+  progress.full = full;
+  const runId = await insertRunningRun(client, { ...options, full });
+  const scope: StatsScope = full ? 'all' : 'pending';
+  if (full) await discardPending(client);
+  else await consumePending(client, options.windowSeconds);
+
+  await deleteWindowStats(client, scope, options.windowSeconds);
+  await deleteAnomalies(client, scope, options.windowSeconds);
+  const written = await writeWindowStats(client, scope, { ...options, runId });
+  const anomaliesTurbine = await writeTurbineAnomalies(client, scope, { ...options, runId });
+  const counts = { ...written, anomaliesTurbine };
+  await markRunDone(client, runId, counts);
+  await client.query('COMMIT');
+  return { runId, full, ...counts };
+}
+
+/**
+ * A run is full when there is no completed run yet, or the last one used another window length or
+ * sigma, or the stored windows expect another number of readings (the reading interval changed).
+ */
+async function needsFullRun(client: PoolClient, options: ComputeStatsOptions): Promise<boolean> {
+  const last = await findLastDoneRun(client);
+  if (!last || last.windowSeconds !== options.windowSeconds || last.sigma !== options.sigma) return true;
+  const stored = await findStoredExpectedCount(client, options.windowSeconds);
+  return stored !== null && stored !== Math.floor(options.windowSeconds / options.readingIntervalSeconds);
+}
+
+/** True when the transaction was rolled back; false when the connection itself is broken. */
+async function rollback(client: PoolClient): Promise<boolean> {
+  try {
+    await client.query('ROLLBACK');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A broken connection is dropped from the pool instead of being handed out again. */
+function releaseAfterRollback(client: PoolClient, rolledBack: boolean, cause: unknown): void {
+  client.release(rolledBack ? undefined : cause instanceof Error ? cause : true);
+}
+
+function assertValidOptions(options: ComputeStatsOptions): void {
+  const { windowSeconds, readingIntervalSeconds, sigma } = options;
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new RangeError(`windowSeconds must be a positive integer, got ${windowSeconds}`);
+  if (!Number.isInteger(readingIntervalSeconds) || readingIntervalSeconds < 1) {
+    throw new RangeError(`readingIntervalSeconds must be a positive integer, got ${readingIntervalSeconds}`);
+  }
+  if (!Number.isFinite(sigma) || sigma <= 0) throw new RangeError(`sigma must be a positive number, got ${sigma}`);
+}
