@@ -45,6 +45,7 @@ CREATE TABLE "ingested_file" (
     "rows_rejected" INTEGER NOT NULL DEFAULT 0,
     "start_offset" BIGINT NOT NULL DEFAULT 0,
     "append_of_id" INTEGER,
+    "last_line" INTEGER NOT NULL DEFAULT 0,
     "duplicate_of_id" INTEGER,
     "ignored_columns" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "error" TEXT,

@@ -1,0 +1,117 @@
+import { mapHeader, type ColumnMap } from '../domain/header.js';
+import type { Bounds } from '../domain/measurement.js';
+import { createRecordParser } from '../domain/record.js';
+import { createSeriesCleaner } from '../domain/series-cleaner.js';
+import { createTimestampParser } from '../domain/timestamp.js';
+import type { CleanReading, OutcomeSink, ParsedRow, Rejection } from '../domain/types.js';
+import type { CsvRecord } from './read-records.js';
+import { FileFormatError } from './errors.js';
+
+export interface CleaningSettings {
+  timeZone: string;
+  bounds: Bounds;
+  maxGapSeconds: number;
+}
+
+export interface CleanedTotals {
+  rowsTotal: number;
+  rowsLoaded: number;
+  rowsImputed: number;
+  rowsDuplicate: number;
+  rowsRejected: number;
+  lastLine: number;
+  ignoredColumns: string[];
+}
+
+export interface CleanTarget {
+  reading(r: CleanReading): void;
+  rejection(r: Rejection): void;
+  /** Awaited after each line: lets the writer apply back-pressure. */
+  drain(): Promise<void>;
+}
+
+export type CleanResult = { ordered: true; totals: CleanedTotals } | { ordered: false };
+
+/**
+ * Runs the cleaning core over a file's records: header first, then every line through the record
+ * parser and the series cleaner, outcomes into `target`. In `ordered` mode (the normal case) rows
+ * stream straight through; the first row that is earlier than its turbine's latest stops the run
+ * with `{ ordered: false }`, and the caller starts again in `sorted` mode, which holds the parsed
+ * rows and sorts them per turbine before cleaning.
+ */
+export async function cleanRecords(
+  records: AsyncIterable<CsvRecord>,
+  settings: CleaningSettings,
+  target: CleanTarget,
+  mode: 'ordered' | 'sorted',
+  onProgress?: (lines: number) => void,
+): Promise<CleanResult> {
+  const totals: CleanedTotals = {
+    rowsTotal: 0,
+    rowsLoaded: 0,
+    rowsImputed: 0,
+    rowsDuplicate: 0,
+    rowsRejected: 0,
+    lastLine: 0,
+    ignoredColumns: [],
+  };
+  const sink: OutcomeSink = {
+    loaded(r) {
+      totals.rowsLoaded++;
+      if (r.windSpeedImputed || r.windDirectionImputed || r.powerImputed) totals.rowsImputed++;
+      target.reading(r);
+    },
+    duplicate() {
+      totals.rowsDuplicate++;
+    },
+    rejected(r) {
+      totals.rowsRejected++;
+      target.rejection(r);
+    },
+  };
+  let columns: ColumnMap | null = null;
+  let parseRecord: ReturnType<typeof createRecordParser> | null = null;
+  let cleaner: ReturnType<typeof createSeriesCleaner> | null = null;
+  const held: ParsedRow[] = [];
+
+  for await (const record of records) {
+    totals.lastLine = record.line;
+    if (columns === null) {
+      const header = mapHeader(record.fields);
+      if (!header.ok) throw new FileFormatError(explainHeader(header.error, record.fields));
+      columns = header.columns;
+      totals.ignoredColumns = columns.ignored;
+      parseRecord = createRecordParser(columns, createTimestampParser(settings.timeZone), settings.bounds);
+      cleaner = createSeriesCleaner({ maxGapSeconds: settings.maxGapSeconds, bounds: settings.bounds, columns }, sink);
+      continue;
+    }
+    totals.rowsTotal++;
+    const result = parseRecord!(record.fields, record.line);
+    if (!result.ok) sink.rejected(result.rejection);
+    else if (mode === 'sorted') held.push(result.row);
+    else if (!cleaner!.push(result.row)) return { ordered: false };
+    if ((totals.rowsTotal & 0x3ff) === 0) {
+      await target.drain();
+      onProgress?.(totals.rowsTotal);
+    }
+  }
+  if (columns === null) throw new FileFormatError('the file is empty: no header line');
+  if (mode === 'sorted') {
+    held.sort((a, b) => a.turbineId - b.turbineId || a.ts - b.ts || a.line - b.line);
+    for (const [i, row] of held.entries()) {
+      cleaner!.push(row);
+      if ((i & 0x3ff) === 0) await target.drain();
+    }
+  }
+  cleaner!.finish();
+  await target.drain();
+  return { ordered: true, totals };
+}
+
+function explainHeader(error: string, fields: readonly string[]): string {
+  const joined = fields.join(',');
+  if (fields.length === 1 && /[;\t|]/.test(joined)) {
+    return `${error}; the header has one column containing ';', tab or '|': Windmill reads comma-separated files`;
+  }
+  return error;
+}

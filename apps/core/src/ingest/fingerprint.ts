@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+
+export interface Fingerprint {
+  sha256: string;
+  size: number;
+  /** When asked for: the SHA-256 of the first `prefixBytes` bytes and whether they end a line. */
+  prefix?: { sha256: string; endsWithLineBreak: boolean };
+}
+
+/**
+ * Hashes a file in one streaming pass: its content identity (SHA-256) and, for append detection,
+ * the hash of its first `prefixBytes` bytes (the size of what was loaded from the same path before).
+ */
+export async function fingerprintFile(path: string, prefixBytes?: number): Promise<Fingerprint> {
+  const whole = createHash('sha256');
+  const prefix = prefixBytes !== undefined ? createHash('sha256') : null;
+  let size = 0;
+  let lastPrefixByte = -1;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    whole.update(chunk);
+    if (prefix !== null && prefixBytes !== undefined && size < prefixBytes) {
+      const take = Math.min(chunk.length, prefixBytes - size);
+      prefix.update(chunk.subarray(0, take));
+      if (take > 0 && size + take === prefixBytes) lastPrefixByte = chunk[take - 1]!;
+    }
+    size += chunk.length;
+  }
+  const result: Fingerprint = { sha256: whole.digest('hex'), size };
+  if (prefix !== null && prefixBytes !== undefined && size >= prefixBytes) {
+    result.prefix = { sha256: prefix.digest('hex'), endsWithLineBreak: lastPrefixByte === 0x0a || lastPrefixByte === 0x0d };
+  }
+  return result;
+}

@@ -1,0 +1,150 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** The ingest ledger (`ingested_file`): one row per file seen, from queued to its final status. */
+
+export type FileStatus = 'queued' | 'processing' | 'done' | 'duplicate' | 'failed';
+
+type Db = Pool | PoolClient;
+
+export interface LedgerCounts {
+  rowsTotal: number;
+  rowsLoaded: number;
+  rowsImputed: number;
+  rowsDuplicate: number;
+  rowsRejected: number;
+}
+
+export interface PreviousLoad {
+  id: number;
+  sha256: string;
+  sizeBytes: number;
+  lastLine: number;
+}
+
+/**
+ * Records a file as queued. Repeated events for the same path and content while it is still in
+ * flight find the existing row (a partial unique index guards this), so they queue one ingest.
+ */
+export async function queueFile(db: Db, path: string, sha256: string | null, sizeBytes: number | null): Promise<{ id: number; created: boolean }> {
+  const inserted = await db.query<{ id: number }>(
+    `INSERT INTO ingested_file (path, sha256, size_bytes, status) VALUES ($1, $2, $3, 'queued')
+     ON CONFLICT (path, sha256) WHERE status IN ('queued', 'processing') DO NOTHING
+     RETURNING id`,
+    [path, sha256, sizeBytes],
+  );
+  if (inserted.rows[0]) return { id: inserted.rows[0].id, created: true };
+  const existing = await db.query<{ id: number }>(
+    `SELECT id FROM ingested_file WHERE path = $1 AND sha256 = $2 AND status IN ('queued', 'processing')`,
+    [path, sha256],
+  );
+  if (!existing.rows[0]) return queueFile(db, path, sha256, sizeBytes); // it finished in between: queue anew
+  return { id: existing.rows[0].id, created: false };
+}
+
+/** Returns false when the row has already reached a final status (a retry after success). */
+export async function markProcessing(db: Db, id: number): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE ingested_file SET status = 'processing', started_at = now(), attempts = attempts + 1
+      WHERE id = $1 AND status IN ('queued', 'processing')`,
+    [id],
+  );
+  return result.rowCount === 1;
+}
+
+export interface LedgerRow {
+  id: number;
+  path: string;
+  status: FileStatus;
+  error: string | null;
+  finalPath: string | null;
+  duplicateOfId: number | null;
+  counts: LedgerCounts;
+}
+
+export async function findFile(db: Db, id: number, options: { forUpdate?: boolean } = {}): Promise<LedgerRow | null> {
+  const { rows } = await db.query(
+    `SELECT id, path, status, error, final_path, duplicate_of_id,
+            rows_total, rows_loaded, rows_imputed, rows_duplicate, rows_rejected
+       FROM ingested_file WHERE id = $1 ${options.forUpdate ? 'FOR UPDATE' : ''}`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    path: r.path,
+    status: r.status,
+    error: r.error,
+    finalPath: r.final_path,
+    duplicateOfId: r.duplicate_of_id,
+    counts: {
+      rowsTotal: r.rows_total,
+      rowsLoaded: r.rows_loaded,
+      rowsImputed: r.rows_imputed,
+      rowsDuplicate: r.rows_duplicate,
+      rowsRejected: r.rows_rejected,
+    },
+  };
+}
+
+/** The latest successful load of the same path, the base for append detection. */
+export async function findPreviousLoad(db: Db, path: string, excludeId: number): Promise<PreviousLoad | null> {
+  const { rows } = await db.query(
+    `SELECT id, sha256, size_bytes, last_line FROM ingested_file
+      WHERE path = $1 AND status = 'done' AND id <> $2 AND sha256 IS NOT NULL AND size_bytes IS NOT NULL
+      ORDER BY finished_at DESC, id DESC LIMIT 1`,
+    [path, excludeId],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, sha256: r.sha256, sizeBytes: Number(r.size_bytes), lastLine: r.last_line } : null;
+}
+
+/** The load that already stored this exact content, if any. */
+export async function findLoadedContent(db: Db, sha256: string): Promise<number | null> {
+  const { rows } = await db.query<{ id: number }>(`SELECT id FROM ingested_file WHERE sha256 = $1 AND status = 'done' LIMIT 1`, [sha256]);
+  return rows[0]?.id ?? null;
+}
+
+export async function finishDuplicate(db: Db, id: number, sha256: string, sizeBytes: number, duplicateOfId: number): Promise<void> {
+  await db.query(
+    `UPDATE ingested_file SET status = 'duplicate', sha256 = $2, size_bytes = $3, duplicate_of_id = $4,
+            error = NULL, finished_at = now() WHERE id = $1`,
+    [id, sha256, sizeBytes, duplicateOfId],
+  );
+}
+
+export interface DoneRecord {
+  sha256: string;
+  sizeBytes: number;
+  counts: LedgerCounts;
+  startOffset: number;
+  appendOfId: number | null;
+  lastLine: number;
+  ignoredColumns: string[];
+}
+
+export async function finishDone(db: Db, id: number, done: DoneRecord): Promise<void> {
+  const c = done.counts;
+  await db.query(
+    `UPDATE ingested_file SET status = 'done', sha256 = $2, size_bytes = $3,
+            rows_total = $4, rows_loaded = $5, rows_imputed = $6, rows_duplicate = $7, rows_rejected = $8,
+            start_offset = $9, append_of_id = $10, last_line = $11, ignored_columns = $12,
+            error = NULL, finished_at = now()
+      WHERE id = $1`,
+    [id, done.sha256, done.sizeBytes, c.rowsTotal, c.rowsLoaded, c.rowsImputed, c.rowsDuplicate, c.rowsRejected,
+      done.startOffset, done.appendOfId, done.lastLine, done.ignoredColumns],
+  );
+}
+
+export async function finishFailed(db: Db, id: number, error: string, fingerprint?: { sha256: string; sizeBytes: number }): Promise<void> {
+  await db.query(
+    `UPDATE ingested_file SET status = 'failed', error = $2,
+            sha256 = COALESCE($3, sha256), size_bytes = COALESCE($4, size_bytes), finished_at = now()
+      WHERE id = $1`,
+    [id, error, fingerprint?.sha256 ?? null, fingerprint?.sizeBytes ?? null],
+  );
+}
+
+export async function recordFinalPath(db: Db, id: number, finalPath: string | null): Promise<void> {
+  await db.query(`UPDATE ingested_file SET final_path = $2 WHERE id = $1`, [id, finalPath]);
+}

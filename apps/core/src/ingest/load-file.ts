@@ -1,0 +1,169 @@
+import { stat } from 'node:fs/promises';
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import { cleanRecords, type CleanedTotals, type CleaningSettings } from './clean-records.js';
+import { FileFormatError, FileUnstableError } from './errors.js';
+import { fingerprintFile, type Fingerprint } from './fingerprint.js';
+import * as ledger from './ingested-file.repository.js';
+import { readRecords } from './read-records.js';
+import { applyStaging, openStaging } from './staging.js';
+
+export type LoadOutcome =
+  | { status: 'done'; fileId: number; totals: CleanedTotals; appendOfId: number | null; startOffset: number }
+  | { status: 'duplicate'; fileId: number; duplicateOfId: number }
+  | { status: 'failed'; fileId: number; error: string }
+  /** The ledger row had already reached a final status: a retry of a job that completed before. */
+  | { status: 'finished-before'; fileId: number; previous: ledger.FileStatus };
+
+export interface LoadDeps {
+  pool: Pool;
+  logger: Logger;
+  settings: CleaningSettings;
+}
+
+/** Content lock namespace ('WINC'): two loads of identical content queue behind each other. */
+const CONTENT_LOCK_NAMESPACE = 0x57_49_4e_43;
+const PROGRESS_EVERY_MS = 5_000;
+
+/**
+ * Loads one file, all or nothing: its readings, rejected lines, pending-stats marks and final
+ * ledger row commit in one transaction, so a crash, a retry or two workers racing can never
+ * double-count or half-load it. Content already loaded (same SHA-256) is recorded as a duplicate.
+ * A file at a path loaded before, whose old content is a prefix of the new and ends a line, loads
+ * only the appended lines. A file that cannot be read as telemetry ends `failed` (FileFormatError
+ * is caught here); database errors are thrown for the caller to retry.
+ */
+export async function loadFile(deps: LoadDeps, file: { fileId: number; path: string }): Promise<LoadOutcome> {
+  const log = deps.logger.child({ fileId: file.fileId, file: file.path });
+  const started = Date.now();
+  if (!(await ledger.markProcessing(deps.pool, file.fileId))) {
+    const row = await ledger.findFile(deps.pool, file.fileId);
+    if (!row) throw new Error(`ingested_file ${file.fileId} does not exist`);
+    return { status: 'finished-before', fileId: file.fileId, previous: row.status };
+  }
+
+  let fingerprint: Fingerprint | undefined;
+  const client = await deps.pool.connect();
+  let inTransaction = false;
+  try {
+    const size = await fileSize(file.path);
+    const previous = await ledger.findPreviousLoad(client, file.path, file.fileId);
+    fingerprint = await fingerprintFile(file.path, previous && previous.sizeBytes < size ? previous.sizeBytes : undefined);
+    const isAppend =
+      previous !== null &&
+      fingerprint.prefix !== undefined &&
+      fingerprint.prefix.sha256 === previous.sha256 &&
+      fingerprint.prefix.endsWithLineBreak;
+
+    await client.query('BEGIN');
+    inTransaction = true;
+    // Serialises with any other worker holding the same ledger row (a stalled job run twice).
+    const row = await ledger.findFile(client, file.fileId, { forUpdate: true });
+    if (!row || (row.status !== 'processing' && row.status !== 'queued')) {
+      await client.query('ROLLBACK');
+      inTransaction = false;
+      return { status: 'finished-before', fileId: file.fileId, previous: row?.status ?? 'failed' };
+    }
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CONTENT_LOCK_NAMESPACE, fingerprint.sha256]);
+    const duplicateOf = await ledger.findLoadedContent(client, fingerprint.sha256);
+    if (duplicateOf !== null) {
+      await ledger.finishDuplicate(client, file.fileId, fingerprint.sha256, fingerprint.size, duplicateOf);
+      await client.query('COMMIT');
+      inTransaction = false;
+      log.info({ duplicateOf, ms: Date.now() - started }, 'file content already loaded: recorded as duplicate');
+      return { status: 'duplicate', fileId: file.fileId, duplicateOfId: duplicateOf };
+    }
+
+    const startOffset = isAppend ? previous!.sizeBytes : 0;
+    const firstDataLine = isAppend ? previous!.lastLine + 1 : 2;
+    if (isAppend) log.info({ appendOf: previous!.id, startOffset }, 'file grew by appended lines: loading only the new ones');
+    const totals = await stageFile(client, file.path, { startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset }, deps, log);
+    await applyStaging(client, file.fileId);
+    await ledger.finishDone(client, file.fileId, {
+      sha256: fingerprint.sha256,
+      sizeBytes: fingerprint.size,
+      counts: totals,
+      startOffset,
+      appendOfId: isAppend ? previous!.id : null,
+      lastLine: Math.max(totals.lastLine, isAppend ? previous!.lastLine : 0),
+      ignoredColumns: totals.ignoredColumns,
+    });
+    await client.query('COMMIT');
+    inTransaction = false;
+    log.info(
+      {
+        rowsTotal: totals.rowsTotal,
+        rowsLoaded: totals.rowsLoaded,
+        rowsImputed: totals.rowsImputed,
+        rowsDuplicate: totals.rowsDuplicate,
+        rowsRejected: totals.rowsRejected,
+        ignoredColumns: totals.ignoredColumns.length > 0 ? totals.ignoredColumns : undefined,
+        ms: Date.now() - started,
+      },
+      'file loaded',
+    );
+    return { status: 'done', fileId: file.fileId, totals, appendOfId: isAppend ? previous!.id : null, startOffset };
+  } catch (error) {
+    if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
+    if (error instanceof FileFormatError) {
+      const fp = fingerprint ? { sha256: fingerprint.sha256, sizeBytes: fingerprint.size } : undefined;
+      await ledger.finishFailed(deps.pool, file.fileId, error.message, fp);
+      log.warn({ reason: error.message }, 'file failed: not readable as telemetry CSV');
+      return { status: 'failed', fileId: file.fileId, error: error.message };
+    }
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new FileFormatError(`${path} is not a regular file`);
+    return s.size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new FileUnstableError(`the file ${path} no longer exists`);
+    throw error;
+  }
+}
+
+/** Streams the file into the staging table; reads it a second time, sorting, if its rows are out of time order. */
+async function stageFile(
+  client: PoolClient,
+  path: string,
+  range: { startOffset: number; firstDataLine: number; expectedBytes: number },
+  deps: LoadDeps,
+  log: Logger,
+): Promise<CleanedTotals> {
+  for (const mode of ['ordered', 'sorted'] as const) {
+    const source = await readRecords(path, range);
+    await client.query('SAVEPOINT before_staging');
+    const staging = await openStaging(client);
+    let lastProgress = Date.now();
+    const onProgress = (lines: number) => {
+      if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = Date.now();
+      log.info({ lines, bytes: source.bytesRead(), of: range.expectedBytes, mode }, 'loading file');
+    };
+    let result;
+    try {
+      result = await cleanRecords(source.records, deps.settings, staging, mode, onProgress);
+    } catch (error) {
+      staging.abort(error as Error);
+      throw error;
+    }
+    if (!result.ordered) {
+      await staging.close();
+      await client.query('ROLLBACK TO SAVEPOINT before_staging');
+      log.info('rows are not in time order per turbine: reading the file again to sort them');
+      continue;
+    }
+    await staging.close();
+    if (source.bytesRead() !== range.expectedBytes) {
+      throw new FileUnstableError(`the file changed while it was read (${source.bytesRead()} bytes read, ${range.expectedBytes} expected)`);
+    }
+    return result.totals;
+  }
+  throw new Error('unreachable: sorted mode always completes');
+}

@@ -1,0 +1,92 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { parse } from 'fast-csv';
+import { FileFormatError } from './errors.js';
+import { MAX_LINE_BYTES, Utf8TextDecoder } from './text-decoder.js';
+
+export interface CsvRecord {
+  /** Line number: the header is 1, blank lines are not counted, a quoted line break stays in its record. */
+  line: number;
+  fields: string[];
+}
+
+export interface RecordSource {
+  records: AsyncIterable<CsvRecord>;
+  /** Bytes of the file consumed so far (for progress and for checking the file did not change). */
+  bytesRead(): number;
+}
+
+/**
+ * Streams a file's CSV records through fast-csv without holding the file in memory. With
+ * `startOffset` > 0 (an appended part), the header line is read from the start of the file and
+ * the records continue from the offset, numbered from `firstDataLine`.
+ */
+export async function readRecords(path: string, options: { startOffset: number; firstDataLine: number }): Promise<RecordSource> {
+  const decoder = new Utf8TextDecoder();
+  const body = createReadStream(path, { start: options.startOffset, highWaterMark: 1 << 20 });
+  let source: Readable = body;
+  let headerBytes = 0;
+  if (options.startOffset > 0) {
+    const header = await readHeaderLine(path);
+    headerBytes = header.length;
+    source = Readable.from(concat(header, body));
+  }
+  const parser = parse({ headers: false, ignoreEmpty: false, trim: false });
+  source.on('error', (e) => parser.destroy(e));
+  decoder.on('error', (e) => parser.destroy(e));
+  source.pipe(decoder).pipe(parser);
+
+  async function* records(): AsyncGenerator<CsvRecord> {
+    let line = 0;
+    let headerSeen = false;
+    try {
+      for await (const fields of parser as AsyncIterable<string[]>) {
+        if (fields.length === 0 || (fields.length === 1 && fields[0]!.trim() === '')) continue; // blank line
+        if (!headerSeen) {
+          headerSeen = true;
+          line = 1;
+        } else {
+          line = line === 1 ? options.firstDataLine : line + 1;
+        }
+        yield { line, fields };
+      }
+    } catch (error) {
+      if (error instanceof FileFormatError) throw error;
+      const message = (error as Error).message ?? String(error);
+      if (/Parse Error/i.test(message)) {
+        throw new FileFormatError(`CSV syntax error after line ${line}: ${message.replace(/\s+/g, ' ').slice(0, 200)}`);
+      }
+      throw error;
+    } finally {
+      body.destroy();
+    }
+  }
+  return { records: records(), bytesRead: () => Math.max(0, decoder.bytes - headerBytes) };
+}
+
+async function* concat(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
+  yield head;
+  for await (const chunk of rest) yield chunk as Buffer;
+}
+
+/** The file's first line including its line break, read without streaming the whole file. */
+async function readHeaderLine(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.min(MAX_LINE_BYTES, 64 * 1024));
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      const end = buffer.subarray(0, filled + bytesRead).findIndex((b) => b === 0x0a || b === 0x0d);
+      if (end !== -1) {
+        const stop = buffer[end] === 0x0d && buffer[end + 1] === 0x0a ? end + 2 : end + 1;
+        return Buffer.from(buffer.subarray(0, stop));
+      }
+      filled += bytesRead;
+      if (bytesRead === 0 || filled === buffer.length) throw new FileFormatError('the header line could not be read again for the appended part');
+    }
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,141 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import copyStreams from 'pg-copy-streams';
+import type { PoolClient } from 'pg';
+import type { CleanReading, Rejection } from '../domain/types.js';
+
+/**
+ * One file's outcomes travel to Postgres through a single COPY into a temporary table that lives
+ * as long as the load transaction: readings (`r`) and rejected lines (`x`) share it because one
+ * connection can run one COPY at a time. Lines are batched into large writes; the stream's
+ * back-pressure is honoured so memory stays bounded however big the file.
+ */
+
+const CREATE_STAGING = `
+CREATE TEMPORARY TABLE load_staging (
+  kind        "char" NOT NULL,
+  line        integer NOT NULL,
+  turbine_id  integer,
+  ts_ms       bigint,
+  wind_speed  double precision,
+  wind_direction double precision,
+  power_output double precision,
+  wind_speed_imputed boolean,
+  wind_direction_imputed boolean,
+  power_imputed boolean,
+  reason      reject_reason,
+  raw         text,
+  detail      text
+) ON COMMIT DROP`;
+
+const COPY_STAGING = `COPY load_staging (kind, line, turbine_id, ts_ms, wind_speed, wind_direction, power_output,
+  wind_speed_imputed, wind_direction_imputed, power_imputed, reason, raw, detail) FROM STDIN`;
+
+const BATCH_CHARS = 1 << 18;
+
+function num(value: number | null): string {
+  return value === null ? '\\N' : String(value);
+}
+
+/** COPY text format: backslash, tab and line breaks must be escaped inside a value. */
+export function escapeCopyText(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+export interface StagingWriter {
+  reading(r: CleanReading): void;
+  rejection(r: Rejection): void;
+  /** Resolves when buffered lines may be added again without growing memory. */
+  drain(): Promise<void>;
+  /** Ends the COPY; resolves once Postgres has every line. */
+  close(): Promise<void>;
+  /** Abandons the COPY (the transaction will roll back). */
+  abort(error: Error): void;
+}
+
+export async function openStaging(client: PoolClient): Promise<StagingWriter> {
+  await client.query(CREATE_STAGING);
+  const copy: Writable = client.query(copyStreams.from(COPY_STAGING));
+  const copyDone = once(copy, 'finish');
+  copyDone.catch(() => undefined);
+  let buffer: string[] = [];
+  let bufferedChars = 0;
+
+  const push = (line: string) => {
+    buffer.push(line);
+    bufferedChars += line.length;
+  };
+  const flush = async () => {
+    if (buffer.length === 0) return;
+    const chunk = buffer.join('');
+    buffer = [];
+    bufferedChars = 0;
+    if (!copy.write(chunk)) await Promise.race([once(copy, 'drain'), copyDone]);
+  };
+
+  return {
+    reading(r) {
+      push(
+        `r\t${r.line}\t${r.turbineId}\t${r.ts}\t${num(r.windSpeed)}\t${num(r.windDirection)}\t${r.power}\t` +
+          `${r.windSpeedImputed ? 't' : 'f'}\t${r.windDirectionImputed ? 't' : 'f'}\t${r.powerImputed ? 't' : 'f'}\t\\N\t\\N\t\\N\n`,
+      );
+    },
+    rejection(r) {
+      push(`x\t${r.line}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${r.reason}\t${escapeCopyText(r.raw)}\t${escapeCopyText(r.detail)}\n`);
+    },
+    async drain() {
+      if (bufferedChars >= BATCH_CHARS) await flush();
+    },
+    async close() {
+      await flush();
+      copy.end();
+      await copyDone;
+    },
+    abort(error) {
+      copy.destroy(error);
+    },
+  };
+}
+
+
+/**
+ * Moves the staged lines into the real tables. Readings upsert: a later file's value replaces an
+ * earlier one for the same (turbine, timestamp). Inserts go in key order so that concurrent
+ * loads touching the same keys queue behind each other instead of deadlocking.
+ */
+export async function applyStaging(client: PoolClient, fileId: number): Promise<void> {
+  await client.query(`
+    INSERT INTO turbine (id)
+    SELECT DISTINCT turbine_id FROM load_staging WHERE kind = 'r' ORDER BY 1
+    ON CONFLICT (id) DO NOTHING`);
+  await client.query(
+    `INSERT INTO reading (turbine_id, ts, wind_speed, wind_direction, power_output,
+                          wind_speed_imputed, wind_direction_imputed, power_imputed, file_id)
+     SELECT turbine_id, 'epoch'::timestamptz + ts_ms * interval '1 millisecond', wind_speed, wind_direction, power_output,
+            wind_speed_imputed, wind_direction_imputed, power_imputed, $1
+       FROM load_staging WHERE kind = 'r'
+      ORDER BY turbine_id, ts_ms
+     ON CONFLICT (turbine_id, ts) DO UPDATE SET
+       wind_speed = EXCLUDED.wind_speed,
+       wind_direction = EXCLUDED.wind_direction,
+       power_output = EXCLUDED.power_output,
+       wind_speed_imputed = EXCLUDED.wind_speed_imputed,
+       wind_direction_imputed = EXCLUDED.wind_direction_imputed,
+       power_imputed = EXCLUDED.power_imputed,
+       file_id = EXCLUDED.file_id`,
+    [fileId],
+  );
+  await client.query(
+    `INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id)
+     SELECT turbine_id,
+            'epoch'::timestamptz + min(ts_ms) * interval '1 millisecond',
+            'epoch'::timestamptz + max(ts_ms) * interval '1 millisecond', $1
+       FROM load_staging WHERE kind = 'r' GROUP BY turbine_id`,
+    [fileId],
+  );
+  await client.query(
+    `INSERT INTO rejected_row (file_id, line, raw, reason, detail)
+     SELECT $1, line, raw, reason, detail FROM load_staging WHERE kind = 'x'`,
+    [fileId],
+  );
+}
