@@ -45,6 +45,36 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
+/**
+ * Creates the database named in `databaseUrl` when it does not exist yet, connecting to the
+ * server's `postgres` maintenance database, so the defaults work on a fresh local Postgres.
+ * Returns true when it created the database.
+ */
+export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+  const probe = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await probe.connect();
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '3D000') throw error;
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42P04') throw error; // created meanwhile by another process
+  } finally {
+    await admin.end();
+  }
+  return true;
+}
+
 export interface MigrationResult {
   applied: string[];
   alreadyApplied: number;
