@@ -1,0 +1,45 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ApiDeps } from './deps.js';
+import { registerErrorHandling } from './errors.js';
+import { registerBoard } from './plugins/board.plugin.js';
+import { registerDocs } from './plugins/docs.plugin.js';
+import { registerMetrics } from './plugins/metrics.plugin.js';
+import { adminRoutes } from './routes/admin.routes.js';
+import { anomalyRoutes } from './routes/anomalies.routes.js';
+import { fileRoutes } from './routes/files.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { statsRoutes } from './routes/stats.routes.js';
+import { turbineRoutes } from './routes/turbines.routes.js';
+
+export type { ApiConfig, ApiDeps, ApiQueues } from './deps.js';
+
+/**
+ * Builds the HTTP API without listening, so tests drive it with `inject`. The caller owns every
+ * connection in `deps` and closes them after `app.close()`.
+ */
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  // Typed as Fastify's logger interface so route plugins keep Fastify's default instance type.
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance,
+    // Reads never carry a body; keep the limit small for the two POST actions.
+    bodyLimit: 64 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await registerDocs(app);
+  await registerMetrics(app, deps);
+  await app.register(healthRoutes, { deps });
+  await app.register(turbineRoutes, { deps });
+  await app.register(statsRoutes, { deps });
+  await app.register(anomalyRoutes, { deps });
+  await app.register(fileRoutes, { deps });
+  await app.register(adminRoutes, { deps });
+  await registerBoard(app, { config: deps.config, queues: deps.queues, logger: deps.logger });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,104 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+/** Every error body of the API: `{ "error": { "code", "message" } }`. */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'Stable, machine-readable code', example: 'invalid_parameter' }),
+      message: z.string().meta({ description: 'What went wrong, for a human' }),
+    }),
+  })
+  .meta({ description: 'Error' });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** An error whose status, code and message are safe to show the client. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function notFound(what: string, id: number | string): ApiError {
+  return new ApiError(404, 'not_found', `${what} ${id} not found`);
+}
+
+/** Seconds a client should wait before asking again while a stats run writes. */
+export const STATS_RETRY_AFTER_SECONDS = 5;
+
+export function statsRunning(): ApiError {
+  return new ApiError(503, 'stats_running', 'a statistics computation is running; retry shortly', {
+    'Retry-After': String(STATS_RETRY_AFTER_SECONDS),
+  });
+}
+
+/** Codes for the 4xx errors Fastify itself raises (bad JSON, wrong media type, body too large...). */
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+type Issue = { instancePath: string; keyword: string; message?: string | undefined; params: Record<string, unknown> };
+
+/** Turns zod issues into one message that names every bad parameter. */
+function describeIssues(issues: Issue[], context: string | undefined): { code: string; message: string } {
+  const where = context === 'querystring' ? 'query parameter' : context === 'params' ? 'path parameter' : 'field';
+  const unknown = issues.filter((i) => i.keyword === 'unrecognized_keys');
+  const unknownKeys = unknown.flatMap((i) => (Array.isArray(i.params.keys) ? (i.params.keys as string[]) : []));
+  // One message per parameter: the first problem found is the one worth fixing first.
+  const byParameter = new Map<string, string>();
+  for (const i of issues) {
+    if (i.keyword === 'unrecognized_keys') continue;
+    const name = i.instancePath.replace(/^\//, '').replace(/\//g, '.') || where;
+    if (!byParameter.has(name)) byParameter.set(name, `${name}: ${i.message ?? 'invalid'}`);
+  }
+  const parts = [...byParameter.values()];
+  if (unknownKeys.length > 0) {
+    parts.unshift(`unknown ${where}${unknownKeys.length > 1 ? 's' : ''}: ${unknownKeys.join(', ')}`);
+  }
+  return { code: unknown.length > 0 && parts.length === 1 ? 'unknown_parameter' : 'invalid_parameter', message: parts.join('; ') };
+}
+
+/**
+ * The API's one error handler and its 404 for unknown routes. Client errors keep their message;
+ * anything else is logged with its stack and answered with a generic 500.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const { code, message } = describeIssues(err.validation as Issue[], err.validationContext);
+      return reply.code(400).send(errorBody(code, message));
+    }
+    if (err instanceof ApiError) {
+      return reply.code(err.statusCode).headers(err.headers).send(errorBody(err.code, err.message));
+    }
+    const status = err.statusCode ?? 500;
+    if (!isResponseSerializationError(err) && status >= 400 && status < 500) {
+      return reply.code(status).send(errorBody(CLIENT_ERROR_CODES[status] ?? 'bad_request', err.message));
+    }
+    request.log.error({ err }, 'request failed');
+    return reply.code(500).send(errorBody('internal_error', 'internal server error'));
+  });
+}

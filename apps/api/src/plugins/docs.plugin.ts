@@ -1,0 +1,34 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+
+/**
+ * OpenAPI document at /docs/json (and /docs/yaml) and Swagger UI at /docs, generated from the
+ * routes' zod schemas. Register before the routes: @fastify/swagger collects them as they are added.
+ * Routes marked `hide` (Swagger UI's own, Bull Board's) stay out of the document.
+ */
+export async function registerDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Windmill API',
+        description:
+          'Wind-turbine telemetry: turbines, window statistics, anomalies and the ingest ledger. ' +
+          'Errors are `{ "error": { "code", "message" } }`. Timestamps are ISO 8601 in UTC.',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'turbines' },
+        { name: 'stats' },
+        { name: 'anomalies' },
+        { name: 'files' },
+        { name: 'actions' },
+        { name: 'health' },
+        { name: 'metrics' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}

@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.js';
+import {
+  DEFAULT_DEPENDENCY_TIMEOUT_MS,
+  pingPostgres,
+  probeFailure,
+  queueDepths,
+  type QueueDepth,
+} from '../probes.js';
+import { timestamp } from '../schemas.js';
+
+const dependency = z.object({
+  status: z.enum(['up', 'down', 'disabled']).meta({ description: 'disabled: this process runs without Redis' }),
+  latencyMs: z.number().nullable(),
+  error: z.enum(['timeout', 'unreachable']).nullable(),
+});
+
+const depth = z.object({
+  waiting: z.number().int(),
+  active: z.number().int(),
+  delayed: z.number().int(),
+  failed: z.number().int(),
+});
+
+const healthResponse = z.object({
+  status: z.enum(['ok', 'degraded']),
+  checkedAt: timestamp,
+  postgres: dependency,
+  redis: dependency,
+  queues: z.object({ ingest: depth, stats: depth }).nullable().meta({ description: 'null when Redis is down or disabled' }),
+});
+type DependencyReport = z.output<typeof dependency>;
+
+async function probe(run: () => Promise<void>, onError: (err: unknown) => void): Promise<DependencyReport> {
+  const started = performance.now();
+  try {
+    await run();
+    return { status: 'up', latencyMs: Math.round((performance.now() - started) * 10) / 10, error: null };
+  } catch (err) {
+    onError(err);
+    return { status: 'down', latencyMs: null, error: probeFailure(err) };
+  }
+}
+
+export const healthRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, { deps }) => {
+  const timeoutMs = deps.dependencyTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUT_MS;
+
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Postgres and Redis reachability and queue depths',
+        description: '200 when every dependency is up, 503 when one is down.',
+        querystring: z.strictObject({}),
+        response: { 200: healthResponse, 503: healthResponse },
+      },
+    },
+    async (request, reply) => {
+      let queues: Record<'ingest' | 'stats', QueueDepth> | null = null;
+      const [postgres, redis] = await Promise.all([
+        probe(
+          () => pingPostgres(deps.pool, timeoutMs),
+          (err) => request.log.warn({ err }, 'health: postgres is down'),
+        ),
+        deps.queues === null
+          ? Promise.resolve<DependencyReport>({ status: 'disabled', latencyMs: null, error: null })
+          : probe(
+              async () => {
+                queues = await queueDepths(deps.queues!, timeoutMs);
+              },
+              (err) => request.log.warn({ err }, 'health: redis is down'),
+            ),
+      ]);
+      const ok = postgres.status === 'up' && redis.status !== 'down';
+      return reply.code(ok ? 200 : 503).send({
+        status: ok ? 'ok' : 'degraded',
+        checkedAt: new Date().toISOString(),
+        postgres,
+        redis,
+        queues,
+      });
+    },
+  );
+};

@@ -1,0 +1,114 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listTurbines, summarizePower, turbineExists } from '@windmill/core/read/turbines.read';
+import { listWindowStats } from '@windmill/core/read/window-stats.read';
+import type { ApiDeps } from '../deps.js';
+import { errorBodySchema, notFound } from '../errors.js';
+import { cursorKeys, cursorParam, encodeCursor } from '../cursor.js';
+import { idParams, limitParam, pageOf, rangeIsOrdered, rangeShape, RANGE_ORDER_ISSUE, timestamp, toIsoOrNull } from '../schemas.js';
+import { requireStatsIdle } from '../stats-lock.guard.js';
+import { toWindowStatItem, windowStatItem } from './window-stat.schema.js';
+
+const turbineItem = z.object({
+  id: z.number().int(),
+  readingCount: z.number().int(),
+  fileCount: z.number().int().meta({ description: 'Files that hold at least one of its current readings' }),
+  firstReadingAt: timestamp.nullable(),
+  lastReadingAt: timestamp.nullable(),
+});
+
+const statsQuery = z
+  .strictObject({ ...rangeShape, limit: limitParam, cursor: cursorParam(cursorKeys.windowStat) })
+  .refine(rangeIsOrdered, RANGE_ORDER_ISSUE);
+
+const summaryQuery = z.strictObject(rangeShape).refine(rangeIsOrdered, RANGE_ORDER_ISSUE);
+
+const summaryResponse = z.object({
+  turbineId: z.number().int(),
+  from: timestamp.nullable(),
+  to: timestamp.nullable(),
+  count: z.number().int(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  mean: z.number().nullable().meta({ description: 'Computed in exact decimal arithmetic; null when count is 0' }),
+});
+
+export const turbineRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, { deps }) => {
+  const { pool, config } = deps;
+
+  app.get(
+    '/turbines',
+    {
+      schema: {
+        tags: ['turbines'],
+        summary: 'Every turbine with its reading count and time span',
+        querystring: z.strictObject({}),
+        response: { 200: z.object({ items: z.array(turbineItem) }) },
+      },
+    },
+    async () => {
+      const turbines = await listTurbines(pool);
+      return {
+        items: turbines.map((t) => ({
+          ...t,
+          firstReadingAt: toIsoOrNull(t.firstReadingAt),
+          lastReadingAt: toIsoOrNull(t.lastReadingAt),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/turbines/:id/stats',
+    {
+      preHandler: requireStatsIdle(pool),
+      schema: {
+        tags: ['turbines', 'stats'],
+        summary: `One turbine's window statistics, oldest window first`,
+        description: 'from/to filter window_start (from inclusive, to exclusive). 503 while a stats run writes.',
+        params: idParams,
+        querystring: statsQuery,
+        response: { 200: pageOf(windowStatItem), 400: errorBodySchema, 404: errorBodySchema, 503: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { from, to, limit, cursor } = request.query;
+      if (!(await turbineExists(pool, id))) throw notFound('turbine', id);
+      const page = await listWindowStats(pool, {
+        windowSeconds: config.WINDOW_SECONDS,
+        turbineId: id,
+        from,
+        to,
+        limit,
+        after: cursor ? { windowStart: new Date(cursor[0]), turbineId: cursor[1] } : undefined,
+      });
+      const last = page.rows.at(-1);
+      return {
+        items: page.rows.map(toWindowStatItem),
+        nextCursor: page.hasMore && last ? encodeCursor([last.windowStart.getTime(), last.turbineId]) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/turbines/:id/summary',
+    {
+      schema: {
+        tags: ['turbines'],
+        summary: 'min/max/mean of power_output over any period, from the readings',
+        description: 'from inclusive, to exclusive; both optional. Reads readings, so it is not blocked by stats runs.',
+        params: idParams,
+        querystring: summaryQuery,
+        response: { 200: summaryResponse, 400: errorBodySchema, 404: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { from, to } = request.query;
+      if (!(await turbineExists(pool, id))) throw notFound('turbine', id);
+      const summary = await summarizePower(pool, id, { from, to });
+      return { turbineId: id, from: from?.toISOString() ?? null, to: to?.toISOString() ?? null, ...summary };
+    },
+  );
+};

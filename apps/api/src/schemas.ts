@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/**
+ * Zod pieces shared by the routes. The same schemas validate requests, shape responses and
+ * become the OpenAPI document, so what /docs shows is what the API does.
+ */
+
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 100;
+const INT4_MAX = 2_147_483_647;
+
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * Parses an ISO 8601 date or date-time into a Date: `2022-03-01`, `2022-03-01T06:00:00Z`,
+ * `2022-03-01T06:00:00.5+02:00`. A date-time without an offset, and a bare date, are read as UTC
+ * (everything Windmill stores is UTC). Returns null for anything else, including impossible
+ * dates such as February 30.
+ */
+export function parseIsoInstant(text: string): Date | null {
+  const m = ISO_INSTANT.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h = '0', mi = '0', s = '0', frac = '', offset = 'Z'] = m.slice(1);
+  const nums = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = nums;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
+  const fieldsHold =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
+  if (!fieldsHold) return null;
+  if (offset.toUpperCase() !== 'Z') {
+    const om = /^([+-])(\d{2}):?(\d{2})$/.exec(offset);
+    if (!om) return null;
+    const oh = Number(om[2]);
+    const omin = Number(om[3]);
+    if (oh > 23 || omin > 59) return null;
+    const sign = om[1] === '-' ? -1 : 1;
+    date.setTime(date.getTime() - sign * (oh * 60 + omin) * 60_000);
+  }
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** A query parameter holding an instant, parsed into a Date. */
+export const isoInstant = z
+  .string()
+  .transform((text, ctx) => {
+    const date = parseIsoInstant(text);
+    if (date === null) {
+      ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 date or date-time, e.g. 2022-03-01T00:00:00Z' });
+      return z.NEVER;
+    }
+    return date;
+  })
+  .meta({ format: 'date-time', example: '2022-03-01T00:00:00Z' });
+
+/** Response timestamps: ISO 8601 in UTC with milliseconds. */
+export const timestamp = z.iso.datetime();
+
+export const positiveInt = (what: string) =>
+  z.coerce
+    .number({ error: `expected ${what} as a positive integer` })
+    .int(`expected ${what} as a positive integer`)
+    .min(1, `expected ${what} as a positive integer`)
+    .max(INT4_MAX, `must be at most ${INT4_MAX}`);
+
+export const idParams = z.strictObject({ id: positiveInt('an id') });
+
+export const limitParam = z.coerce
+  .number({ error: 'expected an integer' })
+  .int('expected an integer')
+  .min(1, 'must be at least 1')
+  .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+  .default(DEFAULT_PAGE_SIZE)
+  .meta({ description: `Page size, ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}` });
+
+/** A half-open period [from, to) on a timestamp column; both ends optional. */
+export const rangeShape = {
+  from: isoInstant.optional().meta({ description: 'Start, inclusive (ISO 8601; UTC when no offset is given)' }),
+  to: isoInstant.optional().meta({ description: 'End, exclusive (ISO 8601; UTC when no offset is given)' }),
+};
+
+/** For a refine on a query object: true unless both ends are given and from is not before to. */
+export function rangeIsOrdered(q: { from?: Date | undefined; to?: Date | undefined }): boolean {
+  return q.from === undefined || q.to === undefined || q.from < q.to;
+}
+export const RANGE_ORDER_ISSUE = { message: 'must be before to', path: ['from'] };
+
+/** A page of items and the cursor of the next page (null on the last one). */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` to get the next page; null on the last page' }),
+  });
+}
+
+export const toIso = (d: Date): string => d.toISOString();
+export const toIsoOrNull = (d: Date | null): string | null => (d === null ? null : d.toISOString());

@@ -1,0 +1,87 @@
+import type { Queryable } from '../stats/stats-lock.js';
+import { SqlFilter, toPage, type Page, type TimeRange } from './sql-filter.js';
+
+export type AnomalyKind = 'reading' | 'turbine';
+
+export interface AnomalyRow {
+  id: number;
+  kind: AnomalyKind;
+  turbineId: number;
+  windowStart: Date;
+  windowSeconds: number;
+  /** The reading's time for kind `reading`; null for kind `turbine`. */
+  ts: Date | null;
+  value: number;
+  mean: number;
+  stddev: number;
+  deviation: number;
+  sigma: number;
+}
+
+/** Where a page of anomalies ends; the next page starts strictly after it. */
+export interface AnomalyKey {
+  windowStart: Date;
+  turbineId: number;
+  id: number;
+}
+
+export interface AnomalyQuery extends TimeRange {
+  windowSeconds: number;
+  kind?: AnomalyKind | undefined;
+  turbineId?: number | undefined;
+  after?: AnomalyKey | undefined;
+  limit: number;
+}
+
+/**
+ * Anomalies of one window size ordered by (window_start, turbine_id, id): chronological by
+ * window, then by turbine, and unique thanks to the id, so pages never skip or repeat a row.
+ * from is inclusive, to exclusive, both on window_start (for both kinds, so a reading anomaly and
+ * the turbine anomaly of the same window are always selected together).
+ */
+export async function listAnomalies(db: Queryable, q: AnomalyQuery): Promise<Page<AnomalyRow>> {
+  const filter = new SqlFilter().add('window_seconds = $?', q.windowSeconds);
+  if (q.kind) filter.add('kind = $?::anomaly_kind', q.kind);
+  if (q.turbineId !== undefined) filter.add('turbine_id = $?', q.turbineId);
+  if (q.from) filter.add('window_start >= $?', q.from);
+  if (q.to) filter.add('window_start < $?', q.to);
+  if (q.after) {
+    filter.add('(window_start, turbine_id, id) > ($?, $?, $?)', q.after.windowStart, q.after.turbineId, q.after.id);
+  }
+  const limit = filter.param(q.limit + 1);
+  const { rows } = await db.query<{
+    id: number;
+    kind: AnomalyKind;
+    turbine_id: number;
+    window_start: Date;
+    window_seconds: number;
+    ts: Date | null;
+    value: number;
+    mean: number;
+    stddev: number;
+    deviation: number;
+    sigma: number;
+  }>(
+    `SELECT id, kind::text AS kind, turbine_id, window_start, window_seconds, ts, value, mean, stddev, deviation, sigma
+       FROM anomaly ${filter.where}
+      ORDER BY window_start, turbine_id, id
+      LIMIT ${limit}`,
+    filter.values,
+  );
+  return toPage(
+    rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      turbineId: r.turbine_id,
+      windowStart: r.window_start,
+      windowSeconds: r.window_seconds,
+      ts: r.ts,
+      value: r.value,
+      mean: r.mean,
+      stddev: r.stddev,
+      deviation: r.deviation,
+      sigma: r.sigma,
+    })),
+    q.limit,
+  );
+}

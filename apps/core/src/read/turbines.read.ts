@@ -1,0 +1,81 @@
+import type { Queryable } from '../stats/stats-lock.js';
+import { SqlFilter, type TimeRange } from './sql-filter.js';
+
+export interface TurbineOverview {
+  id: number;
+  readingCount: number;
+  /** Files that hold at least one of the turbine's current readings (a later file replaces older values). */
+  fileCount: number;
+  firstReadingAt: Date | null;
+  lastReadingAt: Date | null;
+}
+
+/**
+ * Every known turbine with its readings' count, time span and the number of files they came from.
+ * One pass over `reading`: grouping by (turbine, file) first keeps the file count a cheap hash
+ * aggregate instead of a sorted DISTINCT.
+ */
+export async function listTurbines(db: Queryable): Promise<TurbineOverview[]> {
+  const { rows } = await db.query<{
+    id: number;
+    reading_count: string | null;
+    file_count: string | null;
+    first_ts: Date | null;
+    last_ts: Date | null;
+  }>(`
+    WITH per_file AS (
+      SELECT turbine_id, file_id, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts
+        FROM reading GROUP BY turbine_id, file_id
+    ), per_turbine AS (
+      SELECT turbine_id, sum(n) AS reading_count, count(*) AS file_count,
+             min(first_ts) AS first_ts, max(last_ts) AS last_ts
+        FROM per_file GROUP BY turbine_id
+    )
+    SELECT t.id, p.reading_count, p.file_count, p.first_ts, p.last_ts
+      FROM turbine t LEFT JOIN per_turbine p ON p.turbine_id = t.id
+     ORDER BY t.id`);
+  return rows.map((r) => ({
+    id: r.id,
+    readingCount: Number(r.reading_count ?? 0),
+    fileCount: Number(r.file_count ?? 0),
+    firstReadingAt: r.first_ts,
+    lastReadingAt: r.last_ts,
+  }));
+}
+
+export async function turbineExists(db: Queryable, id: number): Promise<boolean> {
+  const { rows } = await db.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM turbine WHERE id = $1) AS found', [id]);
+  return rows[0]?.found === true;
+}
+
+export interface PowerSummary {
+  count: number;
+  /** All three are null when the period holds no readings. */
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+/**
+ * min/max/mean of power_output over `[from, to)` computed from the readings themselves (not from
+ * window stats), so any period works. The mean is taken in numeric, so values stored as doubles
+ * average without binary rounding (2.9 and 3.05 give exactly 2.975).
+ */
+export async function summarizePower(db: Queryable, turbineId: number, range: TimeRange): Promise<PowerSummary> {
+  const filter = new SqlFilter().add('turbine_id = $?', turbineId);
+  if (range.from) filter.add('ts >= $?', range.from);
+  if (range.to) filter.add('ts < $?', range.to);
+  const { rows } = await db.query<{ count: string; min: number | null; max: number | null; mean: string | null }>(
+    `SELECT count(*) AS count, min(power_output) AS min, max(power_output) AS max,
+            avg(power_output::numeric) AS mean
+       FROM reading ${filter.where}`,
+    filter.values,
+  );
+  const row = rows[0];
+  return {
+    count: Number(row?.count ?? 0),
+    min: row?.min ?? null,
+    max: row?.max ?? null,
+    mean: row?.mean == null ? null : Number(row.mean),
+  };
+}

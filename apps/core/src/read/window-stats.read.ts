@@ -1,0 +1,82 @@
+import type { Queryable } from '../stats/stats-lock.js';
+import { SqlFilter, toPage, type Page, type TimeRange } from './sql-filter.js';
+
+export interface WindowStatRow {
+  turbineId: number;
+  windowStart: Date;
+  windowSeconds: number;
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  stddev: number | null;
+  imputedCount: number;
+  expectedCount: number;
+  computedAt: Date;
+}
+
+/** Where a page of window stats ends; the next page starts strictly after it. */
+export interface WindowStatKey {
+  windowStart: Date;
+  turbineId: number;
+}
+
+export interface WindowStatQuery extends TimeRange {
+  windowSeconds: number;
+  turbineId?: number | undefined;
+  /** Exactly this window start; combine with from/to only if you mean both. */
+  windowStart?: Date | undefined;
+  after?: WindowStatKey | undefined;
+  limit: number;
+}
+
+/**
+ * window_stat rows of one window size ordered by (window_start, turbine_id), which is unique for
+ * a window size and so a stable keyset for pagination. from is inclusive, to exclusive, both on
+ * window_start.
+ */
+export async function listWindowStats(db: Queryable, q: WindowStatQuery): Promise<Page<WindowStatRow>> {
+  const filter = new SqlFilter().add('window_seconds = $?', q.windowSeconds);
+  if (q.turbineId !== undefined) filter.add('turbine_id = $?', q.turbineId);
+  if (q.windowStart) filter.add('window_start = $?', q.windowStart);
+  if (q.from) filter.add('window_start >= $?', q.from);
+  if (q.to) filter.add('window_start < $?', q.to);
+  if (q.after) filter.add('(window_start, turbine_id) > ($?, $?)', q.after.windowStart, q.after.turbineId);
+  const limit = filter.param(q.limit + 1);
+  const { rows } = await db.query<{
+    turbine_id: number;
+    window_start: Date;
+    window_seconds: number;
+    count: number;
+    min: number;
+    max: number;
+    mean: number;
+    stddev: number | null;
+    imputed_count: number;
+    expected_count: number;
+    computed_at: Date;
+  }>(
+    `SELECT turbine_id, window_start, window_seconds, count, min, max, mean, stddev,
+            imputed_count, expected_count, computed_at
+       FROM window_stat ${filter.where}
+      ORDER BY window_start, turbine_id
+      LIMIT ${limit}`,
+    filter.values,
+  );
+  return toPage(
+    rows.map((r) => ({
+      turbineId: r.turbine_id,
+      windowStart: r.window_start,
+      windowSeconds: r.window_seconds,
+      count: r.count,
+      min: r.min,
+      max: r.max,
+      mean: r.mean,
+      stddev: r.stddev,
+      imputedCount: r.imputed_count,
+      expectedCount: r.expected_count,
+      computedAt: r.computed_at,
+    })),
+    q.limit,
+  );
+}

@@ -1,0 +1,114 @@
+import './jest-esm-interop.js';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { buildApp } from '@windmill/api/app';
+import type { ApiConfig, ApiDeps } from '@windmill/api/deps';
+import { createPool, type Pool } from '@windmill/core/db/pool';
+import { createPrisma, type PrismaClient } from '@windmill/core/db/prisma';
+import { createLogger } from '@windmill/core/platform/logger';
+import { INGEST_QUEUE, STATS_JOB, STATS_QUEUE } from '@windmill/core/platform/queues';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * No board password: jest on Node 20 cannot load Bull Board's fastify adapter (see board.plugin.ts),
+ * so in-process tests run without the board and board.e2e.test.ts checks it on a real server.
+ */
+export const TEST_CONFIG: ApiConfig = {
+  API_HOST: '127.0.0.1',
+  API_PORT: 0,
+  WINDOW_SECONDS: 86_400,
+  BOARD_USER: 'admin',
+  BOARD_PASSWORD: '',
+  BOARD_READ_ONLY: false,
+};
+
+/** Captures the JSON log lines an app writes. */
+export class LogCapture extends Writable {
+  readonly lines: Array<Record<string, unknown>> = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.lines.push(JSON.parse(line));
+    done();
+  }
+  messages(): string[] {
+    return this.lines.map((l) => String(l.msg));
+  }
+}
+
+/** One migrated database, pool, Prisma client and a pair of queues under a unique prefix. */
+export interface ApiWorld {
+  db: TestDatabase;
+  pool: Pool;
+  prisma: PrismaClient;
+  redis: Redis;
+  queues: { ingest: Queue; stats: Queue };
+  prefix: string;
+  rescans: number;
+  /** Builds an app on this world; extra deps override the defaults. Apps are closed by `close()`. */
+  build(overrides?: Partial<ApiDeps> & { logs?: LogCapture }): Promise<FastifyInstance>;
+  close(): Promise<void>;
+}
+
+export async function createApiWorld(label: string): Promise<ApiWorld> {
+  const db = await createTestDatabase(label);
+  const pool = createPool(db.url);
+  const prisma = createPrisma(db.url);
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const prefix = `wm-test-${label}-${randomBytes(4).toString('hex')}`;
+  const queues = {
+    ingest: new Queue(INGEST_QUEUE, { connection: redis, prefix }),
+    stats: new Queue(STATS_QUEUE, { connection: redis, prefix }),
+  };
+  const apps: FastifyInstance[] = [];
+  const world: ApiWorld = {
+    db,
+    pool,
+    prisma,
+    redis,
+    queues,
+    prefix,
+    rescans: 0,
+    async build(overrides = {}) {
+      const { logs, ...deps } = overrides;
+      const app = await buildApp({
+        config: TEST_CONFIG,
+        logger: createLogger('api', { level: 'info', pretty: false, destination: logs ?? new LogCapture() }),
+        prisma,
+        pool,
+        queues,
+        requestRescan: async () => {
+          world.rescans += 1;
+          return { queued: 2 };
+        },
+        requestStatsRun: async () => {
+          const job = await queues.stats.add(STATS_JOB, { trigger: 'api' });
+          return { jobId: String(job.id) };
+        },
+        dependencyTimeoutMs: 5000,
+        ...deps,
+      });
+      apps.push(app);
+      return app;
+    },
+    async close() {
+      for (const app of apps) await app.close();
+      for (const q of Object.values(queues)) {
+        await q.obliterate({ force: true });
+        await q.close();
+      }
+      await redis.quit();
+      await prisma.$disconnect();
+      await pool.end();
+      await db.drop();
+    },
+  };
+  return world;
+}
+
+export function basicAuthHeader(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
