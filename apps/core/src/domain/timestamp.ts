@@ -13,8 +13,15 @@ export type TimestampParser = (text: string) => number | null;
 
 const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
 
+/** Like Date.UTC, but a year from 0 to 99 stays that year (Date.UTC reads 99 as 1999). */
+function utcFromParts(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0, millis = 0): number {
+  const date = new Date(Date.UTC(2000, 0, 1, hour, minute, second, millis));
+  date.setUTCFullYear(year, monthIndex, day);
+  return date.getTime();
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcFromParts(year, month, 0)).getUTCDate();
 }
 
 export function createTimestampParser(timeZone: string): TimestampParser {
@@ -31,7 +38,7 @@ export function createTimestampParser(timeZone: string): TimestampParser {
     if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
     if (hour > 23 || minute > 59 || second > 59) return null;
     const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-    const wallMs = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+    const wallMs = utcFromParts(year, month - 1, day, hour, minute, second, millis);
     if (m[8] !== undefined) return wallMs;
     if (m[9] !== undefined) {
       const offsetHours = Number(m[10]);
@@ -56,6 +63,7 @@ function wallClockToUtc(timeZone: string): (wallMs: number) => number {
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
+    era: 'short',
     year: 'numeric',
     month: 'numeric',
     day: 'numeric',
@@ -70,7 +78,9 @@ function wallClockToUtc(timeZone: string): (wallMs: number) => number {
     if (offset === undefined) {
       const instant = key * QUARTER_HOUR;
       const p = Object.fromEntries(format.formatToParts(instant).map((x) => [x.type, x.value]));
-      const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+      // Intl writes ISO year 0 (1 BC) as year 1 of era BC.
+      const year = p.era === 'BC' ? 1 - Number(p.year) : Number(p.year);
+      const wall = utcFromParts(year, Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
       offset = wall - instant;
       if (cache.size > 200_000) cache.clear();
       cache.set(key, offset);
