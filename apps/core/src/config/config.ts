@@ -38,6 +38,7 @@ export const configSchema = z
     FAILED_DIR: z.string().min(1).default('data/failed'),
     DELETE_AFTER_INGEST: bool.default(false),
     RECONCILE_INTERVAL_SECONDS: int(1).default(30),
+    WATCH_STABLE_MS: int(0).default(2000),
     SOURCE_TIMEZONE: timeZone.default('UTC'),
     WIND_SPEED_MAX: num().default(50),
     POWER_MIN: num().default(0),

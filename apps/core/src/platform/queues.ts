@@ -1,3 +1,4 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
 
 /** Queue names, job names and job payload schemas: the contract between watcher, API, scheduler and workers. */
@@ -27,4 +28,39 @@ export type StatsJob = z.infer<typeof statsJobSchema>;
 /** BullMQ job ids may not contain ':'; the ledger id is unique per queued file. */
 export function ingestJobId(fileId: number): string {
   return `file-${fileId}`;
+}
+
+export interface Queues {
+  ingest: Queue;
+  stats: Queue;
+}
+
+/**
+ * Default job options. Ingest jobs retry transient failures (database down) with exponential
+ * backoff; finished jobs are trimmed by age and count while failed ones stay for inspection.
+ */
+export const INGEST_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential' as const, delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 10_000 },
+};
+
+export const STATS_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential' as const, delay: 5_000 },
+  removeOnComplete: { count: 100 },
+  removeOnFail: { count: 1_000 },
+};
+
+/** Both queues on one shared connection (producers do not block, so sharing is safe). */
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  return {
+    ingest: new Queue(INGEST_QUEUE, { connection, prefix, defaultJobOptions: INGEST_JOB_OPTIONS }),
+    stats: new Queue(STATS_QUEUE, { connection, prefix, defaultJobOptions: STATS_JOB_OPTIONS }),
+  };
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all([queues.ingest.close(), queues.stats.close()]);
 }

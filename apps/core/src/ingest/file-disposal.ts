@@ -1,0 +1,70 @@
+import { access, mkdir, rename, copyFile, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Where a file goes once its ingest has ended: the processed folder (or nowhere, when
+ * DELETE_AFTER_INGEST is set), or the failed folder with `<name>.error.json` beside it saying why.
+ * A name already taken in the target folder gets the ledger id added, so nothing is overwritten.
+ */
+
+export interface DisposalDirs {
+  processed: string;
+  failed: string;
+  deleteAfterIngest: boolean;
+}
+
+export interface FailureExplanation {
+  fileId: number;
+  file: string;
+  error: string;
+  failedAt: string;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function freeName(dir: string, name: string, fileId: number): Promise<string> {
+  const target = path.join(dir, name);
+  if (!(await exists(target))) return target;
+  const ext = path.extname(name);
+  return path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`);
+}
+
+/** rename() cannot cross file systems (a bind-mounted folder); fall back to copy and delete. */
+async function move(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await copyFile(from, to);
+    await unlink(from);
+  }
+}
+
+/** Moves or deletes a loaded (or duplicate) file; returns its new path, or null when deleted. */
+export async function disposeLoaded(filePath: string, fileId: number, dirs: DisposalDirs): Promise<string | null> {
+  if (dirs.deleteAfterIngest) {
+    await unlink(filePath);
+    return null;
+  }
+  await mkdir(dirs.processed, { recursive: true });
+  const target = await freeName(dirs.processed, path.basename(filePath), fileId);
+  await move(filePath, target);
+  return target;
+}
+
+/** Moves a failed file aside and writes the explanation next to it; returns the file's new path. */
+export async function disposeFailed(filePath: string, fileId: number, error: string, dirs: DisposalDirs, now: Date): Promise<string> {
+  await mkdir(dirs.failed, { recursive: true });
+  const target = await freeName(dirs.failed, path.basename(filePath), fileId);
+  const explanation: FailureExplanation = { fileId, file: path.basename(filePath), error, failedAt: now.toISOString() };
+  await writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`);
+  await move(filePath, target);
+  return target;
+}

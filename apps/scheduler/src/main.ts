@@ -1,0 +1,17 @@
+import { createLogger } from '@windmill/core/platform/logger';
+import { loadConfigOrExit } from '@windmill/core/platform/startup';
+import { startPipeline } from '@windmill/cli/pipeline';
+import { exitOnStartupError, stopOnSignals } from '@windmill/cli/process-lifecycle';
+
+// The scheduler alone, as one service of a deployment (docker compose); migrations are applied by the
+// one-shot migrate service before it starts.
+const config = loadConfigOrExit();
+const logger = createLogger('scheduler', { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+const pipeline = await startPipeline(config, logger, {
+  migrate: false,
+  watcher: false,
+  worker: false,
+  scheduler: true,
+  api: false,
+}).catch((error: unknown) => exitOnStartupError('scheduler', error));
+stopOnSignals(logger, () => pipeline.close());

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Logger } from 'pino';
+import { isIngestibleFileName } from '@windmill/core/domain/file-name';
+import { listCsvFiles } from '@windmill/core/ingest/list-files';
+
+export interface FolderWatcherOptions {
+  dir: string;
+  /** Folders inside `dir` that must not be watched (the processed and failed folders may live there). */
+  excludeDirs: string[];
+  /** A file counts as written once its size has not changed for this long. */
+  stableAfterMs: number;
+  /** How often the whole folder is scanned to catch events the OS dropped. */
+  reconcileEveryMs: number;
+  logger: Logger;
+  /** Called for each complete file; must be idempotent (it is called again by every scan). */
+  onFile: (filePath: string) => Promise<unknown>;
+}
+
+export interface FolderWatcher {
+  /** Scans the folder now and hands over every complete file; returns how many were handed over. */
+  scan(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Watches the inbox with chokidar: files present at start-up and every new or changed file, once
+ * its writer has finished (awaitWriteFinish), hidden and partial-write names ignored. Calls for
+ * one path are serialised so a burst of events for a file becomes one call after another, never
+ * two at once; a periodic scan catches anything the event stream missed.
+ */
+export async function startFolderWatcher(options: FolderWatcherOptions): Promise<FolderWatcher> {
+  const { dir, logger } = options;
+  const excluded = options.excludeDirs.map((d) => path.resolve(d));
+  const isExcluded = (p: string) => excluded.some((d) => p === d || p.startsWith(d + path.sep));
+  const inFlight = new Map<string, Promise<void>>();
+
+  const hand = (filePath: string): Promise<void> => {
+    const previous = inFlight.get(filePath) ?? Promise.resolve();
+    const next = previous
+      .then(() => options.onFile(filePath))
+      .then(
+        () => undefined,
+        (error: unknown) => logger.error({ file: filePath, err: (error as Error).message }, 'could not queue file; the next scan retries'),
+      )
+      .finally(() => {
+        if (inFlight.get(filePath) === next) inFlight.delete(filePath);
+      });
+    inFlight.set(filePath, next);
+    return next;
+  };
+
+  const watcher: FSWatcher = watch(dir, {
+    ignoreInitial: false,
+    persistent: true,
+    awaitWriteFinish: { stabilityThreshold: options.stableAfterMs, pollInterval: Math.min(100, options.stableAfterMs) },
+    ignored: (p, stats) => {
+      if (p === dir) return false;
+      if (path.basename(p).startsWith('.') || isExcluded(p)) return true;
+      return stats?.isFile() === true && !isIngestibleFileName(path.basename(p));
+    },
+  });
+  watcher.on('add', (p) => void hand(p));
+  watcher.on('change', (p) => void hand(p));
+  watcher.on('error', (error) => logger.error({ err: (error as Error).message }, 'folder watcher error'));
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+
+  const scan = async (): Promise<number> => {
+    const files = (await listCsvFiles([dir], dir).catch(() => [] as string[])).filter((f) => !isExcluded(f));
+    let handed = 0;
+    for (const file of files) {
+      const info = await stat(file).catch(() => null);
+      // Still being written: the watcher's own event will come once it is stable.
+      if (!info || Date.now() - info.mtimeMs < options.stableAfterMs) continue;
+      await hand(file);
+      handed++;
+    }
+    return handed;
+  };
+  const timer = setInterval(() => {
+    scan().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'reconciliation scan failed'));
+  }, options.reconcileEveryMs);
+  timer.unref();
+  logger.info({ dir, stableAfterMs: options.stableAfterMs, reconcileEveryMs: options.reconcileEveryMs }, 'watching folder');
+
+  return {
+    scan,
+    async close() {
+      clearInterval(timer);
+      await watcher.close();
+      await Promise.allSettled([...inFlight.values()]);
+    },
+  };
+}
