@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { Pool } from 'pg';
 import type { Config } from '@windmill/core/config/config';
 import { ensureDatabase, migrate } from '@windmill/core/db/migrate';
@@ -58,7 +59,11 @@ export async function startPipeline(config: Config, logger: Logger, parts: Pipel
   await warnOnEvictionPolicy(redis, logger);
   const queues = createQueues(redis, config.QUEUE_PREFIX);
 
-  const workers = parts.worker ? startWorkers({ connection: redis, prefix: config.QUEUE_PREFIX, pool, logger, config }, tuning) : null;
+  const workers = parts.worker ? startWorkers({ connection: redis, prefix: config.QUEUE_PREFIX, pool, logger, config }, {
+        lockDurationMs: config.JOB_LOCK_SECONDS * 1000,
+        stalledIntervalMs: config.JOB_LOCK_SECONDS * 1000,
+        ...tuning,
+      }) : null;
 
   let rescheduleTimer: NodeJS.Timeout | null = null;
   if (parts.scheduler) {
@@ -72,6 +77,10 @@ export async function startPipeline(config: Config, logger: Logger, parts: Pipel
     rescheduleTimer.unref();
   }
 
+  // The folders are created when missing, so a fresh install works without preparation.
+  if (parts.watcher || parts.worker) {
+    for (const dir of [config.dirs.watch, config.dirs.processed, config.dirs.failed]) await mkdir(dir, { recursive: true });
+  }
   const enqueue = (filePath: string) => enqueueFile({ pool, queue: queues.ingest, logger }, filePath);
   const watcher = parts.watcher
     ? await startFolderWatcher({

@@ -1,0 +1,112 @@
+import { copyFile, readFile, readdir, rename, writeFile, appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startPipeline, type RunningPipeline } from '@windmill/cli/pipeline';
+import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
+import { CHALLENGE_DIR } from '../helpers/paths.js';
+import { memoryLogger } from '../helpers/silent-logger.js';
+import { sleep, waitFor } from '../helpers/wait.js';
+
+/** The live path: files dropped into the watched folder, in-process watcher and workers, real Redis and Postgres. */
+describe('watched folder -> queue -> worker', () => {
+  let env: PipelineEnv;
+  let pipeline: RunningPipeline;
+
+  beforeAll(async () => {
+    env = await createPipelineEnv('watch');
+    pipeline = await startPipeline(env.config, memoryLogger().logger, { migrate: false, watcher: true, worker: true, scheduler: false, api: false });
+  });
+  afterAll(async () => {
+    await pipeline?.close();
+    await env?.cleanup();
+  });
+
+  const ledger = async () =>
+    (await pipeline.pool.query(`SELECT id, path, status, rows_total, rows_loaded, rows_duplicate, rows_rejected, error, append_of_id, start_offset
+                                  FROM ingested_file ORDER BY id`)).rows;
+  const readingCount = async () => (await pipeline.pool.query(`SELECT count(*)::int AS n FROM reading`)).rows[0].n as number;
+  const statusOf = async (name: string) => (await ledger()).filter((r) => path.basename(r.path) === name).map((r) => r.status);
+  const finished = (name: string, status = 'done') => waitFor(`${name} ${status}`, async () => (await statusOf(name)).includes(status));
+
+  it('loads a file copied in, one renamed in, and one written slowly in two parts, each exactly once', async () => {
+    const source = path.join(CHALLENGE_DIR, 'data_group_1.csv');
+    await copyFile(source, path.join(env.dirs.watch, 'copied.csv'));
+
+    const text = await readFile(path.join(CHALLENGE_DIR, 'data_group_2.csv'), 'utf8');
+    await writeFile(path.join(env.dirs.watch, 'renamed.csv.part'), text);
+    await rename(path.join(env.dirs.watch, 'renamed.csv.part'), path.join(env.dirs.watch, 'renamed.csv'));
+
+    const slow = await readFile(path.join(CHALLENGE_DIR, 'data_group_3.csv'), 'utf8');
+    const half = slow.indexOf('\n', slow.length / 2) + 1;
+    await writeFile(path.join(env.dirs.watch, 'slow.csv'), slow.slice(0, half));
+    await sleep(150); // less than WATCH_STABLE_MS: the writer is still busy
+    await appendFile(path.join(env.dirs.watch, 'slow.csv'), slow.slice(half));
+
+    for (const name of ['copied.csv', 'renamed.csv', 'slow.csv']) await finished(name);
+    await waitFor('files moved', async () => (await readdir(env.dirs.processed)).length === 3);
+    await sleep(2500); // one more reconciliation scan must not queue anything again
+
+    const rows = await ledger();
+    expect(rows.map((r) => [path.basename(r.path), r.status, r.rows_total, r.rows_loaded])).toEqual(
+      expect.arrayContaining([
+        ['copied.csv', 'done', 3720, 3720],
+        ['renamed.csv', 'done', 3720, 3720],
+        ['slow.csv', 'done', 3720, 3720],
+      ]),
+    );
+    expect(rows).toHaveLength(3);
+    expect(await readingCount()).toBe(11160);
+    expect((await readdir(env.dirs.processed)).sort()).toEqual(['copied.csv', 'renamed.csv', 'slow.csv']);
+    expect(await readdir(env.dirs.watch)).toEqual([]);
+  });
+
+  it('ignores hidden files and partial-write names', async () => {
+    for (const name of ['.hidden.csv', 'upload.csv.tmp', 'upload.csv.part', 'upload.csv.crdownload', 'notes.txt']) {
+      await writeFile(path.join(env.dirs.watch, name), 'timestamp,turbine_id,power_output\n2022-03-01 00:00:00,1,1\n');
+    }
+    await sleep(2500);
+    expect((await ledger()).some((r) => /hidden|upload|notes/.test(r.path))).toBe(false);
+  });
+
+  it('moves a broken file to the failed folder with its explanation', async () => {
+    await writeFile(path.join(env.dirs.watch, 'broken.csv'), 'time,turbine,power\n2022-03-01 00:00:00,1,2.0\n');
+    await finished('broken.csv', 'failed');
+    const explanation = JSON.parse(await readFile(path.join(env.dirs.failed, 'broken.csv.error.json'), 'utf8'));
+    expect(explanation.error).toMatch(/missing required columns timestamp, turbine_id, power_output/);
+    expect(await readdir(env.dirs.failed)).toEqual(expect.arrayContaining(['broken.csv', 'broken.csv.error.json']));
+    const row = (await ledger()).find((r) => path.basename(r.path) === 'broken.csv');
+    expect(row.error).toBe(explanation.error);
+  });
+
+  it('records the same content under another name as a duplicate and adds nothing', async () => {
+    const before = await readingCount();
+    await copyFile(path.join(CHALLENGE_DIR, 'data_group_1.csv'), path.join(env.dirs.watch, 'copy-again.csv'));
+    await finished('copy-again.csv', 'duplicate');
+    expect(await readingCount()).toBe(before);
+    await waitFor('duplicate moved', async () => (await readdir(env.dirs.processed)).includes('copy-again.csv'));
+  });
+
+  it('loads only the appended day when the same path comes back grown', async () => {
+    const lines = (await readFile(path.join(CHALLENGE_DIR, 'data_group_1.csv'), 'utf8')).trimEnd().split('\n');
+    // Turbines 1-5, hourly: the first two days are lines 1..240 after the header. Shift to 2023 so they are new readings.
+    const shifted = lines.slice(1, 241).map((l) => l.replace(/^2022/, '2023'));
+    const firstDay = `${lines[0]}\n${shifted.slice(0, 120).join('\n')}\n`;
+    const bothDays = `${firstDay}${shifted.slice(120).join('\n')}\n`;
+    const before = await readingCount();
+
+    await writeFile(path.join(env.dirs.watch, 'daily.csv'), firstDay);
+    await finished('daily.csv');
+    await waitFor('first version moved', async () => !(await readdir(env.dirs.watch)).includes('daily.csv'));
+    await writeFile(path.join(env.dirs.watch, 'daily.csv'), bothDays);
+    await waitFor('second version loaded', async () => (await statusOf('daily.csv')).filter((s) => s === 'done').length === 2);
+
+    const rows = (await ledger()).filter((r) => path.basename(r.path) === 'daily.csv');
+    expect(rows.map((r) => [r.rows_total, r.rows_loaded])).toEqual([
+      [120, 120],
+      [120, 120],
+    ]);
+    expect(rows[1].append_of_id).toBe(rows[0].id);
+    expect(Number(rows[1].start_offset)).toBe(Buffer.byteLength(firstDay));
+    expect(await readingCount()).toBe(before + 240);
+    // The appended lines keep their line numbers in the whole file: a rejection there would say line 122 and on.
+  });
+});
