@@ -76,6 +76,7 @@ describe('worker processes under faults', () => {
     await pool.query('TRUNCATE reading, rejected_row, stats_pending, ingested_file, turbine CASCADE');
     const data = await writeSampleData(path.join(env.root, 'many'), { turbines: 12, days: 10, files: 12, seed: 'race' });
     const workers = [startWorker(), startWorker()];
+    await waitFor('both workers ready', () => workers.every((w) => w.output().includes('workers ready')), 30_000);
     // Each file is queued twice (as a watcher would on repeated events): still one ledger row and one load each.
     for (const file of data.files) {
       await enqueueFile({ pool, queue, logger }, file);

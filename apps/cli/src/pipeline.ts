@@ -65,6 +65,11 @@ export async function startPipeline(config: Config, logger: Logger, parts: Pipel
         ...tuning,
       }) : null;
 
+  if (workers) {
+    await Promise.all([workers.ingest.waitUntilReady(), workers.stats.waitUntilReady()]);
+    logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'workers ready');
+  }
+
   let rescheduleTimer: NodeJS.Timeout | null = null;
   if (parts.scheduler) {
     await upsertStatsSchedule(queues.stats, config.STATS_INTERVAL_SECONDS);
