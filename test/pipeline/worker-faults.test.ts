@@ -55,7 +55,7 @@ describe('worker processes under faults', () => {
     const { fileId } = (await enqueueFile({ pool, queue, logger }, file)) as { fileId: number };
 
     const first = startWorker();
-    await waitFor('the worker to be loading', () => /"msg":"loading file"|"status":"processing"/.test(first.output()) || count(`SELECT count(*)::int AS n FROM ingested_file WHERE status = 'processing'`), 30_000, 20);
+    await waitFor('the worker to be loading', async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE status = 'processing'`)) === 1, 30_000, 20);
     first.process.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     expect(await count(`SELECT count(*)::int AS n FROM reading`)).toBe(0); // nothing half-loaded is visible
