@@ -1,0 +1,39 @@
+import { runEntry } from '../helpers/child-process.js';
+import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
+
+/** Start-up refuses bad settings and unreachable services with one clear message, never a hang. */
+describe('start-up checks', () => {
+  let env: PipelineEnv;
+  beforeAll(async () => {
+    env = await createPipelineEnv('startup');
+  });
+  afterAll(async () => {
+    await env.cleanup();
+  });
+
+  it('names every bad setting and exits 1', async () => {
+    const child = runEntry('apps/cli/src/start.main.ts', { ...env.env, API_PORT: 'eighty', WINDOW_SECONDS: '-5', SOURCE_TIMEZONE: 'Nowhere/Land' });
+    const { code } = await child.exited;
+    expect(code).toBe(1);
+    expect(child.output()).toContain('Invalid configuration');
+    expect(child.output()).toContain('API_PORT="eighty"');
+    expect(child.output()).toContain('WINDOW_SECONDS="-5"');
+    expect(child.output()).toContain('SOURCE_TIMEZONE="Nowhere/Land"');
+  });
+
+  it('says which service is unreachable instead of hanging: Redis', async () => {
+    const started = Date.now();
+    const child = runEntry('apps/cli/src/start.main.ts', { ...env.env, REDIS_URL: 'redis://127.0.0.1:1' });
+    const { code } = await child.exited;
+    expect(code).toBe(1);
+    expect(child.output()).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 40_000);
+
+  it('says which service is unreachable instead of hanging: Postgres', async () => {
+    const child = runEntry('apps/cli/src/start.main.ts', { ...env.env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/windmill' });
+    const { code } = await child.exited;
+    expect(code).toBe(1);
+    expect(child.output()).toMatch(/cannot reach Postgres at postgresql:\/\/postgres@127\.0\.0\.1:1\/windmill \(DATABASE_URL\)/);
+  }, 40_000);
+});
