@@ -1,12 +1,12 @@
 import type { PoolClient } from '../db/pool.js';
-import { inScopeWindowSql, inScopeWindowStartSql, type StatsScope } from './stats-scope.repository.js';
+import { inScopeWindowSql, inScopeWindowStartSql, type ScopeKind } from './stats-scope.repository.js';
 
 /**
  * Removes the anomalies a run is about to recompute: `reading` anomalies of the windows in scope
  * and `turbine` anomalies of every window start in scope (one turbine's new data can change the
  * fleet verdict on all the others).
  */
-export async function deleteAnomalies(client: PoolClient, scope: StatsScope, windowSeconds: number): Promise<void> {
+export async function deleteAnomalies(client: PoolClient, scope: ScopeKind, windowSeconds: number): Promise<void> {
   await client.query(
     `DELETE FROM anomaly
       WHERE window_seconds = $1::int
@@ -25,7 +25,7 @@ export async function deleteAnomalies(client: PoolClient, scope: StatsScope, win
  */
 export async function writeTurbineAnomalies(
   client: PoolClient,
-  scope: StatsScope,
+  scope: ScopeKind,
   params: { windowSeconds: number; sigma: number; runId: number },
 ): Promise<number> {
   const result = await client.query(

@@ -10,7 +10,7 @@ import {
   markRunDone,
   type StatsTrigger,
 } from './stats-run.repository.js';
-import { consumePending, discardPending, type StatsScope } from './stats-scope.repository.js';
+import { prepareScope, type ScopeKind } from './stats-scope.repository.js';
 import { deleteWindowStats, findStoredExpectedCount, writeWindowStats } from './window-stat.repository.js';
 
 export type { StatsTrigger } from './stats-run.repository.js';
@@ -86,17 +86,19 @@ async function runLocked(client: PoolClient, options: ComputeStatsOptions, progr
     return 'locked-out';
   }
   await client.query(WATCH_HOLDER_CONNECTION_SQL);
+  // The planner guesses thousands of readings per window range scan; on a full run that guess
+  // triggers JIT compilation costing seconds and gaining nothing for this kind of statement.
+  await client.query('SET LOCAL jit = off');
 
   const full = await needsFullRun(client, options);
   progress.full = full;
   const runId = await insertRunningRun(client, { ...options, full });
-  const scope: StatsScope = full ? 'all' : 'pending';
-  if (full) await discardPending(client);
-  else await consumePending(client, options.windowSeconds);
+  const scope: ScopeKind = full ? 'all' : 'pending';
+  await prepareScope(client, scope, options.windowSeconds);
 
   await deleteWindowStats(client, scope, options.windowSeconds);
   await deleteAnomalies(client, scope, options.windowSeconds);
-  const written = await writeWindowStats(client, scope, { ...options, runId });
+  const written = await writeWindowStats(client, { ...options, runId });
   const anomaliesTurbine = await writeTurbineAnomalies(client, scope, { ...options, runId });
   const counts = { ...written, anomaliesTurbine };
   await markRunDone(client, runId, counts);

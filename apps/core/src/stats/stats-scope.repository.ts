@@ -1,82 +1,88 @@
 import type { PoolClient } from '../db/pool.js';
 
 /**
- * The (turbine, window) pairs one stats run recomputes.
+ * The (turbine, window) pairs one stats run recomputes, held in the temporary table `stats_scope`
+ * that lives as long as the run's transaction (ON COMMIT DROP; a rollback removes it too).
  *
- * - `all` (a full run): every window that has readings.
- * - `pending` (an incremental run): the windows touched by the `stats_pending` rows the run
- *   consumed, held in the temporary table `stats_scope`, which lives as long as the run's
- *   transaction (ON COMMIT DROP; a rollback removes it too).
+ * - `all` (a full run): every window from each turbine's first reading to its last.
+ * - `pending` (an incremental run): the windows touched by the `stats_pending` notes the run
+ *   consumed.
  *
- * Every statement built from these fragments binds the window length as `$1`, so the fragments
- * can be spliced into any of them.
+ * Both runs then read `reading` the same way, one index range scan per scoped window, so an
+ * incremental run costs what its new data costs, and a full run needs no large sort or hash.
+ * Statements built from these fragments bind the window length as `$1`.
  */
-export type StatsScope = 'all' | 'pending';
+export type ScopeKind = 'all' | 'pending';
 
-/** Start of the epoch-aligned window holding `ts`, for a window length bound as `$1`. */
-export function windowStartOf(ts: string): string {
-  return `to_timestamp(floor(extract(epoch FROM ${ts}) / $1::int) * $1::int)`;
-}
+/** The readings of the scoped windows, as (turbine_id, window_start, ts, power_output, power_imputed). */
+export const SCOPED_READINGS_SQL = `
+  SELECT s.turbine_id, s.window_start, r.ts, r.power_output, r.power_imputed
+    FROM stats_scope s
+    JOIN reading r ON r.turbine_id = s.turbine_id
+                  AND r.ts >= s.window_start
+                  AND r.ts < s.window_start + $1::int * interval '1 second'`;
 
-/**
- * A SELECT of the readings a run aggregates, as (turbine_id, window_start, ts, power_output,
- * power_imputed). The `pending` form walks the (turbine_id, ts) unique index once per scoped
- * window, so its cost follows the new data, not the size of `reading`.
- */
-export function scopedReadingsSql(scope: StatsScope): string {
-  if (scope === 'all') {
-    return `SELECT r.turbine_id, ${windowStartOf('r.ts')} AS window_start, r.ts, r.power_output, r.power_imputed
-              FROM reading r`;
-  }
-  return `SELECT s.turbine_id, s.window_start, r.ts, r.power_output, r.power_imputed
-            FROM stats_scope s
-            JOIN reading r ON r.turbine_id = s.turbine_id
-                          AND r.ts >= s.window_start
-                          AND r.ts < s.window_start + $1::int * interval '1 second'`;
-}
-
-/** A condition on (turbine, window start) columns: true for the windows in scope. */
-export function inScopeWindowSql(scope: StatsScope, turbineId: string, windowStart: string): string {
-  if (scope === 'all') return 'TRUE';
+/** A condition on (turbine, window start) columns: true for the windows whose stored results are replaced. */
+export function inScopeWindowSql(kind: ScopeKind, turbineId: string, windowStart: string): string {
+  if (kind === 'all') return 'TRUE';
   return `(${turbineId}, ${windowStart}) IN (SELECT turbine_id, window_start FROM stats_scope)`;
 }
 
 /** A condition on a window start column: true for the window starts whose fleet comparison is redone. */
-export function inScopeWindowStartSql(scope: StatsScope, windowStart: string): string {
-  if (scope === 'all') return 'TRUE';
+export function inScopeWindowStartSql(kind: ScopeKind, windowStart: string): string {
+  if (kind === 'all') return 'TRUE';
   return `${windowStart} IN (SELECT window_start FROM stats_scope)`;
 }
 
-/** A full run recomputes everything, so the pending notes are simply spent. */
-export async function discardPending(client: PoolClient): Promise<number> {
-  const result = await client.query('DELETE FROM stats_pending');
-  return result.rowCount ?? 0;
-}
-
 /**
- * Consumes `stats_pending` into `stats_scope`: each (turbine, ts_min, ts_max) becomes every window
- * from the one holding ts_min to the one holding ts_max. The DELETE sees only notes committed
- * before it started; a loader committing later leaves its note for the next run. Returns the
- * number of distinct windows in scope.
+ * Creates and fills `stats_scope`; returns the number of windows in it. Either way the pending
+ * notes are consumed: a full run covers them. The DELETE sees only notes committed before it
+ * started, so a loader committing later leaves its note for the next run.
  */
-export async function consumePending(client: PoolClient, windowSeconds: number): Promise<number> {
+export async function prepareScope(client: PoolClient, kind: ScopeKind, windowSeconds: number): Promise<number> {
   await client.query(`CREATE TEMP TABLE stats_scope (
       turbine_id   int         NOT NULL,
       window_start timestamptz NOT NULL,
       PRIMARY KEY (turbine_id, window_start)
     ) ON COMMIT DROP`);
+  let windows: number;
+  if (kind === 'pending') {
+    windows = await insertWindows(
+      client,
+      `DELETE FROM stats_pending RETURNING turbine_id, least(ts_min, ts_max) AS ts_from, greatest(ts_min, ts_max) AS ts_to`,
+      windowSeconds,
+    );
+  } else {
+    await client.query('DELETE FROM stats_pending');
+    // min and max per turbine are two index probes each, not a scan of `reading`.
+    windows = await insertWindows(
+      client,
+      `SELECT t.id AS turbine_id, b.ts_from, b.ts_to
+         FROM turbine t
+        CROSS JOIN LATERAL (SELECT min(ts) AS ts_from, max(ts) AS ts_to FROM reading r WHERE r.turbine_id = t.id) b
+        WHERE b.ts_from IS NOT NULL`,
+      windowSeconds,
+    );
+  }
+  // Fresh statistics let the planner see how small (or large) the scope is.
+  await client.query('ANALYZE stats_scope');
+  return windows;
+}
+
+/**
+ * Turns (turbine_id, ts_from, ts_to) ranges into every window from the one holding ts_from to
+ * the one holding ts_to. Windows are [start, start + W) with start a multiple of W seconds since
+ * the Unix epoch; floor() keeps instants before 1970 in the right window.
+ */
+async function insertWindows(client: PoolClient, rangesSql: string, windowSeconds: number): Promise<number> {
   const result = await client.query(
-    `WITH consumed AS (
-       DELETE FROM stats_pending RETURNING turbine_id, least(ts_min, ts_max) AS ts_from, greatest(ts_min, ts_max) AS ts_to
-     )
+    `WITH ranges AS (${rangesSql})
      INSERT INTO stats_scope (turbine_id, window_start)
-     SELECT DISTINCT c.turbine_id, to_timestamp(w.n * $1::int)
-       FROM consumed c
-      CROSS JOIN LATERAL generate_series(floor(extract(epoch FROM c.ts_from) / $1::int)::bigint,
-                                         floor(extract(epoch FROM c.ts_to) / $1::int)::bigint) AS w(n)`,
+     SELECT DISTINCT g.turbine_id, to_timestamp(w.n * $1::int)
+       FROM ranges g
+      CROSS JOIN LATERAL generate_series(floor(extract(epoch FROM g.ts_from) / $1::int)::bigint,
+                                         floor(extract(epoch FROM g.ts_to) / $1::int)::bigint) AS w(n)`,
     [windowSeconds],
   );
-  // Fresh statistics make the planner pick index range scans of `reading` for a small scope.
-  await client.query('ANALYZE stats_scope');
   return result.rowCount ?? 0;
 }
