@@ -1,7 +1,7 @@
 import { createPool, type Pool } from '@windmill/core/db/pool';
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { DAILY, hourly, loadFile, readAnomalies, resetData, sampleStats } from './stats-fixtures.js';
+import { DAILY, hourly, loadFile, readAnomalies, readWindowStats, resetData, sampleStats } from './stats-fixtures.js';
 
 let db: TestDatabase;
 let pool: Pool;
@@ -46,6 +46,17 @@ describe('reading anomalies', () => {
       sigma: 1.49,
       runId: justInside.status === 'done' ? justInside.runId : -1,
     });
+  });
+
+  it('does not flag decimal readings exactly on the bound, where double arithmetic would', async () => {
+    // In hundredths: 54, 54, 54, 170 have mean 83 and sample stddev 58, and 83 + 1.5·58 = 170.
+    expect(sampleStats([54, 54, 54, 170])).toEqual({ mean: 83, sd: 58 });
+    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', [0.54, 0.54, 0.54, 1.7]));
+
+    const outcome = await computeStats(pool, { ...DAILY, sigma: 1.5 });
+
+    expect(outcome).toMatchObject({ status: 'done', anomaliesReading: 0 });
+    expect(await readWindowStats(pool)).toMatchObject([{ mean: 0.83, stddev: 0.58 }]);
   });
 
   it('flags low readings too', async () => {

@@ -82,6 +82,18 @@ describe('window statistics', () => {
     ]);
   });
 
+  it('stores windows that have readings only, across gaps', async () => {
+    await loadFile(pool, [
+      { turbine: 3, ts: '2022-03-01T10:00:00Z', power: 1 },
+      { turbine: 3, ts: '2022-03-05T10:00:00Z', power: 2 },
+    ]);
+
+    const outcome = await computeStats(pool, DAILY);
+
+    expect(outcome).toMatchObject({ status: 'done', windowsComputed: 2 });
+    expect((await readWindowStats(pool)).map((s) => s.windowStart)).toEqual(['2022-03-01T00:00:00Z', '2022-03-05T00:00:00Z']);
+  });
+
   it('gives 6-hour windows aligned to the epoch for WINDOW_SECONDS=21600', async () => {
     await loadFile(pool, [
       { turbine: 2, ts: '2022-03-01T05:59:59Z', power: 1 },
