@@ -1,17 +1,28 @@
 import type { PoolClient } from '../db/pool.js';
-import { inScopeWindowSql, inScopeWindowStartSql, type ScopeKind } from './stats-scope.repository.js';
+import { inScopeWindowStartSql, type ScopeKind } from './stats-scope.repository.js';
 
 /**
- * Removes the anomalies a run is about to recompute: `reading` anomalies of the windows in scope
- * and `turbine` anomalies of every window start in scope (one turbine's new data can change the
- * fleet verdict on all the others).
+ * Removes the anomalies a run is about to recompute: for a full run every anomaly of this window
+ * length; otherwise the `reading` anomalies of the scoped windows and the `turbine` anomalies of
+ * every scoped window start (one turbine's new data can change the fleet verdict on the others).
+ * Two statements, so each can use the (window_seconds, window_start, turbine_id) index.
  */
 export async function deleteAnomalies(client: PoolClient, scope: ScopeKind, windowSeconds: number): Promise<void> {
+  if (scope === 'all') {
+    await client.query('DELETE FROM anomaly WHERE window_seconds = $1::int', [windowSeconds]);
+    return;
+  }
+  await client.query(
+    `DELETE FROM anomaly a
+      USING stats_scope s
+      WHERE a.kind = 'reading' AND a.window_seconds = $1::int
+        AND a.window_start = s.window_start AND a.turbine_id = s.turbine_id`,
+    [windowSeconds],
+  );
   await client.query(
     `DELETE FROM anomaly
-      WHERE window_seconds = $1::int
-        AND ((kind = 'reading' AND ${inScopeWindowSql(scope, 'turbine_id', 'window_start')})
-          OR (kind = 'turbine' AND ${inScopeWindowStartSql(scope, 'window_start')}))`,
+      WHERE kind = 'turbine' AND window_seconds = $1::int
+        AND window_start IN (SELECT window_start FROM stats_scope)`,
     [windowSeconds],
   );
 }

@@ -22,12 +22,6 @@ export const SCOPED_READINGS_SQL = `
                   AND r.ts >= s.window_start
                   AND r.ts < s.window_start + $1::int * interval '1 second'`;
 
-/** A condition on (turbine, window start) columns: true for the windows whose stored results are replaced. */
-export function inScopeWindowSql(kind: ScopeKind, turbineId: string, windowStart: string): string {
-  if (kind === 'all') return 'TRUE';
-  return `(${turbineId}, ${windowStart}) IN (SELECT turbine_id, window_start FROM stats_scope)`;
-}
-
 /** A condition on a window start column: true for the window starts whose fleet comparison is redone. */
 export function inScopeWindowStartSql(kind: ScopeKind, windowStart: string): string {
   if (kind === 'all') return 'TRUE';

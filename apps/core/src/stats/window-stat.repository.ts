@@ -1,5 +1,5 @@
 import type { PoolClient } from '../db/pool.js';
-import { inScopeWindowSql, SCOPED_READINGS_SQL, type ScopeKind } from './stats-scope.repository.js';
+import { SCOPED_READINGS_SQL, type ScopeKind } from './stats-scope.repository.js';
 
 export interface WindowStatParams {
   windowSeconds: number;
@@ -26,11 +26,19 @@ export async function findStoredExpectedCount(client: PoolClient, windowSeconds:
   return rows[0]?.expected_count ?? null;
 }
 
-/** Removes the stored statistics of the windows in scope (a window that lost all readings stays removed). */
+/**
+ * Removes the stored statistics about to be recomputed: for a full run all of this window length,
+ * otherwise the scoped windows (a window that lost all its readings thus stays removed).
+ */
 export async function deleteWindowStats(client: PoolClient, scope: ScopeKind, windowSeconds: number): Promise<void> {
+  if (scope === 'all') {
+    await client.query('DELETE FROM window_stat WHERE window_seconds = $1::int', [windowSeconds]);
+    return;
+  }
   await client.query(
-    `DELETE FROM window_stat
-      WHERE window_seconds = $1::int AND ${inScopeWindowSql(scope, 'turbine_id', 'window_start')}`,
+    `DELETE FROM window_stat w
+      USING stats_scope s
+      WHERE w.window_seconds = $1::int AND w.turbine_id = s.turbine_id AND w.window_start = s.window_start`,
     [windowSeconds],
   );
 }
