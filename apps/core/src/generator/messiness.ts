@@ -83,12 +83,14 @@ export function createInjector(o: ResolvedOptions, format: LineFormat, random: R
   let seen = 0;
 
   const spoil = (row: RowCells, turbineId: number, inGap: boolean): string => {
-    const out = { ...row };
+    let out = row; // copied only when a cell changes: most lines stay as they are
     for (const column of VALUE_COLUMNS) {
-      if (random.chance(o.missingRate)) out[column] = missingSpelling(random);
-      else if (random.chance(o.outlierRate)) out[column] = outlierValue(column, random);
+      let cell: string | null = null;
+      if (random.chance(o.missingRate)) cell = missingSpelling(random);
+      else if (random.chance(o.outlierRate)) cell = outlierValue(column, random);
+      if (cell !== null) out = { ...out, [column]: cell };
     }
-    if (inGap) out.power_output = missingSpelling(random);
+    if (inGap) out = { ...out, power_output: missingSpelling(random) };
     return format.line(out, turbineId);
   };
 
