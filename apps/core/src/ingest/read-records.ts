@@ -33,8 +33,12 @@ export async function readRecords(path: string, options: { startOffset: number; 
     source = Readable.from(concat(header, body));
   }
   const parser = parse({ headers: false, ignoreEmpty: false, trim: false });
+  // Errors travel to the parser, whose async iterator throws them to the reader. The no-op
+  // listener covers errors raised before iteration begins (a NUL byte in the first chunk): the
+  // iterator still sees them through the stream's errored state.
   source.on('error', (e) => parser.destroy(e));
   decoder.on('error', (e) => parser.destroy(e));
+  parser.on('error', () => undefined);
   source.pipe(decoder).pipe(parser);
 
   async function* records(): AsyncGenerator<CsvRecord> {
