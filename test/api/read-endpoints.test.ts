@@ -262,6 +262,8 @@ describe('GET /anomalies', () => {
     ['/anomalies?turbine=0', 'turbine: expected a turbine id as a positive integer'],
     ['/anomalies?limit=1001', 'limit: must be at most 1000'],
     ['/anomalies?limit=99999999999999999999', 'limit: must be at most 1000'],
+    ['/anomalies?limit=2.5', 'limit: expected an integer'],
+    ['/anomalies?turbine=99999999999', 'turbine: must be at most 2147483647'],
     ['/anomalies?from=2022-03-02&to=2022-03-01', 'from: must be before to'],
     ['/anomalies?from=2022-13-01', 'from: expected an ISO 8601 date or date-time'],
     ['/anomalies?cursor=WzEsMl0', 'cursor: not a valid cursor'],

@@ -63,20 +63,21 @@ export const isoInstant = z
 /** Response timestamps: ISO 8601 in UTC with milliseconds. */
 export const timestamp = z.iso.datetime();
 
+/** Range checks come before the integer check so a huge value is reported as too large. */
 export const positiveInt = (what: string) =>
   z.coerce
     .number({ error: `expected ${what} as a positive integer` })
-    .int(`expected ${what} as a positive integer`)
     .min(1, `expected ${what} as a positive integer`)
-    .max(INT4_MAX, `must be at most ${INT4_MAX}`);
+    .max(INT4_MAX, `must be at most ${INT4_MAX}`)
+    .int(`expected ${what} as a positive integer`);
 
 export const idParams = z.strictObject({ id: positiveInt('an id') });
 
 export const limitParam = z.coerce
   .number({ error: 'expected an integer' })
-  .int('expected an integer')
   .min(1, 'must be at least 1')
   .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+  .int('expected an integer')
   .default(DEFAULT_PAGE_SIZE)
   .meta({ description: `Page size, ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}` });
 

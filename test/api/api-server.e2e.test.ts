@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { basicAuthHeader, REDIS_URL } from './api-harness.js';
+
+/**
+ * The API as a real server in its own process: Bull Board's fastify adapter cannot be loaded by
+ * jest on Node 20 (see board.plugin.ts), and one end-to-end run over HTTP is worth having anyway.
+ */
+
+const FIXTURE = path.resolve(import.meta.dirname, 'api-server.fixture.ts');
+const USER = 'operator';
+const PASSWORD = 'correct horse:battery';
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  stderr: string[];
+}
+
+async function startServer(env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr.join('\n')}`)), 30_000);
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${stderr.join('\n')}`));
+    });
+  });
+  return { url, child, stderr };
+}
+
+async function stopServer(server: Server | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+let db: TestDatabase;
+const prefix = `wm-test-e2e-${randomBytes(4).toString('hex')}`;
+let board: Server | undefined;
+let readOnly: Server | undefined;
+
+beforeAll(async () => {
+  db = await createTestDatabase('api_e2e');
+  const env = { DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, BOARD_USER: USER, BOARD_PASSWORD: PASSWORD };
+  [board, readOnly] = await Promise.all([startServer(env), startServer({ ...env, BOARD_READ_ONLY: 'true' })]);
+});
+afterAll(async () => {
+  await Promise.all([stopServer(board), stopServer(readOnly)]);
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  for (const name of ['ingest', 'stats']) {
+    const q = new Queue(name, { connection: redis, prefix });
+    await q.obliterate({ force: true });
+    await q.close();
+  }
+  await redis.quit();
+  await db?.drop();
+});
+
+describe('the API as a started server', () => {
+  it('answers /health and /docs/json over HTTP', async () => {
+    const health = await fetch(`${board!.url}/health`);
+    expect(health.status).toBe(200);
+    expect((await health.json()) as unknown).toMatchObject({ status: 'ok', postgres: { status: 'up' }, redis: { status: 'up' } });
+    const docs = await fetch(`${board!.url}/docs/json`);
+    const doc = (await docs.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain('/anomalies');
+  });
+
+  it('POST /stats/run queues a job visible on the board', async () => {
+    const res = await fetch(`${board!.url}/stats/run`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    expect((await res.json()) as unknown).toEqual({ jobId: expect.any(String) });
+  });
+});
+
+describe('Bull Board at /admin/queues', () => {
+  it.each([
+    ['no credentials', undefined],
+    ['a wrong password', basicAuthHeader(USER, 'guess')],
+    ['a wrong user', basicAuthHeader('admin', PASSWORD)],
+    ['a malformed header', 'Basic !!!'],
+  ])('401 with WWW-Authenticate for %s', async (_case, authorization) => {
+    for (const url of [`${board!.url}/admin/queues`, `${board!.url}/admin/queues/api/queues`]) {
+      const res = await fetch(url, { headers: authorization ? { authorization } : {} });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="Windmill queues"/);
+      expect(await res.json()).toEqual({
+        error: { code: 'unauthorized', message: 'Bull Board needs valid BOARD_USER / BOARD_PASSWORD credentials' },
+      });
+    }
+  });
+
+  it('200 with the right credentials: the page and both queues', async () => {
+    const authorization = basicAuthHeader(USER, PASSWORD);
+    const page = await fetch(`${board!.url}/admin/queues`, { headers: { authorization } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const api = await fetch(`${board!.url}/admin/queues/api/queues`, { headers: { authorization } });
+    expect(api.status).toBe(200);
+    const body = (await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
+    expect(body.queues.map((q) => q.name).sort()).toEqual(['ingest', 'stats']);
+    expect(body.queues.every((q) => q.readOnlyMode === false)).toBe(true);
+  });
+
+  it('BOARD_READ_ONLY=true mounts it read-only: actions are refused', async () => {
+    const authorization = basicAuthHeader(USER, PASSWORD);
+    const api = await fetch(`${readOnly!.url}/admin/queues/api/queues`, { headers: { authorization } });
+    const body = (await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
+    expect(body.queues.every((q) => q.readOnlyMode === true)).toBe(true);
+    const pause = await fetch(`${readOnly!.url}/admin/queues/api/queues/stats/pause`, { method: 'PUT', headers: { authorization } });
+    expect(pause.status).toBe(405);
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue('stats', { connection: redis, prefix });
+    try {
+      expect(await queue.isPaused()).toBe(false);
+    } finally {
+      await queue.close();
+      await redis.quit();
+    }
+  });
+});
