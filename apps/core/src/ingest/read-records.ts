@@ -59,7 +59,9 @@ export async function readRecords(path: string, options: { startOffset: number; 
       if (error instanceof FileFormatError) throw error;
       const message = (error as Error).message ?? String(error);
       if (/Parse Error/i.test(message)) {
-        throw new FileFormatError(`CSV syntax error after line ${line}: ${message.replace(/\s+/g, ' ').slice(0, 200)}`);
+        // fast-csv parses a whole chunk before it hands over its rows, so `line` is where the chunk began.
+        const where = line === 0 ? 'near the start of the file' : `after line ${line}`;
+        throw new FileFormatError(`CSV syntax error ${where}: ${message.replace(/\s+/g, ' ').slice(0, 200)}`);
       }
       throw error;
     } finally {
