@@ -77,8 +77,11 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
     const startOffset = isAppend ? previous!.sizeBytes : 0;
     const firstDataLine = isAppend ? previous!.lastLine + 1 : 2;
     if (isAppend) log.info({ appendOf: previous!.id, startOffset }, 'file grew by appended lines: loading only the new ones');
+    const stageStarted = Date.now();
     const totals = await stageFile(client, file.path, { startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset }, deps, log);
+    const applyStarted = Date.now();
     await applyStaging(client, file.fileId);
+    const commitStarted = Date.now();
     await ledger.finishDone(client, file.fileId, {
       sha256: fingerprint.sha256,
       sizeBytes: fingerprint.size,
@@ -99,6 +102,11 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
         rowsRejected: totals.rowsRejected,
         ignoredColumns: totals.ignoredColumns.length > 0 ? totals.ignoredColumns : undefined,
         ms: Date.now() - started,
+        // Where the time went: hashing, parse + clean + COPY into staging, upsert into the tables, commit.
+        fingerprintMs: stageStarted - started,
+        streamMs: applyStarted - stageStarted,
+        applyMs: commitStarted - applyStarted,
+        commitMs: Date.now() - commitStarted,
       },
       'file loaded',
     );
