@@ -14,10 +14,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/**
- * No board password: jest on Node 20 cannot load Bull Board's fastify adapter (see board.plugin.ts),
- * so in-process tests run without the board and board.e2e.test.ts checks it on a real server.
- */
+/** No board password by default, as in a fresh install; board.test.ts sets one. */
 export const TEST_CONFIG: ApiConfig = {
   API_HOST: '127.0.0.1',
   API_PORT: 0,

@@ -33,9 +33,8 @@ export async function registerBoard(
     return false;
   }
 
-  // Loaded only when mounted. Besides saving the start-up cost, this keeps the app buildable under
-  // jest on Node 20: the adapter's @fastify/static require()s an ESM-only package, which Node
-  // >= 20.19 allows but jest's module loader does not (before Node 24.9).
+  // Loaded only when mounted: a process that does not serve the board loads none of it (UI
+  // assets, view engine, static file server).
   const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
     import('@bull-board/api'),
     import('@bull-board/api/bullMQAdapter'),

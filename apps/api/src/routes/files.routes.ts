@@ -1,19 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  FILE_STATUSES,
-  getFile,
-  listFiles,
-  listRejections,
-  REJECT_REASONS,
-  type IngestedFile,
-} from '@windmill/core/read/files.read';
+import { FileStatus, getFile, listFiles, listRejections, RejectReason, type IngestedFile } from '@windmill/core/read/files.read';
 import type { ApiDeps } from '../deps.js';
 import { errorBodySchema, notFound } from '../errors.js';
 import { cursorKeys, cursorParam, encodeCursor } from '../cursor.js';
 import { idParams, limitParam, pageOf, timestamp, toIso, toIsoOrNull } from '../schemas.js';
 
-const fileStatus = z.enum(FILE_STATUSES as [string, ...string[]]);
+const fileStatus = z.enum(FileStatus);
 
 const fileItem = z.object({
   id: z.number().int(),
@@ -41,7 +34,7 @@ const fileItem = z.object({
 const rejectionItem = z.object({
   line: z.number().int().meta({ description: 'Line number in the file; the header is line 1' }),
   raw: z.string(),
-  reason: z.enum(REJECT_REASONS as [string, ...string[]]),
+  reason: z.enum(RejectReason),
   detail: z.string(),
 });
 
@@ -91,7 +84,7 @@ export const fileRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, 
     async (request) => {
       const { status, limit, cursor } = request.query;
       const page = await listFiles(prisma, {
-        status: status as IngestedFile['status'] | undefined,
+        status,
         beforeId: cursor?.[0],
         limit,
       });

@@ -58,17 +58,18 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
       },
     },
     async (request, reply) => {
+      const configured = deps.queues;
       let queues: Record<'ingest' | 'stats', QueueDepth> | null = null;
       const [postgres, redis] = await Promise.all([
         probe(
           () => pingPostgres(deps.pool, timeoutMs),
           (err) => request.log.warn({ err }, 'health: postgres is down'),
         ),
-        deps.queues === null
+        configured === null
           ? Promise.resolve<DependencyReport>({ status: 'disabled', latencyMs: null, error: null })
           : probe(
               async () => {
-                queues = await queueDepths(deps.queues!, timeoutMs);
+                queues = await queueDepths(configured, timeoutMs);
               },
               (err) => request.log.warn({ err }, 'health: redis is down'),
             ),

@@ -6,7 +6,6 @@ export { FileStatus, RejectReason };
 export type { IngestedFile, RejectedRow };
 
 export const FILE_STATUSES = Object.values(FileStatus);
-export const REJECT_REASONS = Object.values(RejectReason);
 
 export interface FileQuery {
   status?: FileStatus | undefined;
