@@ -116,10 +116,21 @@ describe('errors and logs', () => {
     expect(warning).toMatchObject({ level: 40, msg: expect.stringContaining('BOARD_PASSWORD is empty') });
   });
 
-  it('requests are logged through the given pino logger', async () => {
-    await app.inject({ url: '/turbines' });
-    const done = logs.lines.find((l) => l.msg === 'request completed' && JSON.stringify(l).includes('"statusCode":200'));
-    expect(done).toMatchObject({ app: 'api' });
+  it('logs one line per request through the given pino logger', async () => {
+    const before = logs.lines.length;
+    await app.inject({ url: '/turbines/1/summary?from=2022-03-01' });
+    const lines = logs.lines.slice(before);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      app: 'api',
+      level: 30,
+      msg: 'request completed',
+      method: 'GET',
+      url: '/turbines/1/summary?from=2022-03-01',
+      route: '/turbines/:id/summary',
+      statusCode: 200,
+      responseTimeMs: expect.any(Number),
+    });
   });
 });
 

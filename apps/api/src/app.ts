@@ -5,6 +5,7 @@ import { registerErrorHandling } from './errors.js';
 import { registerBoard } from './plugins/board.plugin.js';
 import { registerDocs } from './plugins/docs.plugin.js';
 import { registerMetrics } from './plugins/metrics.plugin.js';
+import { registerRequestLog } from './request-log.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { anomalyRoutes } from './routes/anomalies.routes.js';
 import { fileRoutes } from './routes/files.routes.js';
@@ -23,12 +24,15 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
     loggerInstance,
+    // registerRequestLog writes one line per request instead of Fastify's two.
+    disableRequestLogging: true,
     // Reads never carry a body; keep the limit small for the two POST actions.
     bodyLimit: 64 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerRequestLog(app);
 
   await registerDocs(app);
   await registerMetrics(app, deps);

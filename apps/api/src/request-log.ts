@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Routes polled by machines: their lines go to debug so a scrape every few seconds does not flood the log. */
+const QUIET_ROUTES = new Set(['/health', '/metrics']);
+
+/**
+ * One log line per request, when it completes (Fastify's own logging writes two), with the route
+ * pattern so lines group by endpoint.
+ */
+export function registerRequestLog(app: FastifyInstance): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    const fields = {
+      method: request.method,
+      url: request.url,
+      route: route ?? null,
+      statusCode: reply.statusCode,
+      responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (route !== undefined && QUIET_ROUTES.has(route)) request.log.debug(fields, 'request completed');
+    else request.log.info(fields, 'request completed');
+  });
+}
