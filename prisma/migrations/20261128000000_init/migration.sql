@@ -155,12 +155,6 @@ CREATE INDEX "anomaly_window_seconds_window_start_turbine_id_idx" ON "anomaly"("
 CREATE INDEX "anomaly_turbine_id_window_start_idx" ON "anomaly"("turbine_id", "window_start");
 
 -- AddForeignKey
-ALTER TABLE "reading" ADD CONSTRAINT "reading_turbine_id_fkey" FOREIGN KEY ("turbine_id") REFERENCES "turbine"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "reading" ADD CONSTRAINT "reading_file_id_fkey" FOREIGN KEY ("file_id") REFERENCES "ingested_file"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-
--- AddForeignKey
 ALTER TABLE "rejected_row" ADD CONSTRAINT "rejected_row_file_id_fkey" FOREIGN KEY ("file_id") REFERENCES "ingested_file"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey

@@ -104,6 +104,8 @@ export async function openStaging(client: PoolClient): Promise<StagingWriter> {
  * loads touching the same keys queue behind each other instead of deadlocking.
  */
 export async function applyStaging(client: PoolClient, fileId: number): Promise<void> {
+  // The ordered insert sorts the file's rows; keep that sort in memory rather than on disk.
+  await client.query(`SET LOCAL work_mem = '64MB'`);
   await client.query(`
     INSERT INTO turbine (id)
     SELECT DISTINCT turbine_id FROM load_staging WHERE kind = 'r' ORDER BY 1
