@@ -4,7 +4,8 @@ import type { Config } from '@windmill/core/config/config';
 import { cleaningSettingsFrom, statsOptionsFrom } from '@windmill/core/config/settings';
 import { queueFile } from '@windmill/core/ingest/ingested-file.repository';
 import { listCsvFiles } from '@windmill/core/ingest/list-files';
-import { loadFile, type LoadOutcome } from '@windmill/core/ingest/load-file';
+import { createCleanRunner, type CleanRunner } from '@windmill/core/ingest/clean-runner';
+import { loadFile, type LoadDeps, type LoadOutcome } from '@windmill/core/ingest/load-file';
 import type { Logger } from '@windmill/core/platform/logger';
 import { computeStats, type StatsRunOutcome } from '@windmill/core/stats/compute-stats';
 
@@ -19,16 +20,49 @@ export interface IngestSummary {
  * `npm run ingest`: loads the named files one after another in lexicographic path order (files
  * stay where they are), then runs one stats computation. Needs Postgres only.
  */
-export async function runIngest(deps: { pool: Pool; logger: Logger; config: Config }, inputs: string[], cwd: string): Promise<IngestSummary> {
+export async function runIngest(
+  deps: { pool: Pool; logger: Logger; config: Config; cleaner?: CleanRunner },
+  inputs: string[],
+  cwd: string,
+): Promise<IngestSummary> {
   const { pool, logger, config } = deps;
   const paths = await listCsvFiles(inputs, cwd);
-  const settings = cleaningSettingsFrom(config);
-  const files: IngestSummary['files'] = [];
-  for (const filePath of paths) {
-    const { id } = await queueFile(pool, filePath, null, null);
-    const outcome = await loadFile({ pool, logger, settings }, { fileId: id, path: filePath });
-    files.push({ path: filePath, outcome });
+  const cleaner = deps.cleaner ?? createCleanRunner(config.PARSE_THREADS);
+  try {
+    const files = await loadInPathOrder({ pool, logger, settings: cleaningSettingsFrom(config), cleaner }, paths, Math.max(1, config.PARSE_THREADS));
+    return await summarize(pool, logger, config, files);
+  } finally {
+    if (!deps.cleaner) await cleaner.close();
   }
+}
+
+/**
+ * Loads up to `inFlight` files at once (their parsing overlaps on the parse threads), yet each
+ * file writes to the real tables only after the previous one has committed, so where files
+ * overlap the one later in path order wins, exactly as if they were loaded one by one.
+ */
+async function loadInPathOrder(
+  deps: Omit<LoadDeps, 'beforeApply'>,
+  paths: string[],
+  inFlight: number,
+): Promise<IngestSummary['files']> {
+  const loads: Array<Promise<LoadOutcome>> = [];
+  let previousFinished: Promise<unknown> = Promise.resolve();
+  for (const [index, filePath] of paths.entries()) {
+    if (index >= inFlight) await loads[index - inFlight]!.catch(() => undefined);
+    const { id } = await queueFile(deps.pool, filePath, null, null);
+    const gate = previousFinished;
+    const load = loadFile({ ...deps, beforeApply: () => gate.then(() => undefined) }, { fileId: id, path: filePath });
+    previousFinished = load.catch(() => undefined);
+    loads.push(load);
+  }
+  const settled = await Promise.allSettled(loads);
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+  return settled.map((s, i) => ({ path: paths[i]!, outcome: (s as PromiseFulfilledResult<LoadOutcome>).value }));
+}
+
+async function summarize(pool: Pool, logger: Logger, config: Config, files: IngestSummary['files']): Promise<IngestSummary> {
   const stats = await computeStats(pool, { ...statsOptionsFrom(config, 'cli'), logger });
   const { rows } = await pool.query<{ reading: number; turbine: number; windows: number }>(
     `SELECT (SELECT count(*)::int FROM anomaly WHERE kind = 'reading' AND window_seconds = $1) AS reading,

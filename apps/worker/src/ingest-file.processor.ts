@@ -3,6 +3,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { CleaningSettings } from '@windmill/core/ingest/clean-records';
+import type { CleanRunner } from '@windmill/core/ingest/clean-runner';
 import { FileUnstableError } from '@windmill/core/ingest/errors';
 import { disposeFailed, disposeLoaded, type DisposalDirs } from '@windmill/core/ingest/file-disposal';
 import * as ledger from '@windmill/core/ingest/ingested-file.repository';
@@ -13,6 +14,7 @@ export interface IngestProcessorDeps {
   pool: Pool;
   logger: Logger;
   settings: CleaningSettings;
+  cleaner: CleanRunner;
   dirs: DisposalDirs;
 }
 

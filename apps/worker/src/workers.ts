@@ -5,6 +5,7 @@ import type { Config } from '@windmill/core/config/config';
 import { cleaningSettingsFrom, statsOptionsFrom } from '@windmill/core/config/settings';
 import { observeJobDuration } from '@windmill/core/platform/metrics';
 import { INGEST_QUEUE, STATS_QUEUE } from '@windmill/core/platform/queues';
+import { createCleanRunner } from '@windmill/core/ingest/clean-runner';
 import { createStatsProcessor } from './compute-stats.processor.js';
 import { createIngestProcessor } from './ingest-file.processor.js';
 
@@ -34,11 +35,14 @@ export function startWorkers(
     stalledInterval: tuning.stalledIntervalMs ?? 30_000,
     maxStalledCount: 3,
   };
+  // Files are parsed on parse threads, so WORKER_CONCURRENCY files use as many cores.
+  const cleaner = createCleanRunner(config.PARSE_THREADS);
   const ingest = new Worker(
     INGEST_QUEUE,
     createIngestProcessor({
       pool: deps.pool,
       logger,
+      cleaner,
       settings: cleaningSettingsFrom(config),
       dirs: { processed: config.dirs.processed, failed: config.dirs.failed, deleteAfterIngest: config.DELETE_AFTER_INGEST },
     }),
@@ -69,10 +73,11 @@ export function startWorkers(
       const graceful = Promise.all([ingest.close(), stats.close()]).then(() => true);
       const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), deadlineMs).unref());
       const clean = await Promise.race([graceful, timeout]);
-      if (!clean) {
-        logger.warn({ deadlineMs }, 'active jobs did not finish before the shutdown deadline; stopping anyway (their files roll back and will be retried)');
-        await Promise.all([ingest.close(true), stats.close(true)]).catch(() => undefined);
-      }
+      // Not `close(true)` past the deadline: once close() has begun, BullMQ hands back the same
+      // pending promise, which waits for the active jobs. The caller exits instead; the active
+      // loads' connections close with the process, so their transactions roll back, and their jobs
+      // are retried once their locks lapse.
+      if (!clean) logger.warn({ deadlineMs }, 'active jobs did not finish before the shutdown deadline; stopping anyway (their files roll back and will be retried)');
       return { clean };
     },
   };

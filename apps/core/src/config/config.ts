@@ -50,6 +50,7 @@ export const configSchema = z
     STATS_INTERVAL_SECONDS: int(1).default(60),
     RETAIN_READINGS_DAYS: int(0).default(0),
     WORKER_CONCURRENCY: int(1, 64).default(2),
+    PARSE_THREADS: int(0, 64).default(2),
     JOB_LOCK_SECONDS: int(1).default(30),
     SHUTDOWN_TIMEOUT_SECONDS: int(1).default(30),
     API_HOST: z.string().min(1).default('127.0.0.1'),

@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { cleanRecords, type CleanedTotals, type CleaningSettings } from './clean-records.js';
+import type { CleanedTotals, CleaningSettings } from './clean-records.js';
+import type { CleanRunner } from './clean-runner.js';
+import type { CleanTaskResult } from './clean-task.js';
 import { FileFormatError, FileUnstableError } from './errors.js';
 import { fingerprintFile, type Fingerprint } from './fingerprint.js';
 import * as ledger from './ingested-file.repository.js';
-import { readRecords } from './read-records.js';
 import { applyStaging, openStaging } from './staging.js';
 
 export type LoadOutcome =
@@ -19,6 +20,10 @@ export interface LoadDeps {
   pool: Pool;
   logger: Logger;
   settings: CleaningSettings;
+  /** Where files are parsed and cleaned: parse threads, or the calling thread. */
+  cleaner: CleanRunner;
+  /** Awaited just before the file's rows are written to the real tables (see runIngest's ordering). */
+  beforeApply?: () => Promise<void>;
 }
 
 /** Content lock namespace ('WINC'): two loads of identical content queue behind each other. */
@@ -79,6 +84,7 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
     if (isAppend) log.info({ appendOf: previous!.id, startOffset }, 'file grew by appended lines: loading only the new ones');
     const stageStarted = Date.now();
     const totals = await stageFile(client, file.path, { startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset }, deps, log);
+    await deps.beforeApply?.();
     const applyStarted = Date.now();
     await applyStaging(client, file.fileId);
     const commitStarted = Date.now();
@@ -145,31 +151,30 @@ async function stageFile(
   log: Logger,
 ): Promise<CleanedTotals> {
   for (const mode of ['ordered', 'sorted'] as const) {
-    const source = await readRecords(path, range);
     await client.query('SAVEPOINT before_staging');
     const staging = await openStaging(client);
     let lastProgress = Date.now();
-    const onProgress = (lines: number) => {
-      if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
-      lastProgress = Date.now();
-      log.info({ lines, bytes: source.bytesRead(), of: range.expectedBytes, mode }, 'loading file');
-    };
-    let result;
+    let result: CleanTaskResult;
     try {
-      result = await cleanRecords(source.records, deps.settings, staging, mode, onProgress);
+      result = await deps.cleaner.run({ path, ...range, settings: deps.settings, mode }, async (text, progress) => {
+        await staging.write(text);
+        if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+          lastProgress = Date.now();
+          log.info({ lines: progress.lines, bytes: progress.bytes, of: range.expectedBytes, mode }, 'loading file');
+        }
+      });
     } catch (error) {
       staging.abort(error as Error);
       throw error;
     }
+    await staging.close();
     if (!result.ordered) {
-      await staging.close();
       await client.query('ROLLBACK TO SAVEPOINT before_staging');
       log.info('rows are not in time order per turbine: reading the file again to sort them');
       continue;
     }
-    await staging.close();
-    if (source.bytesRead() !== range.expectedBytes) {
-      throw new FileUnstableError(`the file changed while it was read (${source.bytesRead()} bytes read, ${range.expectedBytes} expected)`);
+    if (result.bytesRead !== range.expectedBytes) {
+      throw new FileUnstableError(`the file changed while it was read (${result.bytesRead} bytes read, ${range.expectedBytes} expected)`);
     }
     return result.totals;
   }

@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import copyStreams from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
-import type { CleanReading, Rejection } from '../domain/types.js';
 
 /**
  * One file's outcomes travel to Postgres through a single COPY into a temporary table that lives
@@ -31,22 +30,9 @@ CREATE TEMPORARY TABLE load_staging (
 const COPY_STAGING = `COPY load_staging (kind, line, turbine_id, ts_ms, wind_speed, wind_direction, power_output,
   wind_speed_imputed, wind_direction_imputed, power_imputed, reason, raw, detail) FROM STDIN`;
 
-const BATCH_CHARS = 1 << 18;
-
-function num(value: number | null): string {
-  return value === null ? '\\N' : String(value);
-}
-
-/** COPY text format: backslash, tab and line breaks must be escaped inside a value. */
-export function escapeCopyText(value: string): string {
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-
 export interface StagingWriter {
-  reading(r: CleanReading): void;
-  rejection(r: Rejection): void;
-  /** Resolves when buffered lines may be added again without growing memory. */
-  drain(): Promise<void>;
+  /** Writes COPY text (whole lines); resolves when Postgres can take more. */
+  write(text: string): Promise<void>;
   /** Ends the COPY; resolves once Postgres has every line. */
   close(): Promise<void>;
   /** Abandons the COPY (the transaction will roll back). */
@@ -58,36 +44,11 @@ export async function openStaging(client: PoolClient): Promise<StagingWriter> {
   const copy: Writable = client.query(copyStreams.from(COPY_STAGING));
   const copyDone = once(copy, 'finish');
   copyDone.catch(() => undefined);
-  let buffer: string[] = [];
-  let bufferedChars = 0;
-
-  const push = (line: string) => {
-    buffer.push(line);
-    bufferedChars += line.length;
-  };
-  const flush = async () => {
-    if (buffer.length === 0) return;
-    const chunk = buffer.join('');
-    buffer = [];
-    bufferedChars = 0;
-    if (!copy.write(chunk)) await Promise.race([once(copy, 'drain'), copyDone]);
-  };
-
   return {
-    reading(r) {
-      push(
-        `r\t${r.line}\t${r.turbineId}\t${r.ts}\t${num(r.windSpeed)}\t${num(r.windDirection)}\t${r.power}\t` +
-          `${r.windSpeedImputed ? 't' : 'f'}\t${r.windDirectionImputed ? 't' : 'f'}\t${r.powerImputed ? 't' : 'f'}\t\\N\t\\N\t\\N\n`,
-      );
-    },
-    rejection(r) {
-      push(`x\t${r.line}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${r.reason}\t${escapeCopyText(r.raw)}\t${escapeCopyText(r.detail)}\n`);
-    },
-    async drain() {
-      if (bufferedChars >= BATCH_CHARS) await flush();
+    async write(text) {
+      if (!copy.write(text)) await Promise.race([once(copy, 'drain'), copyDone]);
     },
     async close() {
-      await flush();
       copy.end();
       await copyDone;
     },
@@ -96,7 +57,6 @@ export async function openStaging(client: PoolClient): Promise<StagingWriter> {
     },
   };
 }
-
 
 /**
  * Moves the staged lines into the real tables. Readings upsert: a later file's value replaces an

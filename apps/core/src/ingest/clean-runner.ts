@@ -1,0 +1,117 @@
+import { Worker } from 'node:worker_threads';
+import { runCleanTask, type CleanProgress, type CleanTask, type CleanTaskResult, type EmitCopyText } from './clean-task.js';
+import { FileFormatError, FileUnstableError } from './errors.js';
+import type { FromThread, ToThread } from './parse-thread.js';
+
+/**
+ * Runs clean tasks. Parsing is the CPU-bound part of a load, so with `threads` > 0 the tasks run
+ * in a pool of parse threads, one file per thread, while this thread only moves the COPY text on
+ * to Postgres: several files parse on several cores, overlapping with the database's work. With
+ * `threads` = 0 tasks run on the calling thread (simpler to debug; one core).
+ */
+export interface CleanRunner {
+  run(task: CleanTask, emit: EmitCopyText): Promise<CleanTaskResult>;
+  close(): Promise<void>;
+}
+
+export function createCleanRunner(threads: number): CleanRunner {
+  if (threads <= 0) return { run: runCleanTask, close: async () => undefined };
+  return new ThreadPoolRunner(threads);
+}
+
+interface Job {
+  id: number;
+  task: CleanTask;
+  emit: EmitCopyText;
+  resolve: (result: CleanTaskResult) => void;
+  reject: (error: Error) => void;
+}
+
+class ThreadPoolRunner implements CleanRunner {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly size: number) {}
+
+  run(task: CleanTask, emit: EmitCopyText): Promise<CleanTaskResult> {
+    if (this.closed) return Promise.reject(new Error('the parse pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, task, emit, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let worker = this.idle.pop();
+      if (!worker && this.all.length < this.size) worker = this.spawn();
+      if (!worker) return;
+      this.start(worker, this.queue.shift()!);
+    }
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(new URL('./parse-thread.boot.mjs', import.meta.url), { execArgv: [] });
+    worker.unref();
+    this.all.push(worker);
+    return worker;
+  }
+
+  private start(worker: Worker, job: Job): void {
+    // Chunks are written in order: each waits for the previous one's write before acknowledging.
+    let writes = Promise.resolve();
+    let failed: Error | null = null;
+    const finish = (settle: () => void) => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      this.idle.push(worker);
+      settle();
+      this.dispatch();
+    };
+    const onMessage = (message: FromThread) => {
+      if (message.id !== job.id) return;
+      if (message.type === 'chunk') {
+        const progress: CleanProgress = { lines: message.lines, bytes: message.bytes };
+        writes = writes.then(async () => {
+          if (failed) return;
+          try {
+            await job.emit(message.text, progress);
+          } catch (error) {
+            failed = error as Error;
+          }
+          worker.postMessage({ type: 'ack', id: job.id } satisfies ToThread);
+        });
+      } else if (message.type === 'done') {
+        void writes.then(() => finish(() => (failed ? job.reject(failed) : job.resolve(message.result))));
+      } else {
+        void writes.then(() => finish(() => job.reject(failed ?? rebuildError(message.name, message.message))));
+      }
+    };
+    const onError = (error: Error) => {
+      // The thread itself died: replace it so the pool keeps its size.
+      worker.off('message', onMessage);
+      this.all.splice(this.all.indexOf(worker), 1);
+      job.reject(error);
+      this.dispatch();
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage({ type: 'run', id: job.id, task: job.task } satisfies ToThread);
+  }
+}
+
+function rebuildError(name: string, message: string): Error {
+  if (name === 'FileFormatError') return new FileFormatError(message);
+  if (name === 'FileUnstableError') return new FileUnstableError(message);
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
