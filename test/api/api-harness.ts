@@ -1,4 +1,3 @@
-import './jest-esm-interop.js';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';

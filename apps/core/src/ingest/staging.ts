@@ -58,46 +58,60 @@ export async function openStaging(client: PoolClient): Promise<StagingWriter> {
   };
 }
 
+const READING_COLUMNS = `turbine_id, ts, wind_speed, wind_direction, power_output,
+  wind_speed_imputed, wind_direction_imputed, power_imputed, file_id`;
+
+const STAGED_READINGS = `SELECT turbine_id, 'epoch'::timestamptz + ts_ms * interval '1 millisecond', wind_speed, wind_direction,
+       power_output, wind_speed_imputed, wind_direction_imputed, power_imputed, $1::int
+  FROM load_staging WHERE kind = 'r'
+ ORDER BY turbine_id, ts_ms`;
+
 /**
  * Moves the staged lines into the real tables. Readings upsert: a later file's value replaces an
- * earlier one for the same (turbine, timestamp). Inserts go in key order so that concurrent
- * loads touching the same keys queue behind each other instead of deadlocking.
+ * earlier one for the same (turbine, timestamp). Most files bring only new readings; one index
+ * probe per turbine finds out, and then a plain insert does the job at half the cost of an upsert.
+ * Inserts go in key order so that concurrent loads touching the same keys queue behind each other
+ * instead of deadlocking.
  */
-export async function applyStaging(client: PoolClient, fileId: number): Promise<void> {
+export async function applyStaging(client: PoolClient, fileId: number): Promise<{ overlapped: boolean }> {
   // The ordered insert sorts the file's rows; keep that sort in memory rather than on disk.
   await client.query(`SET LOCAL work_mem = '64MB'`);
   await client.query(`
-    INSERT INTO turbine (id)
-    SELECT DISTINCT turbine_id FROM load_staging WHERE kind = 'r' ORDER BY 1
-    ON CONFLICT (id) DO NOTHING`);
-  await client.query(
-    `INSERT INTO reading (turbine_id, ts, wind_speed, wind_direction, power_output,
-                          wind_speed_imputed, wind_direction_imputed, power_imputed, file_id)
-     SELECT turbine_id, 'epoch'::timestamptz + ts_ms * interval '1 millisecond', wind_speed, wind_direction, power_output,
-            wind_speed_imputed, wind_direction_imputed, power_imputed, $1
-       FROM load_staging WHERE kind = 'r'
-      ORDER BY turbine_id, ts_ms
-     ON CONFLICT (turbine_id, ts) DO UPDATE SET
-       wind_speed = EXCLUDED.wind_speed,
-       wind_direction = EXCLUDED.wind_direction,
-       power_output = EXCLUDED.power_output,
-       wind_speed_imputed = EXCLUDED.wind_speed_imputed,
-       wind_direction_imputed = EXCLUDED.wind_direction_imputed,
-       power_imputed = EXCLUDED.power_imputed,
-       file_id = EXCLUDED.file_id`,
-    [fileId],
-  );
-  await client.query(
-    `INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id)
-     SELECT turbine_id,
-            'epoch'::timestamptz + min(ts_ms) * interval '1 millisecond',
-            'epoch'::timestamptz + max(ts_ms) * interval '1 millisecond', $1
-       FROM load_staging WHERE kind = 'r' GROUP BY turbine_id`,
-    [fileId],
-  );
+    CREATE TEMPORARY TABLE load_ranges ON COMMIT DROP AS
+    SELECT turbine_id,
+           'epoch'::timestamptz + min(ts_ms) * interval '1 millisecond' AS ts_min,
+           'epoch'::timestamptz + max(ts_ms) * interval '1 millisecond' AS ts_max
+      FROM load_staging WHERE kind = 'r' GROUP BY turbine_id`);
+  await client.query(`INSERT INTO turbine (id) SELECT turbine_id FROM load_ranges ORDER BY 1 ON CONFLICT (id) DO NOTHING`);
+  const { rows } = await client.query<{ overlapped: boolean }>(`
+    SELECT EXISTS (
+      SELECT 1 FROM load_ranges g
+       WHERE EXISTS (SELECT 1 FROM reading r WHERE r.turbine_id = g.turbine_id AND r.ts BETWEEN g.ts_min AND g.ts_max)
+    ) AS overlapped`);
+  const overlapped = rows[0]?.overlapped === true;
+  if (overlapped) {
+    await client.query(
+      `INSERT INTO reading (${READING_COLUMNS}) ${STAGED_READINGS}
+       ON CONFLICT (turbine_id, ts) DO UPDATE SET
+         wind_speed = EXCLUDED.wind_speed,
+         wind_direction = EXCLUDED.wind_direction,
+         power_output = EXCLUDED.power_output,
+         wind_speed_imputed = EXCLUDED.wind_speed_imputed,
+         wind_direction_imputed = EXCLUDED.wind_direction_imputed,
+         power_imputed = EXCLUDED.power_imputed,
+         file_id = EXCLUDED.file_id`,
+      [fileId],
+    );
+  } else {
+    // A loader committing the same new keys meanwhile makes this fail with a unique violation;
+    // the job's retry then finds the overlap and upserts.
+    await client.query(`INSERT INTO reading (${READING_COLUMNS}) ${STAGED_READINGS}`, [fileId]);
+  }
+  await client.query(`INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id) SELECT turbine_id, ts_min, ts_max, $1 FROM load_ranges`, [fileId]);
   await client.query(
     `INSERT INTO rejected_row (file_id, line, raw, reason, detail)
      SELECT $1, line, raw, reason, detail FROM load_staging WHERE kind = 'x'`,
     [fileId],
   );
+  return { overlapped };
 }
