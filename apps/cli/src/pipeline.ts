@@ -132,7 +132,11 @@ export async function startPipeline(config: Config, logger: Logger, parts: Pipel
       await closeQueues(queues).catch(() => undefined);
       await redis.quit().catch(() => redis.disconnect());
       await prisma.$disconnect();
-      await pool.end();
+      // Past the shutdown deadline a file may still be loading on a pooled connection, and
+      // pool.end() would wait for that load to finish. Not waiting lets the process exit, which
+      // closes the connection, and Postgres rolls the file's transaction back.
+      if (clean) await pool.end();
+      else pool.end().catch(() => undefined);
       return { clean };
     },
   };
