@@ -9,6 +9,10 @@ export function createPool(databaseUrl: string, max = 5): pg.Pool {
   // An idle client that loses its connection (Postgres restarted) must not crash the process;
   // the next checkout gets a fresh connection.
   pool.on('error', () => undefined);
+  // A client in use whose connection dies (a backend terminated, Postgres restarted) fails its
+  // query, which reaches the caller (a load rolls back and its job retries), and also emits
+  // 'error' on the client; unheard, that event would crash the whole worker process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -81,12 +81,15 @@ class ThreadPoolRunner implements CleanRunner {
       if (message.type === 'chunk') {
         const progress: CleanProgress = { lines: message.lines, bytes: message.bytes };
         writes = writes.then(async () => {
-          if (failed) return;
-          try {
-            await job.emit(message.text, progress);
-          } catch (error) {
-            failed = error as Error;
+          if (!failed) {
+            try {
+              await job.emit(message.text, progress);
+            } catch (error) {
+              failed = error as Error;
+            }
           }
+          // Acknowledged even after a failed write: the thread waits for acks, and only once it
+          // has finished can the task fail and its load roll back.
           worker.postMessage({ type: 'ack', id: job.id } satisfies ToThread);
         });
       } else if (message.type === 'done') {

@@ -42,6 +42,10 @@ export interface StagingWriter {
 export async function openStaging(client: PoolClient): Promise<StagingWriter> {
   await client.query(CREATE_STAGING);
   const copy: Writable = client.query(copyStreams.from(COPY_STAGING));
+  // Failures reach the loader through write() and close(). A COPY whose connection died errors
+  // once and errors again when the loader then aborts it; that second event must not go unheard
+  // (it would crash the process).
+  copy.on('error', () => undefined);
   const copyDone = once(copy, 'finish');
   copyDone.catch(() => undefined);
   return {
