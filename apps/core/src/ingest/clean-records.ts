@@ -7,6 +7,13 @@ import type { CleanReading, OutcomeSink, ParsedRow, Rejection } from '../domain/
 import type { CsvRecord } from './read-records.js';
 import { FileFormatError } from './errors.js';
 
+/**
+ * A file whose rows are not in time order per turbine is sorted in memory; past this many rows
+ * it is refused instead (see the README), which keeps memory bounded whatever the file.
+ */
+export const MAX_UNSORTED_ROWS = 1_000_000;
+const NO_FIELDS: readonly string[] = [];
+
 export interface CleaningSettings {
   timeZone: string;
   bounds: Bounds;
@@ -88,7 +95,16 @@ export async function cleanRecords(
     totals.rowsTotal++;
     const result = parseRecord!(record.fields, record.line);
     if (!result.ok) sink.rejected(result.rejection);
-    else if (mode === 'sorted') held.push(result.row);
+    else if (mode === 'sorted') {
+      if (held.length >= MAX_UNSORTED_ROWS) {
+        throw new FileFormatError(
+          `the rows are not in time order per turbine and the file has more than ${MAX_UNSORTED_ROWS} of them: ` +
+            'sort it by timestamp or split it into smaller files',
+        );
+      }
+      // Fields are only needed to explain a missing-power rejection; dropping them keeps held rows small.
+      held.push(result.row.power === null ? result.row : { ...result.row, fields: NO_FIELDS });
+    }
     else if (!cleaner!.push(result.row)) return { ordered: false };
     if ((totals.rowsTotal & 0x3ff) === 0) {
       await target.drain();

@@ -59,7 +59,12 @@ class ThreadPoolRunner implements CleanRunner {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./parse-thread.boot.mjs', import.meta.url), { execArgv: [] });
+    const worker = new Worker(new URL('./parse-thread.boot.mjs', import.meta.url), {
+      execArgv: [],
+      // A parse thread keeps little alive (one batch of text, one gap of rows per turbine, or the
+      // capped rows of an unsorted file); a bounded heap makes V8 collect early and keeps RSS low.
+      resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 },
+    });
     worker.unref();
     this.all.push(worker);
     return worker;
