@@ -34,8 +34,10 @@ describe('OpenAPI', () => {
         '/stats',
         '/stats/run',
         '/turbines',
+        '/turbines/{id}/readings',
         '/turbines/{id}/stats',
         '/turbines/{id}/summary',
+        '/windows',
       ].sort(),
     );
     const params = doc.paths['/anomalies'].get.parameters.map((p: { name: string }) => p.name);
@@ -44,6 +46,11 @@ describe('OpenAPI', () => {
     expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 100 });
     expect(doc.paths['/anomalies'].get.responses['503']).toBeDefined();
     expect(doc.paths['/turbines/{id}/summary'].get.responses['200'].content['application/json'].schema.properties).toHaveProperty('mean');
+    const readings = doc.paths['/turbines/{id}/readings'].get;
+    expect(readings.parameters.map((p: { name: string }) => p.name)).toEqual(['from', 'to', 'limit', 'cursor', 'id']);
+    expect(readings.parameters.find((p: { name: string }) => p.name === 'limit').schema).toMatchObject({ maximum: 10000, default: 1000 });
+    expect(readings.responses['200'].content['application/json'].schema.properties.items.items.properties).toHaveProperty('powerImputed');
+    expect(doc.paths['/windows'].get.responses['503']).toBeDefined();
   });
 
   it('/docs serves the Swagger UI', async () => {

@@ -12,6 +12,7 @@ import { fileRoutes } from './routes/files.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { statsRoutes } from './routes/stats.routes.js';
 import { turbineRoutes } from './routes/turbines.routes.js';
+import { windowRoutes } from './routes/windows.routes.js';
 
 export type { ApiConfig, ApiDeps, ApiQueues } from './deps.js';
 
@@ -39,6 +40,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { deps });
   await app.register(turbineRoutes, { deps });
   await app.register(statsRoutes, { deps });
+  await app.register(windowRoutes, { deps });
   await app.register(anomalyRoutes, { deps });
   await app.register(fileRoutes, { deps });
   await app.register(adminRoutes, { deps });

@@ -40,4 +40,6 @@ export const cursorKeys = {
   anomaly: z.tuple([epochMs, int4, int4]),
   /** [id] or [line] */
   single: z.tuple([int4]),
+  /** [ms]: a reading's ts or a window's start */
+  instant: z.tuple([epochMs]),
 };

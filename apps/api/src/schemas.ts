@@ -81,6 +81,18 @@ export const limitParam = z.coerce
   .default(DEFAULT_PAGE_SIZE)
   .meta({ description: `Page size, ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}` });
 
+/** Readings are fetched for charts: a month of hourly data in one page, a year in a few. */
+export const MAX_READINGS_PAGE_SIZE = 10_000;
+export const DEFAULT_READINGS_PAGE_SIZE = 1000;
+
+export const readingsLimitParam = z.coerce
+  .number({ error: 'expected an integer' })
+  .min(1, 'must be at least 1')
+  .max(MAX_READINGS_PAGE_SIZE, `must be at most ${MAX_READINGS_PAGE_SIZE}`)
+  .int('expected an integer')
+  .default(DEFAULT_READINGS_PAGE_SIZE)
+  .meta({ description: `Page size, ${DEFAULT_READINGS_PAGE_SIZE} by default, at most ${MAX_READINGS_PAGE_SIZE}` });
+
 /** A half-open period [from, to) on a timestamp column; both ends optional. */
 export const rangeShape = {
   from: isoInstant.optional().meta({ description: 'Start, inclusive (ISO 8601; UTC when no offset is given)' }),

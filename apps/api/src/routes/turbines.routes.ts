@@ -1,11 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { listPowerPoints } from '@windmill/core/read/readings.read';
 import { listTurbines, summarizePower, turbineExists } from '@windmill/core/read/turbines.read';
 import { listWindowStats } from '@windmill/core/read/window-stats.read';
 import type { ApiDeps } from '../deps.js';
 import { errorBodySchema, notFound } from '../errors.js';
 import { cursorKeys, cursorParam, encodeCursor } from '../cursor.js';
-import { idParams, limitParam, pageOf, rangeIsOrdered, rangeShape, RANGE_ORDER_ISSUE, timestamp, toIsoOrNull } from '../schemas.js';
+import {
+  idParams,
+  limitParam,
+  pageOf,
+  rangeIsOrdered,
+  rangeShape,
+  RANGE_ORDER_ISSUE,
+  readingsLimitParam,
+  timestamp,
+  toIso,
+  toIsoOrNull,
+} from '../schemas.js';
 import { requireStatsIdle } from '../stats-lock.guard.js';
 import { toWindowStatItem, windowStatItem } from './window-stat.schema.js';
 
@@ -22,6 +34,16 @@ const statsQuery = z
   .refine(rangeIsOrdered, RANGE_ORDER_ISSUE);
 
 const summaryQuery = z.strictObject(rangeShape).refine(rangeIsOrdered, RANGE_ORDER_ISSUE);
+
+const readingsQuery = z
+  .strictObject({ ...rangeShape, limit: readingsLimitParam, cursor: cursorParam(cursorKeys.instant) })
+  .refine(rangeIsOrdered, RANGE_ORDER_ISSUE);
+
+const readingItem = z.object({
+  ts: timestamp,
+  power: z.number().meta({ description: 'power_output' }),
+  powerImputed: z.boolean().meta({ description: 'True when the cleaner interpolated the power value' }),
+});
 
 const summaryResponse = z.object({
   turbineId: z.number().int(),
@@ -87,6 +109,33 @@ export const turbineRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
       return {
         items: page.rows.map(toWindowStatItem),
         nextCursor: page.hasMore && last ? encodeCursor([last.windowStart.getTime(), last.turbineId]) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/turbines/:id/readings',
+    {
+      schema: {
+        tags: ['turbines'],
+        summary: `One turbine's power readings in time order`,
+        description:
+          'from inclusive, to exclusive, on the reading time; both optional. Pages hold up to 10000 readings ' +
+          '(a chart’s worth). Reads readings, so it is not blocked by stats runs.',
+        params: idParams,
+        querystring: readingsQuery,
+        response: { 200: pageOf(readingItem), 400: errorBodySchema, 404: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { from, to, limit, cursor } = request.query;
+      if (!(await turbineExists(pool, id))) throw notFound('turbine', id);
+      const page = await listPowerPoints(pool, { turbineId: id, from, to, limit, after: cursor ? new Date(cursor[0]) : undefined });
+      const last = page.rows.at(-1);
+      return {
+        items: page.rows.map((r) => ({ ts: toIso(r.ts), power: r.power, powerImputed: r.powerImputed })),
+        nextCursor: page.hasMore && last ? encodeCursor([last.ts.getTime()]) : null,
       };
     },
   );

@@ -1,0 +1,37 @@
+import type { Queryable } from '../stats/stats-lock.js';
+import { SqlFilter, toPage, type Page, type TimeRange } from './sql-filter.js';
+
+/** One reading's power as a chart needs it. */
+export interface PowerPoint {
+  ts: Date;
+  power: number;
+  /** True when power_output was interpolated by the cleaner rather than read from the file. */
+  powerImputed: boolean;
+}
+
+export interface PowerPointQuery extends TimeRange {
+  turbineId: number;
+  /** The page starts strictly after this reading time. */
+  after?: Date | undefined;
+  limit: number;
+}
+
+/**
+ * A turbine's readings over `[from, to)` in time order, paged by time (unique per turbine, so a
+ * stable keyset). Served by the (turbine_id, ts) unique index: a page costs its own rows only.
+ */
+export async function listPowerPoints(db: Queryable, q: PowerPointQuery): Promise<Page<PowerPoint>> {
+  const filter = new SqlFilter().add('turbine_id = $?', q.turbineId);
+  if (q.from) filter.add('ts >= $?', q.from);
+  if (q.to) filter.add('ts < $?', q.to);
+  if (q.after) filter.add('ts > $?', q.after);
+  const limit = filter.param(q.limit + 1);
+  const { rows } = await db.query<{ ts: Date; power_output: number; power_imputed: boolean }>(
+    `SELECT ts, power_output, power_imputed FROM reading ${filter.where} ORDER BY ts LIMIT ${limit}`,
+    filter.values,
+  );
+  return toPage(
+    rows.map((r) => ({ ts: r.ts, power: r.power_output, powerImputed: r.power_imputed })),
+    q.limit,
+  );
+}
