@@ -20,7 +20,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-const locked = ['/stats', '/turbines/1/stats', '/anomalies', '/anomalies?kind=reading&turbine=1'];
+const locked = ['/stats', '/turbines/1/stats', '/anomalies', '/anomalies?kind=reading&turbine=1', '/windows'];
 
 describe('while a stats run holds the lock', () => {
   beforeAll(async () => {
@@ -45,7 +45,7 @@ describe('while a stats run holds the lock', () => {
     expect((await app.inject({ url: '/anomalies?limit=5000' })).statusCode).toBe(400);
   });
 
-  it.each(['/turbines', '/turbines/1/summary', '/files', '/files/1/rejections', '/health'])(
+  it.each(['/turbines', '/turbines/1/summary', '/turbines/1/readings', '/files', '/files/1/rejections', '/health', '/'])(
     'GET %s does not read stats and keeps answering 200',
     async (url) => {
       expect((await app.inject({ url })).statusCode).toBe(200);

@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { ApiDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
 import { registerBoard } from './plugins/board.plugin.js';
+import { registerDashboard } from './plugins/dashboard.plugin.js';
 import { registerDocs } from './plugins/docs.plugin.js';
 import { registerMetrics } from './plugins/metrics.plugin.js';
 import { registerRequestLog } from './request-log.js';
@@ -44,6 +45,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(anomalyRoutes, { deps });
   await app.register(fileRoutes, { deps });
   await app.register(adminRoutes, { deps });
+  await registerDashboard(app);
   await registerBoard(app, { config: deps.config, queues: deps.queues, logger: deps.logger });
 
   await app.ready();

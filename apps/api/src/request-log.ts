@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 
-/** Routes polled by machines: their lines go to debug so a scrape every few seconds does not flood the log. */
-const QUIET_ROUTES = new Set(['/health', '/metrics']);
+/**
+ * Routes polled by machines, and the dashboard's static files: their lines go to debug so a scrape
+ * every few seconds or a page load does not flood the log.
+ */
+const QUIET_ROUTES = new Set(['/health', '/metrics', '/dashboard/*', '/dashboard/vendor/uplot/*']);
 
 /**
  * One log line per request, when it completes (Fastify's own logging writes two), with the route

@@ -1,0 +1,53 @@
+// The JSON API as the page uses it: same origin, errors in the API's { error: { code, message } } shape.
+
+/** A stats computation holds the read lock: the API answered 503 stats_running. */
+export class StatsRunningError extends Error {
+  constructor(retryAfterSeconds) {
+    super('a statistics computation is running');
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export class ApiRequestError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function withQuery(path, params) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export async function getJson(path, params) {
+  const res = await fetch(withQuery(path, params), { headers: { accept: 'application/json' } });
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    // a non-JSON body is reported below with the status alone
+  }
+  if (res.ok) return body;
+  if (res.status === 503 && body?.error?.code === 'stats_running') {
+    throw new StatsRunningError(Number(res.headers.get('retry-after')) || 5);
+  }
+  throw new ApiRequestError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `HTTP ${res.status}`);
+}
+
+/** Follows nextCursor until the last page (or `maxItems`) and returns every item. */
+export async function getAll(path, params, maxItems = 200_000) {
+  const items = [];
+  let cursor;
+  do {
+    const page = await getJson(path, { ...params, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && items.length < maxItems);
+  return items;
+}

@@ -1,0 +1,153 @@
+// uPlot charts of the two views. Data arrive as plain arrays; these functions only shape them.
+import uPlot from './vendor/uplot/uPlot.esm.js';
+
+export const COLORS = {
+  power: '#2563eb',
+  imputed: '#d97706',
+  mean: '#0f766e',
+  band: 'rgba(15, 118, 110, 0.55)',
+  bandFill: 'rgba(15, 118, 110, 0.10)',
+  anomaly: '#dc2626',
+  flaggedWindow: 'rgba(220, 38, 38, 0.09)',
+  focusWindow: 'rgba(37, 99, 235, 0.10)',
+  fleet: '#475569',
+};
+
+const utc = (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC');
+const noLine = () => null;
+
+/**
+ * Inserts an all-null point into gaps longer than twice the usual spacing, so lines break where
+ * readings are missing instead of drawing a straight line over the hole.
+ */
+export function breakGaps(xs, columns) {
+  if (xs.length < 3) return [xs, columns];
+  const deltas = xs.slice(1).map((x, i) => x - xs[i]).sort((a, b) => a - b);
+  const step = deltas[Math.floor(deltas.length / 2)];
+  const outX = [];
+  const outCols = columns.map(() => []);
+  for (let i = 0; i < xs.length; i += 1) {
+    if (i > 0 && xs[i] - xs[i - 1] > 2 * step) {
+      outX.push(xs[i - 1] + step);
+      for (const col of outCols) col.push(null);
+    }
+    outX.push(xs[i]);
+    columns.forEach((col, c) => outCols[c].push(col[i]));
+  }
+  return [outX, outCols];
+}
+
+/** Shades [start, end) spans (epoch seconds) behind the series. */
+function shadeSpans(spans) {
+  return (u) => {
+    const { ctx } = u;
+    const { top, height } = u.bbox;
+    ctx.save();
+    for (const span of spans) {
+      const x0 = u.valToPos(span.start, 'x', true);
+      const x1 = u.valToPos(span.end, 'x', true);
+      ctx.fillStyle = span.color;
+      ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
+    }
+    ctx.restore();
+  };
+}
+
+/**
+ * One turbine over time: power as a line, imputed readings as hollow squares, the window means as
+ * steps with their mean ± k·σ band, anomalous readings as red dots; fleet-flagged windows shaded.
+ * `data` = { xs, power, imputed, mean, upper, lower, anomalous } (seconds, arrays aligned on xs);
+ * `spans` = windows to shade.
+ */
+export function turbineChart(target, data, spans, width) {
+  const [xs, cols] = breakGaps(data.xs, [data.power, data.imputed, data.mean, data.upper, data.lower, data.anomalous]);
+  const opts = {
+    width,
+    height: 380,
+    tzDate: utc,
+    cursor: { drag: { x: true, y: false } },
+    scales: { y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.05)] } },
+    axes: [{}, { label: 'power', size: 56 }],
+    series: [
+      { value: '{YYYY}-{MM}-{DD} {HH}:{mm} UTC' },
+      { label: 'power', stroke: COLORS.power, width: 1.25, points: { show: false } },
+      // Squares rather than uPlot's circles, so imputed readings differ in shape as well as colour.
+      { label: 'imputed', stroke: COLORS.imputed, paths: noLine, points: { show: drawSquares, size: 7 } },
+      { label: 'window mean', stroke: COLORS.mean, width: 2, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
+      { label: 'mean + kσ', stroke: COLORS.band, width: 1, dash: [5, 4], paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
+      { label: 'mean − kσ', stroke: COLORS.band, width: 1, dash: [5, 4], paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
+      {
+        label: 'anomalous reading',
+        stroke: COLORS.anomaly,
+        paths: noLine,
+        points: { show: true, size: 9, width: 1, space: 0, stroke: '#7f1d1d', fill: COLORS.anomaly },
+      },
+    ],
+    bands: [{ series: [4, 5], fill: COLORS.bandFill }],
+    hooks: { drawClear: [shadeSpans(spans)] },
+  };
+  return new uPlot(opts, [xs, ...cols], target);
+}
+
+/** points.show callback: draws the series' non-null values as hollow squares. */
+function drawSquares(u, seriesIdx, i0, i1) {
+  const { ctx } = u;
+  const s = u.series[seriesIdx];
+  const size = s.points.size * devicePixelRatio;
+  const xs = u.data[0];
+  const ys = u.data[seriesIdx];
+  ctx.save();
+  ctx.lineWidth = 1.5 * devicePixelRatio;
+  ctx.strokeStyle = COLORS.imputed;
+  ctx.fillStyle = '#fff';
+  for (let i = i0; i <= i1; i += 1) {
+    if (ys[i] === null || ys[i] === undefined) continue;
+    const x = u.valToPos(xs[i], 'x', true);
+    const y = u.valToPos(ys[i], 'y', true);
+    ctx.fillRect(x - size / 2, y - size / 2, size, size);
+    ctx.strokeRect(x - size / 2, y - size / 2, size, size);
+  }
+  ctx.restore();
+  return false;
+}
+
+/**
+ * The fleet in one window: each turbine's window mean as a dot (flagged turbines red and larger)
+ * against the fleet mean μ and the μ ± k·σ band. `data` = { ids, means, flagged, mu, upper, lower }.
+ */
+export function fleetChart(target, data, width) {
+  const constant = (v) => data.ids.map(() => v);
+  const line = (label, stroke, dash) => ({ label, stroke, width: 1, dash, points: { show: false } });
+  const opts = {
+    width,
+    height: 220,
+    scales: { x: { time: false, range: (_u, min, max) => [min - 1, max + 1] } },
+    axes: [
+      { label: 'turbine', values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v : '')) },
+      { label: 'window mean', size: 56 },
+    ],
+    cursor: { drag: { x: false, y: false } },
+    series: [
+      { label: 'turbine' },
+      {
+        label: 'turbine mean',
+        stroke: COLORS.power,
+        paths: noLine,
+        points: { show: true, size: 8, space: 0, width: 1, stroke: COLORS.power, fill: COLORS.power },
+      },
+      {
+        label: 'flagged by the fleet rule',
+        stroke: COLORS.anomaly,
+        paths: noLine,
+        points: { show: true, size: 12, space: 0, width: 2, stroke: '#7f1d1d', fill: COLORS.anomaly },
+      },
+      line('fleet mean μ', COLORS.fleet, [2, 3]),
+      line('μ + kσ', COLORS.band, [5, 4]),
+      line('μ − kσ', COLORS.band, [5, 4]),
+    ],
+    bands: [{ series: [4, 5], fill: COLORS.bandFill }],
+  };
+  const plain = data.means.map((m, i) => (data.flagged[i] ? null : m));
+  const flagged = data.means.map((m, i) => (data.flagged[i] ? m : null));
+  return new uPlot(opts, [data.ids, plain, flagged, constant(data.mu), constant(data.upper), constant(data.lower)], target);
+}

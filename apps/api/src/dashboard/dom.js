@@ -1,0 +1,92 @@
+// Small DOM and formatting helpers shared by the views. Everything is shown in UTC, as stored.
+
+/**
+ * Creates an element. `attrs` keys: `class`, `text`, `dataset` and `style` (objects), `on<event>` (listener),
+ * anything else becomes an attribute (skipped when null, undefined or false). Children may be
+ * nodes, strings or arrays of them; null and false are skipped.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = String(value);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    // Through the CSSOM: the page's Content-Security-Policy refuses inline style attributes.
+    else if (key === 'style') Object.assign(el.style, value);
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+/** A small summary card: title, value, optional detail line; `tone` is danger, warn or ''. */
+export function card(title, value, detail = '', tone = '') {
+  return h('div', { class: `card ${tone}` }, h('div', { class: 'card-title' }, title), h('div', { class: 'card-value' }, value), detail ? h('div', { class: 'card-detail' }, detail) : null);
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** `2022-03-05` from an ISO instant or epoch ms. */
+export function day(value) {
+  return new Date(value).toISOString().slice(0, 10);
+}
+
+/** `2022-03-05 14:00` (UTC). */
+export function dateTime(value) {
+  return new Date(value).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** A window's label: its day for daily windows, otherwise its start and length. */
+export function windowLabel(windowStart, windowSeconds) {
+  if (windowSeconds === 86_400) return day(windowStart);
+  const hours = windowSeconds / 3600;
+  return `${dateTime(windowStart)} +${Number.isInteger(hours) ? `${hours} h` : `${windowSeconds} s`}`;
+}
+
+export function weekday(value) {
+  return new Date(value).toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' });
+}
+
+/** Fixed decimals; an em dash for null. */
+export function num(value, digits = 2) {
+  return value === null || value === undefined || Number.isNaN(value) ? '—' : Number(value).toFixed(digits);
+}
+
+export function signed(value, digits = 2) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(digits)}`;
+}
+
+export function percent(part, whole) {
+  return whole > 0 ? `${Math.round((100 * part) / whole)}%` : '—';
+}
+
+export function int(value) {
+  return value === null || value === undefined ? '—' : Number(value).toLocaleString('en-US');
+}
+
+export function startOfUtcDay(ms) {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
+export { DAY_MS };
+
+/** Sample mean and standard deviation (n − 1), as the stats job computes them; stddev null below 2 values. */
+export function meanAndStddev(values) {
+  const n = values.length;
+  if (n === 0) return { mean: null, stddev: null };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { mean, stddev: null };
+  const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
+  return { mean, stddev: Math.sqrt(ss / (n - 1)) };
+}

@@ -1,0 +1,227 @@
+// The fleet in one window: a row per turbine, the fleet rule's outliers standing out, and the ledger.
+import { getAll, getJson } from './api.js';
+import { fleetChart } from './charts.js';
+import { card, h, int, meanAndStddev, num, percent, signed, weekday, windowLabel } from './dom.js';
+import { ledgerSection } from './ledger.js';
+
+const LEDGER_PAGE = 15;
+
+/**
+ * Loads what the view needs; throws StatsRunningError while a stats run holds the lock. A window
+ * named in the address is read in the same round trip as the window list (`to` = start + 1 ms
+ * selects exactly that window_start); otherwise the latest window is read once the list is in.
+ */
+export async function loadFleet(route) {
+  const wanted = route.windowStart ? Date.parse(route.windowStart) : NaN;
+  const readWindow = (start) => {
+    const iso = new Date(start).toISOString();
+    const to = new Date(start + 1).toISOString();
+    return Promise.all([getAll('/stats', { window_start: iso, limit: 1000 }), getAll('/anomalies', { from: iso, to, limit: 1000 })]);
+  };
+  const early = Number.isNaN(wanted) ? null : readWindow(wanted);
+  const [windows, turbines, files, named] = await Promise.all([
+    getAll('/windows', { limit: 1000 }),
+    getJson('/turbines'),
+    getJson('/files', { limit: LEDGER_PAGE }),
+    early,
+  ]);
+  const base = { windows, turbines: turbines.items, files };
+  if (windows.length === 0) return { ...base, current: null };
+  const asked = windows.find((w) => Date.parse(w.windowStart) === wanted);
+  // The window asked for, or the latest one with statistics.
+  const current = asked ?? windows.at(-1);
+  const [stats, anomalies] = asked && named ? named : await readWindow(Date.parse(current.windowStart));
+  return { ...base, current, stats, anomalies, missing: !Number.isNaN(wanted) && !asked };
+}
+
+/** One row per known turbine, joined with its statistics and anomalies in the window. */
+function fleetRows(data) {
+  const statsById = new Map(data.stats.map((s) => [s.turbineId, s]));
+  const flaggedById = new Map();
+  const readingAnomalies = new Map();
+  for (const a of data.anomalies) {
+    if (a.kind === 'turbine') flaggedById.set(a.turbineId, a);
+    else readingAnomalies.set(a.turbineId, (readingAnomalies.get(a.turbineId) ?? 0) + 1);
+  }
+  const ids = new Set([...data.turbines.map((t) => t.id), ...statsById.keys()]);
+  return [...ids]
+    .sort((a, b) => a - b)
+    .map((id) => ({ id, stat: statsById.get(id) ?? null, flag: flaggedById.get(id) ?? null, readingAnomalies: readingAnomalies.get(id) ?? 0 }));
+}
+
+/**
+ * μ and σ over the turbines' window means, as the fleet rule takes them. A flagged turbine's
+ * anomaly row carries the server's own μ and σ; they are used when present.
+ */
+function fleetBand(rows, sigma) {
+  const flag = rows.find((r) => r.flag)?.flag;
+  const computed = meanAndStddev(rows.filter((r) => r.stat).map((r) => r.stat.mean));
+  const mu = flag?.mean ?? computed.mean;
+  const sd = flag?.stddev ?? computed.stddev;
+  const k = flag?.sigma ?? sigma;
+  const usable = rows.filter((r) => r.stat).length >= 3 && sd !== null && sd > 0 && k !== null;
+  return { mu, sd, k, usable };
+}
+
+function windowStrip(windows, current) {
+  const strip = h(
+    'div',
+    { class: 'window-strip', role: 'list', 'aria-label': 'windows' },
+    windows.map((w) => {
+      const kind = w.turbineAnomalies > 0 ? 'w-flagged' : w.readingAnomalies > 0 ? 'w-readings' : 'w-clean';
+      const isCurrent = w.windowStart === current.windowStart;
+      const label = windowLabel(w.windowStart, w.windowSeconds);
+      return h(
+        'a',
+        {
+          class: `window-cell ${kind}${isCurrent ? ' w-current' : ''}`,
+          href: `#/fleet/${w.windowStart}`,
+          role: 'listitem',
+          'aria-current': isCurrent ? 'true' : false,
+          title: `${label}: ${w.turbineCount} turbines, ${w.turbineAnomalies} flagged by the fleet rule, ${w.readingAnomalies} anomalous readings, coverage ${percent(w.readingCount, w.expectedCount)}`,
+          dataset: { windowStart: w.windowStart, turbineAnomalies: String(w.turbineAnomalies) },
+        },
+        w.windowSeconds === 86_400 ? label.slice(8, 10) : label.slice(11, 16),
+      );
+    }),
+  );
+  return strip;
+}
+
+function coverageCell(stat) {
+  if (!stat) return h('td', { class: 'coverage' }, h('span', { class: 'muted' }, 'no data'));
+  const ratio = stat.expectedCount > 0 ? Math.min(1, stat.count / stat.expectedCount) : 0;
+  return h(
+    'td',
+    { class: `coverage${ratio < 0.9 ? ' low' : ''}`, title: `${stat.count} of ${stat.expectedCount} expected readings` },
+    h('span', { class: 'bar' }, h('span', { class: 'fill', style: { width: `${(ratio * 100).toFixed(1)}%` } })),
+    h('span', { class: 'bar-label' }, `${stat.count}/${stat.expectedCount}`),
+  );
+}
+
+function fleetTable(rows, band, current) {
+  const head = ['Turbine', 'Coverage', 'Imputed', 'Min', 'Max', 'Mean', 'σ', 'Mean − μ', 'Anomalous readings', 'Fleet rule'];
+  return h(
+    'table',
+    { id: 'fleet-table', class: 'data' },
+    h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      rows.map((r) => {
+        const z = r.stat && band.usable ? (r.stat.mean - band.mu) / band.sd : null;
+        const classes = [r.flag ? 'flagged' : '', r.readingAnomalies > 0 ? 'has-reading-anomalies' : '', r.stat ? '' : 'no-data'].filter(Boolean);
+        const link = `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}`;
+        return h(
+          'tr',
+          {
+            class: classes.join(' '),
+            dataset: { turbineId: String(r.id), flagged: String(Boolean(r.flag)), readingAnomalies: String(r.readingAnomalies) },
+          },
+          h('th', { scope: 'row' }, h('a', { href: link, title: `Turbine ${r.id} over time` }, `#${r.id}`)),
+          coverageCell(r.stat),
+          h('td', { class: 'num' }, r.stat ? int(r.stat.imputedCount) : '—'),
+          h('td', { class: 'num' }, num(r.stat?.min)),
+          h('td', { class: 'num' }, num(r.stat?.max)),
+          h('td', { class: 'num strong' }, num(r.stat?.mean, 3)),
+          h('td', { class: 'num' }, num(r.stat?.stddev, 3)),
+          h('td', { class: 'num', title: z === null ? '' : `${signed(z)} σ from the fleet mean` }, r.stat && band.mu !== null ? `${signed(r.stat.mean - band.mu, 3)}${z === null ? '' : ` (${signed(z, 1)}σ)`}` : '—'),
+          h('td', { class: 'num' }, r.readingAnomalies > 0 ? h('span', { class: 'badge warn' }, String(r.readingAnomalies)) : '0'),
+          h(
+            'td',
+            {},
+            r.flag
+              ? h('span', { class: 'badge danger', title: `window mean ${num(r.flag.value, 3)} outside μ ± ${r.flag.sigma}σ = ${num(r.flag.mean, 3)} ± ${num(r.flag.sigma * r.flag.stddev, 3)}` }, 'outlier')
+              : r.stat ? h('span', { class: 'muted' }, 'in band') : '',
+          ),
+        );
+      }),
+    ),
+  );
+}
+
+/** Builds the view; `mount()` draws the chart once the node is in the document (it needs a width). */
+export function fleetView(data) {
+  if (!data.current) {
+    return {
+      node: h('section', {}, h('h1', {}, 'Fleet'), h('p', { class: 'empty' }, 'No statistics yet: drop CSV files into the watched folder; the stats job runs every minute.'), ledgerSection(data.files, LEDGER_PAGE)),
+    };
+  }
+  const { current, windows } = data;
+  const rows = fleetRows(data);
+  const band = fleetBand(rows, current.sigma);
+  const index = windows.indexOf(current);
+  const prev = windows[index - 1];
+  const next = windows[index + 1];
+  const flagged = rows.filter((r) => r.flag);
+  const chartBox = h('div', { id: 'fleet-chart', class: 'chart' });
+  const withData = rows.filter((r) => r.stat);
+
+  const node = h(
+    'section',
+    { id: 'fleet-view', dataset: { windowStart: current.windowStart } },
+    h(
+      'div',
+      { class: 'view-head' },
+      h('h1', {}, 'Fleet ', h('span', { class: 'subtle' }, `${windowLabel(current.windowStart, current.windowSeconds)} ${current.windowSeconds === 86_400 ? weekday(current.windowStart) : ''} UTC`)),
+      h(
+        'nav',
+        { class: 'pager', 'aria-label': 'window' },
+        h('a', { class: `button${prev ? '' : ' disabled'}`, href: prev ? `#/fleet/${prev.windowStart}` : false, 'aria-disabled': prev ? false : 'true' }, '← previous'),
+        h('a', { class: `button${next ? '' : ' disabled'}`, href: next ? `#/fleet/${next.windowStart}` : false, 'aria-disabled': next ? false : 'true' }, 'next →'),
+      ),
+    ),
+    data.missing ? h('p', { class: 'notice' }, 'That window has no statistics; showing the latest one.') : null,
+    windowStrip(windows, current),
+    h(
+      'p',
+      { class: 'legend-line' },
+      h('span', { class: 'swatch w-flagged' }),
+      'a turbine flagged by the fleet rule ',
+      h('span', { class: 'swatch w-readings' }),
+      'anomalous readings only ',
+      h('span', { class: 'swatch w-clean' }),
+      'none',
+    ),
+    h(
+      'div',
+      { class: 'cards' },
+      card('Turbines with data', `${withData.length} of ${rows.length}`),
+      card('Fleet mean μ', band.mu === null ? '—' : `${num(band.mu, 3)}`, band.sd === null ? '' : `σ ${num(band.sd, 3)} · k ${band.k ?? '—'}`),
+      card('Band μ ± kσ', band.usable ? `${num(band.mu - band.k * band.sd, 2)} … ${num(band.mu + band.k * band.sd, 2)}` : 'needs ≥ 3 turbines'),
+      card('Flagged turbines', flagged.length === 0 ? 'none' : flagged.map((r) => `#${r.id}`).join(', '), '', flagged.length > 0 ? 'danger' : ''),
+      card('Anomalous readings', int(rows.reduce((a, r) => a + r.readingAnomalies, 0)), '', ''),
+      card('Coverage', percent(current.readingCount, current.expectedCount), `${int(current.readingCount)} of ${int(current.expectedCount)} readings`),
+    ),
+    chartBox,
+    fleetTable(rows, band, current),
+    ledgerSection(data.files, LEDGER_PAGE),
+  );
+
+  let chart = null;
+  return {
+    node,
+    mount() {
+      if (withData.length === 0) return;
+      chart = fleetChart(
+        chartBox,
+        {
+          ids: withData.map((r) => r.id),
+          means: withData.map((r) => r.stat.mean),
+          flagged: withData.map((r) => Boolean(r.flag)),
+          mu: band.mu,
+          upper: band.usable ? band.mu + band.k * band.sd : null,
+          lower: band.usable ? band.mu - band.k * band.sd : null,
+        },
+        chartBox.clientWidth,
+      );
+      node.querySelector('.w-current')?.scrollIntoView({ block: 'nearest', inline: 'center' });
+    },
+    resize() {
+      chart?.setSize({ width: chartBox.clientWidth, height: chart.height });
+    },
+    unmount() {
+      chart?.destroy();
+    },
+  };
+}

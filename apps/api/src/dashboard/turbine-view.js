@@ -1,0 +1,239 @@
+// One turbine over time: readings, window means with their band, anomalies, and its windows.
+import { ApiRequestError, getAll, getJson } from './api.js';
+import { COLORS, turbineChart } from './charts.js';
+import { DAY_MS, card, dateTime, day, h, int, num, percent, signed, startOfUtcDay, windowLabel } from './dom.js';
+
+/** The chart's default span: a month, which at hourly readings is ~744 points per turbine. */
+const DEFAULT_DAYS = 31;
+
+/**
+ * The period to show: the one in the address; else a month around `focus` (a window picked in
+ * the fleet view); else the turbine's last month of data. Whole UTC days, `to` exclusive.
+ */
+function choosePeriod(turbine, route) {
+  if (route.from && route.to) return { from: Date.parse(route.from), to: Date.parse(route.to) };
+  const last = turbine.lastReadingAt ? Date.parse(turbine.lastReadingAt) : Date.now();
+  const first = turbine.firstReadingAt ? Date.parse(turbine.firstReadingAt) : last;
+  const end = startOfUtcDay(last) + DAY_MS;
+  const start = startOfUtcDay(first);
+  const focus = route.focus ? Date.parse(route.focus) : NaN;
+  const to = Number.isNaN(focus) ? end : Math.min(end, Math.max(start + DEFAULT_DAYS * DAY_MS, startOfUtcDay(focus) + 16 * DAY_MS));
+  return { from: Math.max(start, to - DEFAULT_DAYS * DAY_MS), to };
+}
+
+export async function loadTurbine(route) {
+  const turbines = (await getJson('/turbines')).items;
+  const id = route.id ?? turbines.find((t) => t.readingCount > 0)?.id ?? turbines[0]?.id;
+  if (id === undefined) return { turbines, turbine: null };
+  const turbine = turbines.find((t) => t.id === id);
+  if (!turbine) throw new ApiRequestError(404, 'not_found', `turbine ${id} not found`);
+  const period = choosePeriod(turbine, route);
+  const range = { from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() };
+  const [readings, stats, anomalies, windows] = await Promise.all([
+    getAll(`/turbines/${id}/readings`, { ...range, limit: 10_000 }),
+    getAll(`/turbines/${id}/stats`, { ...range, limit: 1000 }),
+    getAll('/anomalies', { turbine: id, ...range, limit: 1000 }),
+    getAll('/windows', { ...range, limit: 1000 }),
+  ]);
+  return { turbines, turbine, period, readings, stats, anomalies, windows, focus: route.focus ?? null };
+}
+
+/** Aligns readings with their window's mean and band, and marks imputed and anomalous readings. */
+function chartData(data) {
+  const windowMs = (data.stats[0]?.windowSeconds ?? data.windows[0]?.windowSeconds ?? 86_400) * 1000;
+  const statByStart = new Map(data.stats.map((s) => [Date.parse(s.windowStart), s]));
+  const sigmaByStart = new Map(data.windows.map((w) => [Date.parse(w.windowStart), w.sigma]));
+  const fallbackSigma = data.anomalies[0]?.sigma ?? null;
+  const anomalousTs = new Set(data.anomalies.filter((a) => a.kind === 'reading').map((a) => Date.parse(a.ts)));
+  const out = { xs: [], power: [], imputed: [], mean: [], upper: [], lower: [], anomalous: [] };
+  for (const r of data.readings) {
+    const ts = Date.parse(r.ts);
+    const start = Math.floor(ts / windowMs) * windowMs;
+    const stat = statByStart.get(start);
+    const k = sigmaByStart.get(start) ?? fallbackSigma;
+    // The reading rule applies only where count >= 3 and stddev > 0 (SPEC §4); so does the band.
+    const banded = stat && k !== null && stat.count >= 3 && stat.stddev !== null && stat.stddev > 0;
+    out.xs.push(ts / 1000);
+    out.power.push(r.power);
+    out.imputed.push(r.powerImputed ? r.power : null);
+    out.mean.push(stat ? stat.mean : null);
+    out.upper.push(banded ? stat.mean + k * stat.stddev : null);
+    out.lower.push(banded ? stat.mean - k * stat.stddev : null);
+    out.anomalous.push(anomalousTs.has(ts) ? r.power : null);
+  }
+  return { ...out, windowMs, statByStart, sigmaByStart, fallbackSigma };
+}
+
+function periodForm(data) {
+  const { turbine, turbines, period } = data;
+  const select = h(
+    'select',
+    { id: 'turbine-select', 'aria-label': 'turbine' },
+    turbines.map((t) => h('option', { value: String(t.id), selected: t.id === turbine.id }, `Turbine #${t.id}`)),
+  );
+  const from = h('input', { type: 'date', name: 'from', value: day(period.from), 'aria-label': 'from' });
+  const to = h('input', { type: 'date', name: 'to', value: day(period.to - DAY_MS), 'aria-label': 'to (inclusive)' });
+  const go = (id) => {
+    const f = Date.parse(from.value);
+    const t = Date.parse(to.value);
+    if (Number.isNaN(f) || Number.isNaN(t) || t < f) return;
+    location.hash = `#/turbine/${id}?from=${day(f)}&to=${day(t + DAY_MS)}`;
+  };
+  select.addEventListener('change', () => go(select.value));
+  const form = h('form', { class: 'period' }, select, h('label', {}, 'from ', from), h('label', {}, 'to ', to), h('button', { type: 'submit', class: 'button' }, 'show'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    go(turbine.id);
+  });
+  return form;
+}
+
+function windowsTable(data, cd) {
+  const flags = new Map(data.anomalies.filter((a) => a.kind === 'turbine').map((a) => [Date.parse(a.windowStart), a]));
+  const readingCounts = new Map();
+  for (const a of data.anomalies) {
+    if (a.kind !== 'reading') continue;
+    const start = Date.parse(a.windowStart);
+    readingCounts.set(start, (readingCounts.get(start) ?? 0) + 1);
+  }
+  const head = ['Window (UTC)', 'Coverage', 'Imputed', 'Min', 'Max', 'Mean', 'σ', 'Band mean ± kσ', 'Anomalous readings', 'Fleet rule'];
+  return h(
+    'table',
+    { id: 'windows-table', class: 'data' },
+    h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      data.stats.map((s) => {
+        const start = Date.parse(s.windowStart);
+        const flag = flags.get(start);
+        const n = readingCounts.get(start) ?? 0;
+        const k = cd.sigmaByStart.get(start) ?? cd.fallbackSigma;
+        const banded = k !== null && s.count >= 3 && s.stddev !== null && s.stddev > 0;
+        return h(
+          'tr',
+          {
+            class: [flag ? 'flagged' : '', n > 0 ? 'has-reading-anomalies' : '', data.focus === s.windowStart ? 'focus' : ''].filter(Boolean).join(' '),
+            dataset: { windowStart: s.windowStart, flagged: String(Boolean(flag)), readingAnomalies: String(n) },
+          },
+          h('th', { scope: 'row' }, h('a', { href: `#/fleet/${s.windowStart}`, title: 'the fleet in this window' }, windowLabel(s.windowStart, s.windowSeconds))),
+          h('td', { class: 'num' }, `${s.count}/${s.expectedCount} (${percent(s.count, s.expectedCount)})`),
+          h('td', { class: 'num' }, int(s.imputedCount)),
+          h('td', { class: 'num' }, num(s.min)),
+          h('td', { class: 'num' }, num(s.max)),
+          h('td', { class: 'num strong' }, num(s.mean, 3)),
+          h('td', { class: 'num' }, num(s.stddev, 3)),
+          h('td', { class: 'num' }, banded ? `${num(s.mean - k * s.stddev)} … ${num(s.mean + k * s.stddev)}` : '—'),
+          h('td', { class: 'num' }, n > 0 ? h('span', { class: 'badge warn' }, String(n)) : '0'),
+          h(
+            'td',
+            {},
+            flag
+              ? h('span', { class: 'badge danger', title: `fleet μ ${num(flag.mean, 3)}, σ ${num(flag.stddev, 3)}, k ${flag.sigma}` }, `outlier: ${signed(flag.deviation, 2)} from μ ${num(flag.mean, 2)}`)
+              : h('span', { class: 'muted' }, 'in band'),
+          ),
+        );
+      }),
+    ),
+  );
+}
+
+function anomalousReadings(data, cd) {
+  const items = data.anomalies.filter((a) => a.kind === 'reading');
+  if (items.length === 0) return h('p', { class: 'muted' }, 'No anomalous readings in this period.');
+  return h(
+    'table',
+    { id: 'anomalous-readings', class: 'data compact' },
+    h('thead', {}, h('tr', {}, ['Time (UTC)', 'Power', 'Window mean', 'Deviation', 'In σ'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      items.map((a) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, dateTime(a.ts)),
+          h('td', { class: 'num' }, num(a.value)),
+          h('td', { class: 'num' }, num(a.mean, 3)),
+          h('td', { class: 'num' }, signed(a.deviation, 3)),
+          h('td', { class: 'num' }, a.stddev > 0 ? `${signed(a.deviation / a.stddev, 1)}σ` : '—'),
+        ),
+      ),
+    ),
+  );
+}
+
+function legendItem(cls, text) {
+  return h('span', { class: 'legend-item' }, h('span', { class: `swatch ${cls}` }), text);
+}
+
+export function turbineView(data) {
+  if (!data.turbine) return { node: h('section', {}, h('h1', {}, 'Turbine'), h('p', { class: 'empty' }, 'No turbines yet.')) };
+  const { turbine, readings, stats, anomalies } = data;
+  const cd = chartData(data);
+  const flaggedWindows = anomalies.filter((a) => a.kind === 'turbine');
+  const readingAnomalyCount = anomalies.filter((a) => a.kind === 'reading').length;
+  const imputedCount = readings.filter((r) => r.powerImputed).length;
+  const powers = readings.map((r) => r.power);
+  const spans = flaggedWindows.map((a) => ({ start: Date.parse(a.windowStart) / 1000, end: (Date.parse(a.windowStart) + cd.windowMs) / 1000, color: COLORS.flaggedWindow }));
+  if (data.focus) spans.push({ start: Date.parse(data.focus) / 1000, end: (Date.parse(data.focus) + cd.windowMs) / 1000, color: COLORS.focusWindow });
+  const chartBox = h('div', {
+    id: 'turbine-chart',
+    class: 'chart',
+    dataset: { turbineId: String(turbine.id), points: String(readings.length), anomalies: String(readingAnomalyCount), imputed: String(imputedCount) },
+  });
+  const expected = stats.reduce((a, s) => a + s.expectedCount, 0);
+
+  const node = h(
+    'section',
+    { id: 'turbine-view', dataset: { turbineId: String(turbine.id) } },
+    h('div', { class: 'view-head' }, h('h1', {}, `Turbine #${turbine.id} `, h('span', { class: 'subtle' }, `${day(data.period.from)} – ${day(data.period.to - DAY_MS)} UTC`)), periodForm(data)),
+    h(
+      'div',
+      { class: 'cards' },
+      card('Readings', int(readings.length), `${int(imputedCount)} imputed · coverage ${percent(readings.length, expected)}`),
+      card('Power', powers.length ? `${num(Math.min(...powers))} … ${num(Math.max(...powers))}` : '—', powers.length ? `mean ${num(powers.reduce((a, b) => a + b, 0) / powers.length, 3)}` : ''),
+      card('Windows', int(stats.length), `${percent(stats.filter((s) => s.count >= s.expectedCount).length, stats.length)} complete`),
+      card(
+        'Flagged by the fleet rule',
+        flaggedWindows.length === 0 ? 'none' : `${flaggedWindows.length} window${flaggedWindows.length > 1 ? 's' : ''}`,
+        flaggedWindows.map((a) => windowLabel(a.windowStart, a.windowSeconds)).join(', '),
+        flaggedWindows.length ? 'danger' : '',
+      ),
+      card('Anomalous readings', int(readingAnomalyCount), 'outside their window’s mean ± kσ', readingAnomalyCount ? 'warn' : ''),
+    ),
+    h(
+      'p',
+      { class: 'legend-line' },
+      legendItem('l-power', 'power'),
+      legendItem('l-imputed', 'imputed reading'),
+      legendItem('l-mean', 'window mean'),
+      legendItem('l-band', 'mean ± kσ'),
+      legendItem('l-anomaly', 'anomalous reading'),
+      legendItem('l-flagged', 'window flagged by the fleet rule'),
+      data.focus ? legendItem('l-focus', 'window picked in the fleet view') : null,
+      h('span', { class: 'muted' }, ' · drag to zoom, double-click to reset'),
+    ),
+    readings.length === 0 ? h('p', { class: 'empty' }, 'No readings in this period.') : chartBox,
+    h('h2', {}, 'Windows'),
+    windowsTable(data, cd),
+    h('h2', {}, 'Anomalous readings'),
+    anomalousReadings(data, cd),
+  );
+
+  let chart = null;
+  return {
+    node,
+    mount() {
+      if (readings.length === 0) return;
+      chart = turbineChart(chartBox, cd, spans, chartBox.clientWidth);
+      chartBox.dataset.rendered = 'true';
+    },
+    resize() {
+      chart?.setSize({ width: chartBox.clientWidth, height: chart.height });
+    },
+    unmount() {
+      chart?.destroy();
+    },
+  };
+}
