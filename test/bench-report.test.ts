@@ -1,0 +1,126 @@
+// The benchmark's pure helpers (test/bench/ itself is outside jest's reach: '/bench/' is ignored).
+import { parseBenchArgs, parseCount, UsageError } from './bench/bench-args.js';
+import { fileLoads, growth, statsRuns, sumBreakdown } from './bench/load-log.js';
+import { checkTargets, compactCount, median, medianIndex, ratio, type IngestRun, type RssPeak } from './bench/report.js';
+import { formatSeconds, formatTable } from './bench/report-format.js';
+
+const loadLine = (time: number, rows: number, ms: number, extra: Record<string, number> = {}) =>
+  JSON.stringify({ level: 30, time, msg: 'file loaded', file: `f${time}.csv`, rowsTotal: rows, rowsLoaded: rows, ms, fingerprintMs: 1, streamMs: ms - 2, applyMs: 1, ...extra });
+
+describe('median and friends', () => {
+  it('takes the middle value, or the mean of the middle two', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+
+  it('points at the run holding the (lower) median', () => {
+    expect(medianIndex([30, 10, 20])).toBe(2);
+    expect(medianIndex([40, 10, 30, 20])).toBe(3);
+    expect(medianIndex([])).toBe(-1);
+  });
+
+  it('divides only by a positive figure', () => {
+    expect(ratio(6, 2)).toBe(3);
+    expect(ratio(6, 0)).toBeNull();
+    expect(ratio(null, 2)).toBeNull();
+  });
+
+  it('writes counts compactly', () => {
+    expect(compactCount(950)).toBe('950');
+    expect(compactCount(201_999)).toBe('202 k');
+    expect(compactCount(10_000_000)).toBe('10 M');
+  });
+});
+
+describe('the product log lines', () => {
+  const lines = [
+    'npm warn something',
+    loadLine(10_000, 100, 1000),
+    '{"msg":"loading file","lines":5}',
+    loadLine(11_000, 100, 1000, { waitMs: 7 }),
+    loadLine(13_000, 100, 2000),
+    loadLine(15_000, 100, 2000),
+    '{"level":30,"time":16000,"msg":"stats run done","durationMs":420,"windowsComputed":8400,"full":true,"trigger":"cli"}',
+    '{ not json',
+  ];
+
+  it('sums every part the loader reports, new ones included, and the wall span', () => {
+    const sum = sumBreakdown(fileLoads(lines));
+    expect(sum).toEqual({ files: 4, rows: 400, ms: 6000, wallMs: 6000, parts: { fingerprintMs: 4, streamMs: 5992, applyMs: 4, waitMs: 7 } });
+  });
+
+  it('compares the first rows with the last by wall clock', () => {
+    const g = growth(fileLoads(lines), 150)!;
+    expect(g.first).toEqual({ files: 2, rows: 200, ms: 2000, rowsPerSec: 100 });
+    expect(g.last).toEqual({ files: 2, rows: 200, ms: 4000, rowsPerSec: 50 });
+    expect(g.slowdown).toBeCloseTo(1);
+  });
+
+  it('takes half the rows a side when there are fewer than two segments, and needs two files', () => {
+    expect(growth(fileLoads(lines), 1_000_000)!.segmentRows).toBe(200);
+    expect(growth(fileLoads(lines).slice(0, 1), 100)).toBeNull();
+  });
+
+  it('reads the stats run', () => {
+    expect(statsRuns(lines)).toEqual([{ time: 16_000, durationMs: 420, windowsComputed: 8400, full: true, trigger: 'cli' }]);
+  });
+});
+
+describe('targets', () => {
+  const rss = (largestMb: number): RssPeak => ({ largestMb, process: 'node x.ts', treeMb: largestMb, samples: 1 });
+  const run = { rss: rss(200), growth: growth(fileLoads([loadLine(1000, 10, 1000), loadLine(2100, 10, 1100)]), 10) } as IngestRun;
+
+  it('judges each measured figure and leaves the others open', () => {
+    const checks = checkTargets({
+      ingest: { runs: [run], medianRun: 0, medianMs: 10, rowsPerSec: 1, ratioToCeiling: 3.5 },
+      watcher: null,
+      stats: { full: { durationMs: 1, wallMs: 1, windows: 1 }, append: { lines: 1, loadMs: 1, durationMs: 400, windows: 1, full: false }, rss: rss(320) },
+    });
+    expect(checks.map((c) => [c.measured, c.met])).toEqual([
+      ['3.50x', false],
+      ['not measured', null],
+      ['320 MB', false],
+      ['400 ms', true],
+      ['+10.0 %', true],
+    ]);
+  });
+});
+
+describe('formatting', () => {
+  it('pads columns and aligns the numeric ones right', () => {
+    expect(formatTable(['a', 'n'], [['xyz', '1'], ['b', '22']], [1])).toBe('a     n\n---  --\nxyz   1\nb    22');
+  });
+
+  it('picks a precision by magnitude', () => {
+    expect(formatSeconds(456)).toBe('0.456 s');
+    expect(formatSeconds(1234)).toBe('1.23 s');
+    expect(formatSeconds(98_765)).toBe('98.8 s');
+  });
+});
+
+describe('parseBenchArgs', () => {
+  it('defaults to 1 M rows over 200 turbines in files of about 50 k', () => {
+    const parsed = parseBenchArgs([]);
+    if (parsed.help) throw new Error('unexpected help');
+    expect(parsed.options).toMatchObject({ rows: 1_000_000, turbines: 200, days: 209, files: 20, repeat: 1, keep: false });
+  });
+
+  it('reads counts with suffixes and stages to skip', () => {
+    expect(parseCount('10M')).toBe(10_000_000);
+    expect(parseCount('200k')).toBe(200_000);
+    expect(parseCount('1e6')).toBe(1_000_000);
+    expect(parseCount('-3')).toBeNull();
+    const parsed = parseBenchArgs(['--', '--rows', '200k', '--skip', 'watcher,stats', '--skip', 'ceiling', '--repeat', '3', '--keep']);
+    if (parsed.help) throw new Error('unexpected help');
+    expect([...parsed.options.skip].sort()).toEqual(['ceiling', 'stats', 'watcher']);
+    expect(parsed.options).toMatchObject({ rows: 200_000, files: 4, repeat: 3, keep: true });
+  });
+
+  it('names the bad flag', () => {
+    expect(() => parseBenchArgs(['--skip', 'everything'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--rows', 'many'])).toThrow(/--rows/);
+    expect(() => parseBenchArgs(['--rows', '1000', '--files', '5'])).toThrow(/--files/);
+    expect(() => parseBenchArgs(['--bogus'])).toThrow(UsageError);
+  });
+});
