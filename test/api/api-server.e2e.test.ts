@@ -81,6 +81,19 @@ describe('the API as a started server', () => {
     expect(Object.keys(doc.paths)).toContain('/anomalies');
   });
 
+  it('serves the dashboard at / and its files, uPlot included, without jest in the way', async () => {
+    const page = await fetch(`${board!.url}/`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('/dashboard/app.js');
+    for (const file of ['/dashboard/app.js', '/dashboard/vendor/uplot/uPlot.esm.js', '/dashboard/vendor/uplot/uPlot.min.css']) {
+      expect({ file, status: (await fetch(`${board!.url}${file}`)).status }).toEqual({ file, status: 200 });
+    }
+    const readings = await fetch(`${board!.url}/turbines/1/readings`);
+    expect(readings.status).toBe(404);
+    expect(await readings.json()).toEqual({ error: { code: 'not_found', message: 'turbine 1 not found' } });
+  });
+
   it('POST /stats/run queues a job visible on the board', async () => {
     const res = await fetch(`${board!.url}/stats/run`, { method: 'POST' });
     expect(res.status).toBe(202);

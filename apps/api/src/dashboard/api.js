@@ -51,3 +51,23 @@ export async function getAll(path, params, maxItems = 200_000) {
   } while (cursor && items.length < maxItems);
   return items;
 }
+
+const recent = new Map();
+
+/**
+ * `load()`'s result, reused for `maxAgeMs` under `key`: moving between windows or turbines does
+ * not re-read the window list, the turbine list and the ledger each time. A refresh clears it.
+ */
+export function cached(key, maxAgeMs, load) {
+  const hit = recent.get(key);
+  if (hit && Date.now() - hit.at < maxAgeMs) return hit.promise;
+  const promise = load();
+  recent.set(key, { at: Date.now(), promise });
+  // A failed read (a stats lock, a network error) is not kept.
+  promise.catch(() => recent.delete(key));
+  return promise;
+}
+
+export function clearCache() {
+  recent.clear();
+}

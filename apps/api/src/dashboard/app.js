@@ -1,5 +1,5 @@
 // The dashboard's entry point: hash routes, rendering, and the banner while stats are being computed.
-import { getJson, StatsRunningError } from './api.js';
+import { clearCache, getJson, StatsRunningError } from './api.js';
 import { h } from './dom.js';
 import { fleetView, loadFleet } from './fleet-view.js';
 import { loadRejections, rejectionsView } from './ledger.js';
@@ -46,16 +46,20 @@ function showLock(retryAfterSeconds) {
 
 function retryIn(seconds) {
   clearTimeout(retryTimer);
-  retryTimer = setTimeout(() => void render({ keepScroll: true }), seconds * 1000);
+  retryTimer = setTimeout(() => void render({ keepScroll: true, fresh: true }), seconds * 1000);
 }
 
 function errorBox(error) {
   return h('section', { class: 'error-box', role: 'alert' }, h('h1', {}, 'Could not load this view'), h('p', {}, error.message), h('p', {}, h('a', { href: '#/fleet' }, 'back to the fleet')));
 }
 
-/** Loads the current route's data, then swaps the view in. A stats lock keeps what is shown and retries. */
-async function render({ keepScroll = false } = {}) {
+/**
+ * Loads the current route's data, then swaps the view in. A stats lock keeps what is shown and
+ * retries. `fresh` re-reads the lists that moving between views reuses for a while.
+ */
+async function render({ keepScroll = false, fresh = false } = {}) {
   clearTimeout(retryTimer);
+  if (fresh) clearCache();
   const seq = ++renderSeq;
   const route = parseRoute(location.hash);
   const view = VIEWS[route.name];
@@ -68,10 +72,12 @@ async function render({ keepScroll = false } = {}) {
     const data = await view.load(route);
     if (seq !== renderSeq) return;
     const scrollY = window.scrollY;
+    // Measured before the swap, while layout is clean: charts get their width without forcing a reflow of the new view.
+    const width = main.clientWidth - 2 * parseFloat(getComputedStyle(main).paddingLeft);
     mounted?.unmount?.();
     mounted = view.build(data);
     main.replaceChildren(mounted.node);
-    mounted.mount?.();
+    mounted.mount?.(width);
     if (keepScroll) window.scrollTo(0, scrollY);
     showLock(null);
     renders += 1;
@@ -113,6 +119,6 @@ async function probeLock() {
 
 window.addEventListener('hashchange', () => void render());
 window.addEventListener('resize', () => mounted?.resize?.());
-document.getElementById('refresh').addEventListener('click', () => void render({ keepScroll: true }));
+document.getElementById('refresh').addEventListener('click', () => void render({ keepScroll: true, fresh: true }));
 setInterval(() => void probeLock(), LOCK_PROBE_MS);
 void render();

@@ -36,6 +36,11 @@ function append(el, children) {
 
 const DAY_MS = 86_400_000;
 
+/** A chart's canvas width inside its box (`.chart` has 0.5rem padding and a 1px border each side). */
+export function chartWidth(available) {
+  return Math.max(320, Math.floor(available - 18));
+}
+
 /** `2022-03-05` from an ISO instant or epoch ms. */
 export function day(value) {
   return new Date(value).toISOString().slice(0, 10);
@@ -67,12 +72,19 @@ export function signed(value, digits = 2) {
   return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(digits)}`;
 }
 
+/** Whole percents, except that anything short of complete never rounds up to 100%. */
 export function percent(part, whole) {
-  return whole > 0 ? `${Math.round((100 * part) / whole)}%` : '—';
+  if (!(whole > 0)) return '—';
+  const p = (100 * part) / whole;
+  if (part < whole && p >= 99.5) return `${Math.min(99.9, Math.floor(p * 10) / 10)}%`;
+  return `${Math.round(p)}%`;
 }
 
+// One formatter for every call: building an Intl formatter per number costs more than the table.
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function int(value) {
-  return value === null || value === undefined ? '—' : Number(value).toLocaleString('en-US');
+  return value === null || value === undefined ? '—' : INTEGER.format(Number(value));
 }
 
 export function startOfUtcDay(ms) {

@@ -1,10 +1,12 @@
 // The fleet in one window: a row per turbine, the fleet rule's outliers standing out, and the ledger.
-import { getAll, getJson } from './api.js';
+import { cached, getAll, getJson } from './api.js';
 import { fleetChart } from './charts.js';
-import { card, h, int, meanAndStddev, num, percent, signed, weekday, windowLabel } from './dom.js';
+import { card, chartWidth, h, int, meanAndStddev, num, percent, signed, weekday, windowLabel } from './dom.js';
 import { ledgerSection } from './ledger.js';
 
 const LEDGER_PAGE = 15;
+/** Lists that change slowly are reused this long while the operator moves between windows. */
+const LIST_MAX_AGE_MS = 30_000;
 
 /**
  * Loads what the view needs; throws StatsRunningError while a stats run holds the lock. A window
@@ -20,9 +22,9 @@ export async function loadFleet(route) {
   };
   const early = Number.isNaN(wanted) ? null : readWindow(wanted);
   const [windows, turbines, files, named] = await Promise.all([
-    getAll('/windows', { limit: 1000 }),
-    getJson('/turbines'),
-    getJson('/files', { limit: LEDGER_PAGE }),
+    cached('windows', LIST_MAX_AGE_MS, () => getAll('/windows', { limit: 1000 })),
+    cached('turbines', LIST_MAX_AGE_MS, () => getJson('/turbines')),
+    cached('files', LIST_MAX_AGE_MS, () => getJson('/files', { limit: LEDGER_PAGE })),
     early,
   ]);
   const base = { windows, turbines: turbines.items, files };
@@ -140,7 +142,7 @@ function fleetTable(rows, band, current) {
   );
 }
 
-/** Builds the view; `mount()` draws the chart once the node is in the document (it needs a width). */
+/** Builds the view; `mount(width)` draws the chart once the node is in the document. */
 export function fleetView(data) {
   if (!data.current) {
     return {
@@ -189,7 +191,14 @@ export function fleetView(data) {
       card('Turbines with data', `${withData.length} of ${rows.length}`),
       card('Fleet mean μ', band.mu === null ? '—' : `${num(band.mu, 3)}`, band.sd === null ? '' : `σ ${num(band.sd, 3)} · k ${band.k ?? '—'}`),
       card('Band μ ± kσ', band.usable ? `${num(band.mu - band.k * band.sd, 2)} … ${num(band.mu + band.k * band.sd, 2)}` : 'needs ≥ 3 turbines'),
-      card('Flagged turbines', flagged.length === 0 ? 'none' : flagged.map((r) => `#${r.id}`).join(', '), '', flagged.length > 0 ? 'danger' : ''),
+      card(
+        'Flagged turbines',
+        flagged.length === 0
+          ? 'none'
+          : flagged.flatMap((r, i) => [i > 0 ? ', ' : '', h('a', { href: `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}` }, `#${r.id}`)]),
+        flagged.length === 0 ? 'by the fleet rule' : 'outside μ ± kσ: see the red rows',
+        flagged.length > 0 ? 'danger' : '',
+      ),
       card('Anomalous readings', int(rows.reduce((a, r) => a + r.readingAnomalies, 0)), '', ''),
       card('Coverage', percent(current.readingCount, current.expectedCount), `${int(current.readingCount)} of ${int(current.expectedCount)} readings`),
     ),
@@ -201,7 +210,7 @@ export function fleetView(data) {
   let chart = null;
   return {
     node,
-    mount() {
+    mount(width) {
       if (withData.length === 0) return;
       chart = fleetChart(
         chartBox,
@@ -213,12 +222,13 @@ export function fleetView(data) {
           upper: band.usable ? band.mu + band.k * band.sd : null,
           lower: band.usable ? band.mu - band.k * band.sd : null,
         },
-        chartBox.clientWidth,
+        chartWidth(width),
       );
-      node.querySelector('.w-current')?.scrollIntoView({ block: 'nearest', inline: 'center' });
+      // With months of windows the strip scrolls; bring the current one into view with the next frame's layout.
+      requestAnimationFrame(() => node.querySelector('.w-current')?.scrollIntoView({ block: 'nearest', inline: 'center' }));
     },
     resize() {
-      chart?.setSize({ width: chartBox.clientWidth, height: chart.height });
+      chart?.setSize({ width: chartWidth(chartBox.parentElement.clientWidth), height: chart.height });
     },
     unmount() {
       chart?.destroy();

@@ -1,7 +1,7 @@
 // One turbine over time: readings, window means with their band, anomalies, and its windows.
-import { ApiRequestError, getAll, getJson } from './api.js';
+import { ApiRequestError, cached, getAll, getJson } from './api.js';
 import { COLORS, turbineChart } from './charts.js';
-import { DAY_MS, card, dateTime, day, h, int, num, percent, signed, startOfUtcDay, windowLabel } from './dom.js';
+import { DAY_MS, card, chartWidth, dateTime, day, h, int, num, percent, signed, startOfUtcDay, windowLabel } from './dom.js';
 
 /** The chart's default span: a month, which at hourly readings is ~744 points per turbine. */
 const DEFAULT_DAYS = 31;
@@ -22,7 +22,7 @@ function choosePeriod(turbine, route) {
 }
 
 export async function loadTurbine(route) {
-  const turbines = (await getJson('/turbines')).items;
+  const turbines = (await cached('turbines', 30_000, () => getJson('/turbines'))).items;
   const id = route.id ?? turbines.find((t) => t.readingCount > 0)?.id ?? turbines[0]?.id;
   if (id === undefined) return { turbines, turbine: null };
   const turbine = turbines.find((t) => t.id === id);
@@ -224,13 +224,13 @@ export function turbineView(data) {
   let chart = null;
   return {
     node,
-    mount() {
+    mount(width) {
       if (readings.length === 0) return;
-      chart = turbineChart(chartBox, cd, spans, chartBox.clientWidth);
+      chart = turbineChart(chartBox, cd, spans, chartWidth(width));
       chartBox.dataset.rendered = 'true';
     },
     resize() {
-      chart?.setSize({ width: chartBox.clientWidth, height: chart.height });
+      chart?.setSize({ width: chartWidth(chartBox.parentElement.clientWidth), height: chart.height });
     },
     unmount() {
       chart?.destroy();
