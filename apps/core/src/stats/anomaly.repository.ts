@@ -1,17 +1,14 @@
 import type { PoolClient } from '../db/pool.js';
-import { inScopeWindowStartSql, type ScopeKind } from './stats-scope.repository.js';
+import { IN_SCOPE_WINDOW_START_SQL } from './stats-scope.repository.js';
 
 /**
- * Removes the anomalies a run is about to recompute: for a full run every anomaly of this window
- * length; otherwise the `reading` anomalies of the scoped windows and the `turbine` anomalies of
- * every scoped window start (one turbine's new data can change the fleet verdict on the others).
- * Two statements, so each can use the (window_seconds, window_start, turbine_id) index.
+ * Removes the anomalies a run is about to recompute: the `reading` anomalies of the scoped windows
+ * and the `turbine` anomalies of every scoped window start (one turbine's new data can change the
+ * fleet verdict on the others). Anomalies of windows outside the scope stay, in a full run too
+ * (see deleteWindowStats). Two statements, so each can use the (window_seconds, window_start,
+ * turbine_id) index.
  */
-export async function deleteAnomalies(client: PoolClient, scope: ScopeKind, windowSeconds: number): Promise<void> {
-  if (scope === 'all') {
-    await client.query('DELETE FROM anomaly WHERE window_seconds = $1::int', [windowSeconds]);
-    return;
-  }
+export async function deleteAnomalies(client: PoolClient, windowSeconds: number): Promise<void> {
   await client.query(
     `DELETE FROM anomaly a
       USING stats_scope s
@@ -36,7 +33,6 @@ export async function deleteAnomalies(client: PoolClient, scope: ScopeKind, wind
  */
 export async function writeTurbineAnomalies(
   client: PoolClient,
-  scope: ScopeKind,
   params: { windowSeconds: number; sigma: number; runId: number },
 ): Promise<number> {
   const result = await client.query(
@@ -46,7 +42,7 @@ export async function writeTurbineAnomalies(
               avg(mean::numeric) AS mu,
               stddev_samp(mean::numeric) AS sd
          FROM window_stat
-        WHERE window_seconds = $1::int AND ${inScopeWindowStartSql(scope, 'window_start')}
+        WHERE window_seconds = $1::int AND ${IN_SCOPE_WINDOW_START_SQL}
         GROUP BY window_start
      )
      INSERT INTO anomaly (kind, turbine_id, window_start, window_seconds, ts, value, mean, stddev,

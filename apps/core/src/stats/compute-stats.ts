@@ -96,10 +96,12 @@ async function runLocked(client: PoolClient, options: ComputeStatsOptions, progr
   const scope: ScopeKind = full ? 'all' : 'pending';
   await prepareScope(client, scope, options.windowSeconds);
 
-  await deleteWindowStats(client, scope, options.windowSeconds);
-  await deleteAnomalies(client, scope, options.windowSeconds);
+  // Both kinds of run replace only the windows in scope. A full run's scope is every window that
+  // has readings, so windows whose readings retention deleted keep their statistics and anomalies.
+  await deleteWindowStats(client, options.windowSeconds);
+  await deleteAnomalies(client, options.windowSeconds);
   const written = await writeWindowStats(client, { ...options, runId });
-  const anomaliesTurbine = await writeTurbineAnomalies(client, scope, { ...options, runId });
+  const anomaliesTurbine = await writeTurbineAnomalies(client, { ...options, runId });
   const counts = { ...written, anomaliesTurbine };
   await markRunDone(client, runId, counts);
   await client.query('COMMIT');

@@ -4,7 +4,9 @@ import type { PoolClient } from '../db/pool.js';
  * The (turbine, window) pairs one stats run recomputes, held in the temporary table `stats_scope`
  * that lives as long as the run's transaction (ON COMMIT DROP; a rollback removes it too).
  *
- * - `all` (a full run): every window from each turbine's first reading to its last.
+ * - `all` (a full run): every window from each turbine's first reading to its last. Windows before
+ *   a turbine's first reading (their readings deleted by retention) are not in it, and keep their
+ *   statistics and anomalies.
  * - `pending` (an incremental run): the windows touched by the `stats_pending` notes the run
  *   consumed.
  *
@@ -22,11 +24,8 @@ export const SCOPED_READINGS_SQL = `
                   AND r.ts >= s.window_start
                   AND r.ts < s.window_start + $1::int * interval '1 second'`;
 
-/** A condition on a window start column: true for the window starts whose fleet comparison is redone. */
-export function inScopeWindowStartSql(kind: ScopeKind, windowStart: string): string {
-  if (kind === 'all') return 'TRUE';
-  return `${windowStart} IN (SELECT window_start FROM stats_scope)`;
-}
+/** A condition on `window_start`: true for the window starts whose fleet comparison is redone. */
+export const IN_SCOPE_WINDOW_START_SQL = 'window_start IN (SELECT window_start FROM stats_scope)';
 
 /**
  * Creates and fills `stats_scope`; returns the number of windows in it. Either way the pending

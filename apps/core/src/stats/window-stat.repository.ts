@@ -1,5 +1,5 @@
 import type { PoolClient } from '../db/pool.js';
-import { SCOPED_READINGS_SQL, type ScopeKind } from './stats-scope.repository.js';
+import { SCOPED_READINGS_SQL } from './stats-scope.repository.js';
 
 export interface WindowStatParams {
   windowSeconds: number;
@@ -14,27 +14,28 @@ export interface WrittenWindowStats {
 }
 
 /**
- * `expected_count` of any stored window of this length, or null when there is none. Every run
- * writes one value for all its windows and a changed reading interval forces a full run, so one
- * row speaks for all of them.
+ * `expected_count` of the newest stored window of this length, or null when there is none. Every
+ * run writes one value for all its windows and a changed reading interval forces a full run, which
+ * recomputes every window that has readings, the newest among them. Older windows whose readings
+ * retention deleted keep the count they were computed with, so they cannot speak for the settings.
+ * (If retention has deleted every reading, the newest window keeps its old count too, and runs stay
+ * full, and empty, until new readings arrive.)
  */
 export async function findStoredExpectedCount(client: PoolClient, windowSeconds: number): Promise<number | null> {
   const { rows } = await client.query<{ expected_count: number }>(
-    'SELECT expected_count FROM window_stat WHERE window_seconds = $1::int LIMIT 1',
+    'SELECT expected_count FROM window_stat WHERE window_seconds = $1::int ORDER BY window_start DESC LIMIT 1',
     [windowSeconds],
   );
   return rows[0]?.expected_count ?? null;
 }
 
 /**
- * Removes the stored statistics about to be recomputed: for a full run all of this window length,
- * otherwise the scoped windows (a window that lost all its readings thus stays removed).
+ * Removes the stored statistics of the windows in scope, which the run is about to recompute (a
+ * scoped window without readings thus stays removed). Windows outside the scope keep theirs, also
+ * in a full run: its scope spans the readings there are, and retention may have deleted the
+ * readings of older windows whose statistics must stay.
  */
-export async function deleteWindowStats(client: PoolClient, scope: ScopeKind, windowSeconds: number): Promise<void> {
-  if (scope === 'all') {
-    await client.query('DELETE FROM window_stat WHERE window_seconds = $1::int', [windowSeconds]);
-    return;
-  }
+export async function deleteWindowStats(client: PoolClient, windowSeconds: number): Promise<void> {
   await client.query(
     `DELETE FROM window_stat w
       USING stats_scope s
