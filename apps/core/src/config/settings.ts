@@ -17,6 +17,7 @@ export function statsOptionsFrom(config: Config, trigger: StatsTrigger): Omit<Co
     windowSeconds: config.WINDOW_SECONDS,
     readingIntervalSeconds: config.READING_INTERVAL_SECONDS,
     sigma: config.ANOMALY_SIGMA,
+    retainReadingsDays: config.RETAIN_READINGS_DAYS,
     trigger,
   };
 }

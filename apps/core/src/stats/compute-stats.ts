@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from '../db/pool.js';
+import { retentionHorizon } from '../domain/retention.js';
 import type { Logger } from '../platform/logger.js';
 import { deleteAnomalies, writeTurbineAnomalies } from './anomaly.repository.js';
+import { purgeComputedReadings } from './retention.repository.js';
 import { TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lock.js';
 import {
   findLastDoneRun,
@@ -22,6 +24,13 @@ export interface ComputeStatsOptions {
   readingIntervalSeconds: number;
   /** k of the anomaly rules (mean ± k·stddev). */
   sigma: number;
+  /**
+   * Delete readings older than this many days (whole windows, see domain/retention.ts) once their
+   * windows are computed; their statistics and anomalies stay. 0 or absent keeps readings forever.
+   */
+  retainReadingsDays?: number;
+  /** The instant retention counts back from; the caller's clock, by default when the run starts. */
+  now?: Date;
   trigger: StatsTrigger;
   logger?: Logger;
 }
@@ -36,15 +45,21 @@ export type StatsRunOutcome =
       windowsComputed: number;
       anomaliesReading: number;
       anomaliesTurbine: number;
+      /** Readings deleted by retention right after the run (RETAIN_READINGS_DAYS). */
+      readingsPurged: number;
       durationMs: number;
     };
 
 /**
  * One stats run: window statistics and anomalies for the windows whose readings changed since the
- * last run (or for all windows when the settings changed), in one transaction that holds the stats
- * lock from its first statement to its commit. Returns `skipped` at once when another run, in any
- * process, holds the lock. On error the transaction rolls back, a `failed` stats_run row is
- * recorded (best effort) and the error is rethrown.
+ * last run (or for every window that has readings when the settings changed), in one transaction
+ * that holds the stats lock from its first statement to its commit. Returns `skipped` at once when
+ * another run, in any process, holds the lock. On error the transaction rolls back, a `failed`
+ * stats_run row is recorded (best effort) and the error is rethrown.
+ *
+ * With retention on, the computed readings before the retention horizon are deleted right after the
+ * commit, in short transactions of their own (see retention.repository.ts). A purge that fails is
+ * logged and left to the next run; the run's results stand.
  */
 export async function computeStats(pool: Pool, options: ComputeStatsOptions): Promise<StatsRunOutcome> {
   assertValidOptions(options);
@@ -70,12 +85,27 @@ export async function computeStats(pool: Pool, options: ComputeStatsOptions): Pr
     logger?.info({ trigger }, 'stats run skipped: another run holds the lock');
     return { status: 'skipped', reason: 'another run holds the lock' };
   }
-  const outcome = { status: 'done' as const, ...result, durationMs: Math.round(performance.now() - t0) };
+  const horizon = retentionHorizon(options.now ?? startedAt, options.retainReadingsDays ?? 0, options.windowSeconds);
+  const readingsPurged = horizon ? await purge(pool, horizon, options) : 0;
+  const outcome = { status: 'done' as const, ...result, readingsPurged, durationMs: Math.round(performance.now() - t0) };
   logger?.info({ trigger, ...outcome }, 'stats run done');
   return outcome;
 }
 
 type RunResult = 'locked-out' | { runId: number; full: boolean; windowsComputed: number; anomaliesReading: number; anomaliesTurbine: number };
+
+/** Retention after a run; returns the number of readings deleted, 0 when the purge failed. */
+async function purge(pool: Pool, horizon: Date, options: ComputeStatsOptions): Promise<number> {
+  const { logger, trigger } = options;
+  try {
+    const { deleted, deferredTurbines } = await purgeComputedReadings(pool, horizon, options.windowSeconds);
+    logger?.info({ trigger, readingsDeleted: deleted, deferredTurbines, horizon: horizon.toISOString() }, 'readings purged');
+    return deleted;
+  } catch (error) {
+    logger?.error({ err: error, trigger, horizon: horizon.toISOString() }, 'purging old readings failed; the next stats run retries');
+    return 0;
+  }
+}
 
 /** The transaction itself; `progress.full` tells the caller what kind of run failed. */
 async function runLocked(client: PoolClient, options: ComputeStatsOptions, progress: { full: boolean | null }): Promise<RunResult> {
@@ -135,10 +165,13 @@ function releaseAfterRollback(client: PoolClient, rolledBack: boolean, cause: un
 }
 
 function assertValidOptions(options: ComputeStatsOptions): void {
-  const { windowSeconds, readingIntervalSeconds, sigma } = options;
+  const { windowSeconds, readingIntervalSeconds, sigma, retainReadingsDays = 0 } = options;
   if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new RangeError(`windowSeconds must be a positive integer, got ${windowSeconds}`);
   if (!Number.isInteger(readingIntervalSeconds) || readingIntervalSeconds < 1) {
     throw new RangeError(`readingIntervalSeconds must be a positive integer, got ${readingIntervalSeconds}`);
   }
   if (!Number.isFinite(sigma) || sigma <= 0) throw new RangeError(`sigma must be a positive number, got ${sigma}`);
+  if (!Number.isInteger(retainReadingsDays) || retainReadingsDays < 0) {
+    throw new RangeError(`retainReadingsDays must be a non-negative integer, got ${retainReadingsDays}`);
+  }
 }
