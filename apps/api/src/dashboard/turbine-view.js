@@ -214,7 +214,7 @@ export function turbineView(data) {
       data.focus ? legendItem('l-focus', 'window picked in the fleet view') : null,
       h('span', { class: 'muted' }, ' · drag to zoom, double-click to reset'),
     ),
-    readings.length === 0 ? h('p', { class: 'empty' }, 'No readings in this period.') : chartBox,
+    readings.length === 0 ? h('p', { class: 'empty' }, 'No readings in this period (RETAIN_READINGS_DAYS may have deleted them); its windows are listed below.') : chartBox,
     h('h2', {}, 'Windows'),
     windowsTable(data, cd),
     h('h2', {}, 'Anomalous readings'),
