@@ -18,7 +18,7 @@ import { TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lo
  *   and its writes; between batches the lock is free.
  */
 
-/** Statement timeout on a row a loader holds: the batch gives way and the next run retries it. */
+/** How long a batch waits for a row a loader holds before giving way (the next run retries it). */
 const LOCK_TIMEOUT = '2s';
 const SERIALIZATION_FAILURE = '40001';
 const LOCK_NOT_AVAILABLE = '55P03';
