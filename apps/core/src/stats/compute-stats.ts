@@ -4,6 +4,7 @@ import { retentionHorizon } from '../domain/retention.js';
 import type { Logger } from '../platform/logger.js';
 import { deleteAnomalies, writeTurbineAnomalies } from './anomaly.repository.js';
 import { purgeComputedReadings } from './retention.repository.js';
+import { analyzeStaleTables } from './table-statistics.repository.js';
 import { TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lock.js';
 import {
   findLastDoneRun,
@@ -87,6 +88,11 @@ export async function computeStats(pool: Pool, options: ComputeStatsOptions): Pr
   }
   const horizon = retentionHorizon(options.now ?? startedAt, options.retainReadingsDays ?? 0, options.windowSeconds);
   const readingsPurged = horizon ? await purge(pool, horizon, options) : 0;
+  const analyzed = await analyzeStaleTables(pool).catch((error: unknown) => {
+    logger?.warn({ err: (error as Error).message }, 'could not refresh table statistics');
+    return [];
+  });
+  if (analyzed.length > 0) logger?.debug({ tables: analyzed }, 'table statistics refreshed');
   const outcome = { status: 'done' as const, ...result, readingsPurged, durationMs: Math.round(performance.now() - t0) };
   logger?.info({ trigger, ...outcome }, 'stats run done');
   return outcome;
