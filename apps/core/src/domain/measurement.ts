@@ -17,9 +17,39 @@ const MAX_INT4 = 2_147_483_647;
  * every unusable value the same way.
  */
 export function parseMeasurement(text: string): number | null {
+  const plain = scanDecimal(text);
+  if (plain !== undefined) return plain;
   const value = text.trim();
   if (MISSING.has(value.toLowerCase()) || !DECIMAL.test(value)) return null;
-  return Number(value);
+  return Number(value) + 0; // + 0 turns -0 into 0
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/**
+ * The hot path of parseMeasurement for text without surrounding spaces: checks the decimal shape
+ * by character codes (no trim, no regular expression). Undefined hands over to the general path.
+ */
+function scanDecimal(text: string): number | null | undefined {
+  const end = text.length;
+  if (end === 0) return null;
+  let i = 0;
+  const first = text.charCodeAt(0);
+  if (first === 43 || first === 45) i = 1;
+  let digits = 0;
+  while (i < end && isDigit(text.charCodeAt(i))) {
+    i++;
+    digits++;
+  }
+  if (i < end && text.charCodeAt(i) === 46) {
+    i++;
+    while (i < end && isDigit(text.charCodeAt(i))) {
+      i++;
+      digits++;
+    }
+  }
+  if (i === end && digits > 0) return Number(text) + 0;
+  return undefined;
 }
 
 /** A turbine id: a positive integer that fits Postgres' integer. Leading zeros are allowed ("007" is 7). */

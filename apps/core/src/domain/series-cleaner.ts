@@ -88,8 +88,38 @@ export function createSeriesCleaner(settings: CleanerSettings, sink: OutcomeSink
 
   const isWaiting = (p: PendingRow) => p.waitingFrom[0] !== null || p.waitingFrom[1] !== null || p.waitingFrom[2] !== null;
 
+  /** Records a valid value; reuses the Point object, which only the fast path below may do. */
+  const setLastValid = (state: TurbineState, field: number, ts: number, value: number): void => {
+    const point = state.lastValid[field];
+    if (point) {
+      point.ts = ts;
+      point.value = value;
+    } else {
+      state.lastValid[field] = { ts, value };
+    }
+  };
+
   /** Step 4 for a row that has won de-duplication. */
   const settle = (state: TurbineState, row: ParsedRow): void => {
+    // The common row: nothing missing and nothing waiting, so it passes straight through. (With no
+    // row waiting, no one holds the last-valid Points, so updating them in place is safe.)
+    if (state.pending.length === 0 && row.windSpeed !== null && row.windDirection !== null && row.power !== null) {
+      setLastValid(state, WIND_SPEED, row.ts, row.windSpeed);
+      setLastValid(state, WIND_DIRECTION, row.ts, row.windDirection);
+      setLastValid(state, POWER, row.ts, row.power);
+      sink.loaded({
+        line: row.line,
+        turbineId: row.turbineId,
+        ts: row.ts,
+        windSpeed: row.windSpeed,
+        windDirection: row.windDirection,
+        power: row.power,
+        windSpeedImputed: false,
+        windDirectionImputed: false,
+        powerImputed: false,
+      });
+      return;
+    }
     const p: PendingRow = {
       row,
       values: [row.windSpeed, row.windDirection, row.power],

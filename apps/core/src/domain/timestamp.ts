@@ -24,9 +24,60 @@ function daysInMonth(year: number, month: number): number {
   return new Date(utcFromParts(year, month, 0)).getUTCDate();
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Two ASCII digits at `i` as a number, or -1. */
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (any year), without allocating a Date. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/**
+ * The common case, `YYYY-MM-DD HH:MM:SS` (or with `T`) and nothing else, read without a regular
+ * expression or any allocation: the wall-clock time as epoch ms, null when impossible, undefined
+ * when the text has another shape (the general parser decides then).
+ */
+function parsePlainWallClock(text: string): number | null | undefined {
+  if (text.length !== 19) return undefined;
+  const c = (i: number) => text.charCodeAt(i);
+  if (c(4) !== 45 || c(7) !== 45 || (c(10) !== 32 && c(10) !== 84) || c(13) !== 58 || c(16) !== 58) return undefined;
+  const hi = twoDigits(text, 0);
+  const lo = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (hi < 0 || lo < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  const year = hi * 100 + lo;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return null;
+  return daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000;
+}
+
 export function createTimestampParser(timeZone: string): TimestampParser {
   const toUtc = isUtc(timeZone) ? (wallMs: number) => wallMs : wallClockToUtc(timeZone);
-  return (text) => {
+  // Exports repeat each timestamp once per turbine, so the previous answer is often the next one.
+  let lastText = '';
+  let lastValue: number | null = null;
+  const parse = (text: string): number | null => {
+    const plain = parsePlainWallClock(text);
+    if (plain !== undefined) return plain === null ? null : toUtc(plain);
+    return parseGeneral(text);
+  };
+  const parseGeneral = (text: string): number | null => {
     const m = PATTERN.exec(text.trim());
     if (m === null) return null;
     const year = Number(m[1]);
@@ -48,6 +99,12 @@ export function createTimestampParser(timeZone: string): TimestampParser {
       return wallMs - offsetMs;
     }
     return toUtc(wallMs);
+  };
+  return (text) => {
+    if (text === lastText) return lastValue;
+    lastValue = parse(text);
+    lastText = text;
+    return lastValue;
   };
 }
 

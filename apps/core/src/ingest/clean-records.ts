@@ -47,7 +47,7 @@ export type CleanResult = { ordered: true; totals: CleanedTotals } | { ordered: 
  * rows and sorts them per turbine before cleaning.
  */
 export async function cleanRecords(
-  records: AsyncIterable<CsvRecord>,
+  batches: AsyncIterable<CsvRecord[]>,
   settings: CleaningSettings,
   target: CleanTarget,
   mode: 'ordered' | 'sorted',
@@ -81,35 +81,34 @@ export async function cleanRecords(
   let cleaner: ReturnType<typeof createSeriesCleaner> | null = null;
   const held: ParsedRow[] = [];
 
-  for await (const record of records) {
-    totals.lastLine = record.line;
-    if (columns === null) {
-      const header = mapHeader(record.fields);
-      if (!header.ok) throw new FileFormatError(explainHeader(header.error, record.fields));
-      columns = header.columns;
-      totals.ignoredColumns = columns.ignored;
-      parseRecord = createRecordParser(columns, createTimestampParser(settings.timeZone), settings.bounds);
-      cleaner = createSeriesCleaner({ maxGapSeconds: settings.maxGapSeconds, bounds: settings.bounds, columns }, sink);
-      continue;
-    }
-    totals.rowsTotal++;
-    const result = parseRecord!(record.fields, record.line);
-    if (!result.ok) sink.rejected(result.rejection);
-    else if (mode === 'sorted') {
-      if (held.length >= MAX_UNSORTED_ROWS) {
-        throw new FileFormatError(
-          `the rows are not in time order per turbine and the file has more than ${MAX_UNSORTED_ROWS} of them: ` +
-            'sort it by timestamp or split it into smaller files',
-        );
+  for await (const batch of batches) {
+    for (const record of batch) {
+      totals.lastLine = record.line;
+      if (columns === null) {
+        const header = mapHeader(record.fields);
+        if (!header.ok) throw new FileFormatError(explainHeader(header.error, record.fields));
+        columns = header.columns;
+        totals.ignoredColumns = columns.ignored;
+        parseRecord = createRecordParser(columns, createTimestampParser(settings.timeZone), settings.bounds);
+        cleaner = createSeriesCleaner({ maxGapSeconds: settings.maxGapSeconds, bounds: settings.bounds, columns }, sink);
+        continue;
       }
-      // Fields are only needed to explain a missing-power rejection; dropping them keeps held rows small.
-      held.push(result.row.power === null ? result.row : { ...result.row, fields: NO_FIELDS });
+      totals.rowsTotal++;
+      const result = parseRecord!(record.fields, record.line);
+      if (!result.ok) sink.rejected(result.rejection);
+      else if (mode === 'sorted') {
+        if (held.length >= MAX_UNSORTED_ROWS) {
+          throw new FileFormatError(
+            `the rows are not in time order per turbine and the file has more than ${MAX_UNSORTED_ROWS} of them: ` +
+              'sort it by timestamp or split it into smaller files',
+          );
+        }
+        // Fields are only needed to explain a missing-power rejection; dropping them keeps held rows small.
+        held.push(result.row.power === null ? result.row : { ...result.row, fields: NO_FIELDS });
+      } else if (!cleaner!.push(result.row)) return { ordered: false };
     }
-    else if (!cleaner!.push(result.row)) return { ordered: false };
-    if ((totals.rowsTotal & 0x3ff) === 0) {
-      await target.drain();
-      onProgress?.(totals.rowsTotal);
-    }
+    await target.drain();
+    onProgress?.(totals.rowsTotal);
   }
   if (columns === null) throw new FileFormatError('the file is empty: no header line');
   if (mode === 'sorted') {

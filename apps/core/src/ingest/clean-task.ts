@@ -51,7 +51,7 @@ export async function runCleanTask(task: CleanTask, emit: EmitCopyText): Promise
       if (chars >= BATCH_CHARS) await flush();
     },
   };
-  const result = await cleanRecords(source.records, task.settings, target, task.mode, (n) => {
+  const result = await cleanRecords(source.batches, task.settings, target, task.mode, (n) => {
     lines = n;
   });
   if (!result.ordered) return { ordered: false };

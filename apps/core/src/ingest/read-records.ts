@@ -12,7 +12,8 @@ export interface CsvRecord {
 }
 
 export interface RecordSource {
-  records: AsyncIterable<CsvRecord>;
+  /** The records in order, a batch at a time. */
+  batches: AsyncIterable<CsvRecord[]>;
   /** Bytes of the file consumed so far (for progress and for checking the file did not change). */
   bytesRead(): number;
 }
@@ -33,42 +34,72 @@ export async function readRecords(path: string, options: { startOffset: number; 
     source = Readable.from(concat(header, body));
   }
   const parser = parse({ headers: false, ignoreEmpty: false, trim: false });
-  // Errors travel to the parser, whose async iterator throws them to the reader. The no-op
-  // listener covers errors raised before iteration begins (a NUL byte in the first chunk): the
-  // iterator still sees them through the stream's errored state.
   source.on('error', (e) => parser.destroy(e));
   decoder.on('error', (e) => parser.destroy(e));
-  parser.on('error', () => undefined);
+
+  // Rows are collected from 'data' events and handed over in batches: one await per batch rather
+  // than per row. Past BATCH_ROWS buffered rows the parser pauses until the reader catches up.
+  let buffer: CsvRecord[] = [];
+  let ended = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    wake?.();
+    wake = null;
+  };
+  let line = 0;
+  parser.on('data', (fields: string[]) => {
+    if (fields.length === 0 || (fields.length === 1 && fields[0]!.trim() === '')) return; // blank line
+    line = line === 0 ? 1 : line === 1 ? options.firstDataLine : line + 1;
+    buffer.push({ line, fields });
+    if (buffer.length >= BATCH_ROWS) {
+      parser.pause();
+      signal();
+    }
+  });
+  parser.on('end', () => {
+    ended = true;
+    signal();
+  });
+  parser.on('error', (error) => {
+    failure ??= error;
+    signal();
+  });
   source.pipe(decoder).pipe(parser);
 
-  async function* records(): AsyncGenerator<CsvRecord> {
-    let line = 0;
-    let headerSeen = false;
+  async function* batches(): AsyncGenerator<CsvRecord[]> {
     try {
-      for await (const fields of parser as AsyncIterable<string[]>) {
-        if (fields.length === 0 || (fields.length === 1 && fields[0]!.trim() === '')) continue; // blank line
-        if (!headerSeen) {
-          headerSeen = true;
-          line = 1;
-        } else {
-          line = line === 1 ? options.firstDataLine : line + 1;
+      for (;;) {
+        if (buffer.length > 0) {
+          const batch = buffer;
+          buffer = [];
+          yield batch;
+          parser.resume();
+          continue;
         }
-        yield { line, fields };
+        if (failure !== null) throw explain(failure, line);
+        if (ended) return;
+        await new Promise<void>((resolve) => (wake = resolve));
       }
-    } catch (error) {
-      if (error instanceof FileFormatError) throw error;
-      const message = (error as Error).message ?? String(error);
-      if (/Parse Error/i.test(message)) {
-        // fast-csv parses a whole chunk before it hands over its rows, so `line` is where the chunk began.
-        const where = line === 0 ? 'near the start of the file' : `after line ${line}`;
-        throw new FileFormatError(`CSV syntax error ${where}: ${message.replace(/\s+/g, ' ').slice(0, 200)}`);
-      }
-      throw error;
     } finally {
       body.destroy();
+      parser.destroy();
     }
   }
-  return { records: records(), bytesRead: () => Math.max(0, decoder.bytes - headerBytes) };
+  return { batches: batches(), bytesRead: () => Math.max(0, decoder.bytes - headerBytes) };
+}
+
+const BATCH_ROWS = 2048;
+
+function explain(error: unknown, line: number): Error {
+  if (error instanceof FileFormatError) return error;
+  const message = (error as Error).message ?? String(error);
+  if (/Parse Error/i.test(message)) {
+    // fast-csv parses a whole chunk before it hands over its rows, so `line` is where the chunk began.
+    const where = line === 0 ? 'near the start of the file' : `after line ${line}`;
+    return new FileFormatError(`CSV syntax error ${where}: ${message.replace(/\s+/g, ' ').slice(0, 200)}`);
+  }
+  return error as Error;
 }
 
 async function* concat(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
