@@ -28,7 +28,8 @@ export const ALL_PARTS: PipelineParts = { migrate: true, watcher: true, worker: 
 
 export interface RunningPipeline {
   pool: Pool;
-  prisma: PrismaClient;
+  /** Only the API reads through Prisma; other parts leave its query engine unloaded. */
+  prisma: PrismaClient | null;
   queues: Queues;
   api: RunningApi | null;
   watcher: FolderWatcher | null;
@@ -54,7 +55,7 @@ export async function startPipeline(config: Config, logger: Logger, parts: Pipel
   await checkRedis(config.REDIS_URL, 10_000);
 
   const pool = createPool(config.DATABASE_URL, config.WORKER_CONCURRENCY + 4);
-  const prisma = createPrisma(config.DATABASE_URL);
+  const prisma = parts.api ? createPrisma(config.DATABASE_URL) : null;
   const redis: Redis = createRedis(config.REDIS_URL, logger);
   await warnOnEvictionPolicy(redis, logger);
   const queues = createQueues(redis, config.QUEUE_PREFIX);
@@ -105,7 +106,7 @@ export async function startPipeline(config: Config, logger: Logger, parts: Pipel
     return { queued: files.length };
   };
 
-  const api = parts.api
+  const api = prisma
     ? await startApi({
         config,
         logger,
@@ -131,7 +132,7 @@ export async function startPipeline(config: Config, logger: Logger, parts: Pipel
       const { clean } = workers ? await workers.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000) : { clean: true };
       await closeQueues(queues).catch(() => undefined);
       await redis.quit().catch(() => redis.disconnect());
-      await prisma.$disconnect();
+      await prisma?.$disconnect();
       // Past the shutdown deadline a file may still be loading on a pooled connection, and
       // pool.end() would wait for that load to finish. Not waiting lets the process exit, which
       // closes the connection, and Postgres rolls the file's transaction back.
