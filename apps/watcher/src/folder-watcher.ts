@@ -66,7 +66,7 @@ export async function startFolderWatcher(options: FolderWatcherOptions): Promise
   watcher.on('error', (error) => logger.error({ err: (error as Error).message }, 'folder watcher error'));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
 
-  const scan = async (): Promise<number> => {
+  const scanOnce = async (): Promise<number> => {
     const files = (await listCsvFiles([dir], dir).catch(() => [] as string[])).filter((f) => !isExcluded(f));
     let handed = 0;
     for (const file of files) {
@@ -77,6 +77,16 @@ export async function startFolderWatcher(options: FolderWatcherOptions): Promise
       handed++;
     }
     return handed;
+  };
+  // One scan at a time. In a burst of files a scan outlasts the interval; overlapping scans would
+  // each hand every file over again, and a late hand-over of a file just loaded adds a ledger row
+  // that only the worker can settle.
+  let scanning: Promise<number> | null = null;
+  const scan = (): Promise<number> => {
+    scanning ??= scanOnce().finally(() => {
+      scanning = null;
+    });
+    return scanning;
   };
   const timer = setInterval(() => {
     scan().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'reconciliation scan failed'));
