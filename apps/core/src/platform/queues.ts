@@ -55,10 +55,14 @@ export const STATS_JOB_OPTIONS = {
 
 /** Both queues on one shared connection (producers do not block, so sharing is safe). */
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
-  return {
+  const queues = {
     ingest: new Queue(INGEST_QUEUE, { connection, prefix, defaultJobOptions: INGEST_JOB_OPTIONS }),
     stats: new Queue(STATS_QUEUE, { connection, prefix, defaultJobOptions: STATS_JOB_OPTIONS }),
   };
+  // While Redis is down every reconnect attempt is an 'error' event; the shared connection logs
+  // the outage once (createRedis). Unheard, BullMQ prints each one to stderr as a raw stack trace.
+  for (const queue of Object.values(queues)) queue.on('error', () => undefined);
+  return queues;
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {
