@@ -65,7 +65,7 @@ class ThreadPoolRunner implements CleanRunner {
       // capped rows of an unsorted file), so its old generation is capped to keep RSS low. The young
       // generation keeps V8's usual size: parsing allocates fast, and a small nursery (16 MB was
       // tried) made the threads spend most of their time collecting, three times slower.
-      resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 48 },
+      resourceLimits: { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 48 },
     });
     worker.unref();
     this.all.push(worker);
