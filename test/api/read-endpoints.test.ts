@@ -378,6 +378,20 @@ describe('hostile input', () => {
     expect(rows[0]).toEqual({ readings: '5', anomalies: '5', files: '3' });
   });
 
+  it('very long URLs get a 4xx with the error shape, never a 500', async () => {
+    const longValue = 'x'.repeat(20_000);
+    const query = await get(`/anomalies?kind=${longValue}`);
+    expect(query.status).toBe(400);
+    expect(query.body.error.code).toBe('invalid_parameter');
+    const unknown = await get(`/stats?${longValue}=1`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe('unknown_parameter');
+    const id = await get(`/turbines/${'9'.repeat(5_000)}/stats`);
+    expect(id.status).toBeGreaterThanOrEqual(400);
+    expect(id.status).toBeLessThan(500);
+    expect(id.body.error.message).toBe('a path parameter is too long');
+  });
+
   it('a well-formed cursor carrying SQL is still just a 400', async () => {
     const cursor = Buffer.from(JSON.stringify(["1' OR 1=1", 1])).toString('base64url');
     const { status } = await get(`/stats?cursor=${cursor}`);

@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiDeps } from './deps.js';
-import { registerErrorHandling } from './errors.js';
+import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
 import { registerBoard } from './plugins/board.plugin.js';
 import { registerDashboard } from './plugins/dashboard.plugin.js';
 import { registerDocs } from './plugins/docs.plugin.js';
@@ -28,6 +28,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     loggerInstance,
     // registerRequestLog writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    frameworkErrors: frameworkErrorHandler,
     // Reads never carry a body; keep the limit small for the two POST actions.
     bodyLimit: 64 * 1024,
   }).withTypeProvider<ZodTypeProvider>();

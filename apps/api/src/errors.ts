@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -102,3 +102,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.code(500).send(errorBody('internal_error', 'internal server error'));
   });
 }
+
+/**
+ * Errors Fastify raises before routing (a malformed URL, a path parameter over maxParamLength):
+ * the same error shape as every other answer, with a short message rather than the URL echoed back.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : 'bad request';
+  void reply.code(status).send(errorBody(CLIENT_ERROR_CODES[status] ?? 'bad_request', message));
+}
+
