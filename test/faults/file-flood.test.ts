@@ -1,17 +1,13 @@
-import { readFile, readdir, rename } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { writeSampleData } from '@windmill/cli/write-sample-data';
 import { createPool, type Pool } from '@windmill/core/db/pool';
 import { runEntry, type Child } from '../helpers/child-process.js';
+import { processMemoryMb } from '../helpers/process-memory.js';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
 import { waitFor } from '../helpers/wait.js';
 
-/** Resident memory of a process in MB, from /proc (Linux). */
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
-  return kb / 1024;
-}
+const rssMb = (pid: number) => processMemoryMb(pid, 'VmRSS');
 
 /**
  * 2 000 small files land in the watched folder at once (an export job catching up): every one
