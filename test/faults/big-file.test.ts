@@ -14,10 +14,10 @@ import { waitFor } from '../helpers/wait.js';
 
 /**
  * One big file through a real worker process: loaded completely with bounded memory, progress
- * logged, no stalled-job warnings. The suite uses 100 MB to stay quick; the 1 GB case of the
+ * logged, no stalled-job warnings. The suite uses 50 MB to stay quick; the 1 GB case of the
  * reliability issue runs with WINDMILL_BIG_FILE_MB=1024 (it takes several minutes).
  */
-const TARGET_MB = Number(process.env.WINDMILL_BIG_FILE_MB ?? 100);
+const TARGET_MB = Number(process.env.WINDMILL_BIG_FILE_MB ?? 50);
 // The generator writes about 34 bytes per line; 200 turbines, hourly.
 const DAYS = Math.max(1, Math.round((TARGET_MB * 1024 * 1024) / 34 / 200 / 24));
 

@@ -36,10 +36,14 @@ export async function startFolderWatcher(options: FolderWatcherOptions): Promise
   const isExcluded = (p: string) => excluded.some((d) => p === d || p.startsWith(d + path.sep));
   const inFlight = new Map<string, Promise<void>>();
 
+  // A burst of thousands of files must not become thousands of hashes and queries at once:
+  // at most MAX_PARALLEL files are handed over together, the rest wait their turn.
+  const slots = createLimiter(MAX_PARALLEL);
+
   const hand = (filePath: string): Promise<void> => {
     const previous = inFlight.get(filePath) ?? Promise.resolve();
     const next = previous
-      .then(() => options.onFile(filePath))
+      .then(() => slots(() => options.onFile(filePath)))
       .then(
         () => undefined,
         (error: unknown) => logger.error({ file: filePath, err: (error as Error).message }, 'could not queue file; the next scan retries'),
@@ -103,3 +107,24 @@ export async function startFolderWatcher(options: FolderWatcherOptions): Promise
     },
   };
 }
+
+const MAX_PARALLEL = 8;
+
+/** Runs at most `limit` tasks at a time, in the order they were asked for. */
+function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    // A finishing task hands its slot straight to the next waiter, so the count never overshoots.
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
