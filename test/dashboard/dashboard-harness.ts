@@ -50,30 +50,31 @@ export async function startDashboardWorld(label: string, inputs: string[]): Prom
   const { logger } = memoryLogger('dashboard-test');
   const pool = createPool(db.url);
   const prisma = createPrisma(db.url);
-  const summary = await runIngest({ pool, logger, config }, inputs, REPO_ROOT);
-  // No Redis needed: the page reads the API only, and the board stays unmounted without queues.
-  const api = await startApi({
-    config,
-    logger,
-    prisma,
-    pool,
-    queues: null,
-    requestRescan: async () => ({ queued: 0 }),
-    requestStatsRun: async () => ({ jobId: 'none' }),
-  });
-  return {
-    db,
-    pool,
-    prisma,
-    api,
-    summary,
-    async close() {
-      await api.close();
-      await prisma.$disconnect();
-      await pool.end();
-      await db.drop();
-    },
+  let api: RunningApi | null = null;
+  const close = async () => {
+    await api?.close();
+    await prisma.$disconnect();
+    await pool.end();
+    await db.drop();
   };
+  try {
+    const summary = await runIngest({ pool, logger, config }, inputs, REPO_ROOT);
+    // No Redis needed: the page reads the API only, and the board stays unmounted without queues.
+    api = await startApi({
+      config,
+      logger,
+      prisma,
+      pool,
+      queues: null,
+      requestRescan: async () => ({ queued: 0 }),
+      requestStatsRun: async () => ({ jobId: 'none' }),
+    });
+    return { db, pool, prisma, api, summary, close };
+  } catch (error) {
+    // A failed set-up still removes its database: jest never calls close() on a world it never got.
+    await close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Every request the page makes, and every console error or uncaught exception it reports. */
