@@ -1,6 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 
-/** The ingest ledger (`ingested_file`): one row per file seen, from queued to its final status. */
+/**
+ * The ingest ledger (`ingested_file`): one row per file seen, from queued to its final status.
+ * `finished_at` reads the clock (clock_timestamp), not the transaction's start (now()): the final
+ * update runs in the load's transaction, just before its commit, and must say when that was.
+ */
 
 export type FileStatus = 'queued' | 'processing' | 'done' | 'duplicate' | 'failed';
 
@@ -108,7 +112,7 @@ export async function findLoadedContent(db: Db, sha256: string): Promise<number 
 export async function finishDuplicate(db: Db, id: number, sha256: string, sizeBytes: number, duplicateOfId: number): Promise<void> {
   await db.query(
     `UPDATE ingested_file SET status = 'duplicate', sha256 = $2, size_bytes = $3, duplicate_of_id = $4,
-            error = NULL, finished_at = now() WHERE id = $1`,
+            error = NULL, finished_at = clock_timestamp() WHERE id = $1`,
     [id, sha256, sizeBytes, duplicateOfId],
   );
 }
@@ -129,7 +133,7 @@ export async function finishDone(db: Db, id: number, done: DoneRecord): Promise<
     `UPDATE ingested_file SET status = 'done', sha256 = $2, size_bytes = $3,
             rows_total = $4, rows_loaded = $5, rows_imputed = $6, rows_duplicate = $7, rows_rejected = $8,
             start_offset = $9, append_of_id = $10, last_line = $11, ignored_columns = $12,
-            error = NULL, finished_at = now()
+            error = NULL, finished_at = clock_timestamp()
       WHERE id = $1`,
     [id, done.sha256, done.sizeBytes, c.rowsTotal, c.rowsLoaded, c.rowsImputed, c.rowsDuplicate, c.rowsRejected,
       done.startOffset, done.appendOfId, done.lastLine, done.ignoredColumns],
@@ -139,7 +143,7 @@ export async function finishDone(db: Db, id: number, done: DoneRecord): Promise<
 export async function finishFailed(db: Db, id: number, error: string, fingerprint?: { sha256: string; sizeBytes: number }): Promise<void> {
   await db.query(
     `UPDATE ingested_file SET status = 'failed', error = $2,
-            sha256 = COALESCE($3, sha256), size_bytes = COALESCE($4, size_bytes), finished_at = now()
+            sha256 = COALESCE($3, sha256), size_bytes = COALESCE($4, size_bytes), finished_at = clock_timestamp()
       WHERE id = $1`,
     [id, error, fingerprint?.sha256 ?? null, fingerprint?.sizeBytes ?? null],
   );

@@ -25,7 +25,8 @@ export async function findLastDoneRun(client: PoolClient): Promise<RunSettings |
 
 /**
  * Opens the run's ledger row inside the run's transaction, so its id can stamp every row the run
- * writes while a crash leaves no trace. `started_at` is the transaction's start.
+ * writes while a crash leaves no trace. `started_at` is the moment the run holds the lock (the
+ * clock, not the transaction's start: a run that began waiting earlier did not run earlier).
  */
 export async function insertRunningRun(
   client: PoolClient,
@@ -33,7 +34,7 @@ export async function insertRunningRun(
 ): Promise<number> {
   const { rows } = await client.query<{ id: number }>(
     `INSERT INTO stats_run (started_at, status, window_seconds, sigma, "full", trigger)
-     VALUES (now(), 'running', $1::int, $2::float8, $3::boolean, $4::text)
+     VALUES (clock_timestamp(), 'running', $1::int, $2::float8, $3::boolean, $4::text)
      RETURNING id`,
     [settings.windowSeconds, settings.sigma, settings.full, settings.trigger],
   );
