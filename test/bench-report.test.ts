@@ -5,7 +5,19 @@ import { checkTargets, compactCount, median, medianIndex, ratio, type IngestRun,
 import { formatSeconds, formatTable } from './bench/report-format.js';
 
 const loadLine = (time: number, rows: number, ms: number, extra: Record<string, number> = {}) =>
-  JSON.stringify({ level: 30, time, msg: 'file loaded', file: `f${time}.csv`, rowsTotal: rows, rowsLoaded: rows, ms, fingerprintMs: 1, streamMs: ms - 2, applyMs: 1, ...extra });
+  JSON.stringify({
+    level: 30,
+    time,
+    msg: 'file loaded',
+    file: `f${time}.csv`,
+    rowsTotal: rows,
+    rowsLoaded: rows,
+    ms,
+    fingerprintMs: 1,
+    streamMs: ms - 2,
+    applyMs: 1,
+    ...extra,
+  });
 
 describe('median and friends', () => {
   it('takes the middle value, or the mean of the middle two', () => {
@@ -47,7 +59,13 @@ describe('the product log lines', () => {
 
   it('sums every part the loader reports, new ones included, and the wall span', () => {
     const sum = sumBreakdown(fileLoads(lines));
-    expect(sum).toEqual({ files: 4, rows: 400, ms: 6000, wallMs: 6000, parts: { fingerprintMs: 4, streamMs: 5992, applyMs: 4, waitMs: 7 } });
+    expect(sum).toEqual({
+      files: 4,
+      rows: 400,
+      ms: 6000,
+      wallMs: 6000,
+      parts: { fingerprintMs: 4, streamMs: 5992, applyMs: 4, waitMs: 7 },
+    });
   });
 
   it('compares the first rows with the last by wall clock', () => {
@@ -75,7 +93,11 @@ describe('targets', () => {
     const checks = checkTargets({
       ingest: { runs: [run], medianRun: 0, medianMs: 10, rowsPerSec: 1, ratioToCeiling: 3.5 },
       watcher: null,
-      stats: { full: { durationMs: 1, wallMs: 1, windows: 1 }, append: { lines: 1, loadMs: 1, durationMs: 400, windows: 1, full: false }, rss: rss(320) },
+      stats: {
+        full: { durationMs: 1, wallMs: 1, windows: 1 },
+        append: { lines: 1, loadMs: 1, durationMs: 400, windows: 1, full: false },
+        rss: rss(320),
+      },
     });
     expect(checks.map((c) => [c.measured, c.met])).toEqual([
       ['3.50x', false],
@@ -89,7 +111,16 @@ describe('targets', () => {
 
 describe('formatting', () => {
   it('pads columns and aligns the numeric ones right', () => {
-    expect(formatTable(['a', 'n'], [['xyz', '1'], ['b', '22']], [1])).toBe('a     n\n---  --\nxyz   1\nb    22');
+    expect(
+      formatTable(
+        ['a', 'n'],
+        [
+          ['xyz', '1'],
+          ['b', '22'],
+        ],
+        [1],
+      ),
+    ).toBe('a     n\n---  --\nxyz   1\nb    22');
   });
 
   it('picks a precision by magnitude', () => {

@@ -40,7 +40,12 @@ describe('Bull Board behind basic auth', () => {
     expect(page.headers['content-type']).toContain('text/html');
     const api = await app.inject({ url: '/admin/queues/api/queues', headers: { authorization } });
     expect(api.statusCode).toBe(200);
-    expect(api.json().queues.map((q: { name: string }) => q.name).sort()).toEqual(['ingest', 'stats']);
+    expect(
+      api
+        .json()
+        .queues.map((q: { name: string }) => q.name)
+        .sort(),
+    ).toEqual(['ingest', 'stats']);
   });
 
   it('logs that the board is mounted, and leaves the API itself open', async () => {
@@ -53,7 +58,9 @@ describe('Bull Board behind basic auth', () => {
     expect((await noPassword.inject({ url: '/admin/queues' })).statusCode).toBe(404);
     const noQueuesLogs = new LogCapture();
     const noQueues = await world.build({ queues: null, config: { ...TEST_CONFIG, BOARD_PASSWORD: PASSWORD }, logs: noQueuesLogs });
-    expect((await noQueues.inject({ url: '/admin/queues', headers: { authorization: basicAuthHeader('admin', PASSWORD) } })).statusCode).toBe(404);
+    expect(
+      (await noQueues.inject({ url: '/admin/queues', headers: { authorization: basicAuthHeader('admin', PASSWORD) } })).statusCode,
+    ).toBe(404);
     expect(noQueuesLogs.messages()).toContain('Bull Board not mounted: this process has no queues (no Redis)');
   });
 

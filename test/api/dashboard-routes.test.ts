@@ -74,7 +74,14 @@ describe('the page’s files', () => {
       for (const m of text.matchAll(/from '(\.\/[^']+)'/g)) referenced.push(`/dashboard/${m[1]!.slice(2)}`);
     }
     expect(index).not.toMatch(/(?:href|src)="https?:/);
-    expect(referenced).toEqual(expect.arrayContaining(['/dashboard/app.js', '/dashboard/dashboard.css', '/dashboard/vendor/uplot/uPlot.esm.js', '/dashboard/vendor/uplot/uPlot.min.css']));
+    expect(referenced).toEqual(
+      expect.arrayContaining([
+        '/dashboard/app.js',
+        '/dashboard/dashboard.css',
+        '/dashboard/vendor/uplot/uPlot.esm.js',
+        '/dashboard/vendor/uplot/uPlot.min.css',
+      ]),
+    );
     for (const url of new Set(referenced)) {
       const res = await app.inject({ url });
       expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
@@ -91,13 +98,15 @@ describe('the page’s files', () => {
     expect((await app.inject({ url: '/dashboard/vendor/uplot/uPlot.cjs.js' })).statusCode).toBe(404);
   });
 
-  it.each(['/dashboard/nope.js', '/dashboard/../plugins/dashboard.plugin.ts', '/dashboard/%2e%2e/plugins/dashboard.plugin.ts', '/dashboard/vendor/uplot/../package.json'])(
-    '%s is refused in the API error shape, never a file outside the folder',
-    async (url) => {
-      const res = await app.inject({ url });
-      expect([403, 404]).toContain(res.statusCode);
-      expect(res.json().error.code).toMatch(/^(not_found|forbidden)$/);
-      expect(res.body).not.toContain('registerDashboard');
-    },
-  );
+  it.each([
+    '/dashboard/nope.js',
+    '/dashboard/../plugins/dashboard.plugin.ts',
+    '/dashboard/%2e%2e/plugins/dashboard.plugin.ts',
+    '/dashboard/vendor/uplot/../package.json',
+  ])('%s is refused in the API error shape, never a file outside the folder', async (url) => {
+    const res = await app.inject({ url });
+    expect([403, 404]).toContain(res.statusCode);
+    expect(res.json().error.code).toMatch(/^(not_found|forbidden)$/);
+    expect(res.body).not.toContain('registerDashboard');
+  });
 });

@@ -183,8 +183,9 @@ describe('GET /stats', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: Array<{ windowStart: string; turbineId: number }>; nextCursor: string | null } } =
-        await get(`/stats?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { items: Array<{ windowStart: string; turbineId: number }>; nextCursor: string | null } } = await get(
+        `/stats?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...page.body.items.map((i) => `${i.windowStart}/${i.turbineId}`));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -363,10 +364,10 @@ describe('hostile input', () => {
     "/turbines/1'%20OR%20'1'='1/summary",
     '/turbines/1;DROP%20TABLE%20reading/stats',
     "/anomalies?kind=reading'%3BDROP%20TABLE%20anomaly%3B--",
-    "/anomalies?turbine=1%20OR%201%3D1",
+    '/anomalies?turbine=1%20OR%201%3D1',
     "/stats?from=2022-03-01'%20OR%20'1'%3D'1",
     "/files?status=done'%20OR%201%3D1--",
-    "/files?cursor=%27%3B%20DELETE%20FROM%20ingested_file%3B--",
+    '/files?cursor=%27%3B%20DELETE%20FROM%20ingested_file%3B--',
     '/files/1/rejections?limit=1;SELECT%20pg_sleep(10)',
   ])('%s is a 400 and changes nothing', async (url) => {
     const { status, body } = await get(url);

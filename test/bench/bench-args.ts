@@ -84,7 +84,10 @@ export function parseBenchArgs(argv: readonly string[]): { help: true } | { help
   if (files > days) throw new UsageError(`--files must be at most the number of days (${days} for ${rows} rows over ${turbines} turbines)`);
   const repeat = count('repeat', values.repeat, 1);
   const skip = new Set<Stage>();
-  for (const name of (values.skip ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)) {
+  for (const name of (values.skip ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (!(STAGES as readonly string[]).includes(name)) throw new UsageError(`--skip takes ${STAGES.join(', ')} (got "${name}")`);
     skip.add(name as Stage);
   }

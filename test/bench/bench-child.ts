@@ -42,7 +42,11 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Starts `command args` in its own process group; everything it prints also goes to `logFile`. */
-export function startChild(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }): BenchChild {
+export function startChild(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string },
+): BenchChild {
   const log = createWriteStream(options.logFile, { flags: 'a' });
   log.write(`$ ${command} ${args.join(' ')}\n`);
   const proc = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,7 +55,10 @@ export function startChild(command: string, args: readonly string[], options: { 
   const stdout: string[] = [];
   const stderr: string[] = [];
   const listeners: Array<(line: string, stream: 'stdout' | 'stderr') => void> = [];
-  for (const [stream, into] of [['stdout', stdout], ['stderr', stderr]] as const) {
+  for (const [stream, into] of [
+    ['stdout', stdout],
+    ['stderr', stderr],
+  ] as const) {
     let rest = '';
     proc[stream]!.setEncoding('utf8').on('data', (chunk: string) => {
       log.write(chunk);

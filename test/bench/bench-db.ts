@@ -46,7 +46,9 @@ export async function postgresVersion(): Promise<string> {
 export async function postgresSettings(): Promise<Record<string, string>> {
   const names = ['autovacuum', 'fsync', 'synchronous_commit', 'shared_buffers', 'work_mem', 'max_wal_size'];
   const { rows } = await withClient(ADMIN_URL, (c) =>
-    c.query<{ name: string; setting: string }>(`SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1)`, [names]),
+    c.query<{ name: string; setting: string }>(`SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1)`, [
+      names,
+    ]),
   );
   return Object.fromEntries(rows.map((r) => [r.name, r.setting]));
 }

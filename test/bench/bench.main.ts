@@ -18,7 +18,17 @@ import { mainDir, prepareData } from './bench-data.js';
 import { benchDatabase, dropDatabase, postgresSettings, postgresVersion, type BenchDatabase } from './bench-db.js';
 import { CEILING_METHOD, runCeiling } from './ceiling.stage.js';
 import { runIngest } from './ingest.stage.js';
-import { checkTargets, median, medianIndex, ratio, REPORT_SCHEMA, type BenchReport, type IngestRun, type StatsSummary, type WatcherSummary } from './report.js';
+import {
+  checkTargets,
+  median,
+  medianIndex,
+  ratio,
+  REPORT_SCHEMA,
+  type BenchReport,
+  type IngestRun,
+  type StatsSummary,
+  type WatcherSummary,
+} from './report.js';
 import { formatReport } from './report-format.js';
 import { runStatsStage } from './stats.stage.js';
 import { runWatcher } from './watcher.stage.js';
@@ -52,7 +62,8 @@ async function cleanUp(): Promise<void> {
     if (discards.length > 0) say(`kept (--keep): ${discards.map((d) => d.what).join('; ')}`);
     return;
   }
-  for (const { what, remove } of discards.splice(0).reverse()) await remove().catch((e: unknown) => say(`could not remove ${what}: ${(e as Error).message}`));
+  for (const { what, remove } of discards.splice(0).reverse())
+    await remove().catch((e: unknown) => say(`could not remove ${what}: ${(e as Error).message}`));
 }
 let interrupted = false;
 /** After Ctrl-C the signal handler owns the ending: the main flow stops where it stands. */
@@ -112,7 +123,8 @@ for (let attempt = 1; attempt <= options.repeat; attempt += 1) {
     if (run) {
       ingestRuns.push(run);
       say(`ingest ${attempt}/${options.repeat}: ${(run.wallMs / 1000).toFixed(2)} s, exit ${run.exitCode}`);
-      if (run.database.rowsTotal !== lines) notes.push(`ingest run ${attempt}: the ledger counts ${run.database.rowsTotal} lines, the files hold ${lines}`);
+      if (run.database.rowsTotal !== lines)
+        notes.push(`ingest run ${attempt}: the ledger counts ${run.database.rowsTotal} lines, the files hold ${lines}`);
       // Only the last ingest database is needed (by the stats stage).
       if (lastIngestDb && !options.keep) await dropDatabase(lastIngestDb);
       lastIngestDb = db;
@@ -124,7 +136,13 @@ const ceilingMs = median(ceilingRuns.map((r) => r.ms));
 const ceiling =
   ceilingRuns.length === 0
     ? null
-    : { method: CEILING_METHOD, runsMs: ceilingRuns.map((r) => r.ms), medianMs: ceilingMs, rowsInTable: ceilingRuns.at(-1)!.rowsInTable, rowsPerSec: (lines * 1000) / ceilingMs };
+    : {
+        method: CEILING_METHOD,
+        runsMs: ceilingRuns.map((r) => r.ms),
+        medianMs: ceilingMs,
+        rowsInTable: ceilingRuns.at(-1)!.rowsInTable,
+        rowsPerSec: (lines * 1000) / ceilingMs,
+      };
 const ingestMs = median(ingestRuns.map((r) => r.wallMs));
 const ingest =
   ingestRuns.length === 0
@@ -174,7 +192,14 @@ const report: BenchReport = {
     loadAverageAtEnd: os.loadavg(),
   },
   git: { commit: git(['rev-parse', '--short', 'HEAD']), dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '' },
-  options: { rows: options.rows, files: options.files, turbines: options.turbines, repeat: options.repeat, skip: [...options.skip], seed: options.seed },
+  options: {
+    rows: options.rows,
+    files: options.files,
+    turbines: options.turbines,
+    repeat: options.repeat,
+    skip: [...options.skip],
+    seed: options.seed,
+  },
   data: data.summary,
   ceiling,
   ingest,
@@ -190,5 +215,7 @@ const json = `${JSON.stringify(report, null, 2)}\n`;
 await writeFile(path.join(BENCH_OUTPUT, `${runId}.json`), json);
 await writeFile(path.join(BENCH_OUTPUT, 'latest.json'), json);
 await cleanUp();
-process.stdout.write(`\n${formatReport(report)}\n\nwritten: bench-output/${runId}.json and bench-output/latest.json; logs in ${path.relative(REPO_ROOT, runDir)}\n`);
+process.stdout.write(
+  `\n${formatReport(report)}\n\nwritten: bench-output/${runId}.json and bench-output/latest.json; logs in ${path.relative(REPO_ROOT, runDir)}\n`,
+);
 process.exitCode = failed.length > 0 ? 1 : 0;

@@ -42,7 +42,12 @@ export function ceilingScript(files: readonly string[], awk: string): string {
 }
 
 /** Creates `db` afresh and times one psql load of `files` into it. */
-export async function runCeiling(ctx: BenchContext, files: readonly string[], db: BenchDatabase, attempt: number): Promise<{ ms: number; rowsInTable: number }> {
+export async function runCeiling(
+  ctx: BenchContext,
+  files: readonly string[],
+  db: BenchDatabase,
+  attempt: number,
+): Promise<{ ms: number; rowsInTable: number }> {
   await createEmptyDatabase(db);
   await withClient(db.url, (c) => c.query(TABLE_SQL));
   const script = path.join(ctx.runDir, `ceiling-${attempt}.sql`);

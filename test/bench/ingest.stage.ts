@@ -26,7 +26,8 @@ export async function runIngest(ctx: BenchContext, dir: string, db: BenchDatabas
   const exit = await child.exited;
   const rss = await sampler.stop();
   const wallMs = exit.endedAt - child.startedAt;
-  if (exit.code !== 0) ctx.say(`ingest: npm run ingest exited with code ${exit.code}; see ${path.join(ctx.runDir, `ingest-${attempt}.log`)}`);
+  if (exit.code !== 0)
+    ctx.say(`ingest: npm run ingest exited with code ${exit.code}; see ${path.join(ctx.runDir, `ingest-${attempt}.log`)}`);
 
   // Logs go to stderr (the summary table owns stdout).
   const loads = fileLoads(child.stderr);

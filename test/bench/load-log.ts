@@ -83,7 +83,9 @@ export function fileLoads(lines: readonly string[]): FileLoadLog[] {
       rowsTotal: num(entry.rowsTotal),
       rowsLoaded: num(entry.rowsLoaded),
       ms: num(entry.ms),
-      parts: Object.fromEntries(Object.entries(entry).filter(([k, v]) => k.endsWith('Ms') && typeof v === 'number') as Array<[string, number]>),
+      parts: Object.fromEntries(
+        Object.entries(entry).filter(([k, v]) => k.endsWith('Ms') && typeof v === 'number') as Array<[string, number]>,
+      ),
     });
   }
   return out;

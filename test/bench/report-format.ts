@@ -41,17 +41,41 @@ function stageRows(report: BenchReport): string[][] {
   rows.push(['data', '', '', `${thousands(data.lines)} lines, ${data.files} files, ${formatMb(data.bytes)}; ${d}`, '']);
   if (ceiling) {
     const runs = ceiling.runsMs.length > 1 ? `; median of ${ceiling.runsMs.map((m) => formatSeconds(m)).join(', ')}` : '';
-    rows.push(['ceiling: psql \\copy', formatSeconds(ceiling.medianMs), formatRate(ceiling.rowsPerSec), `${thousands(ceiling.rowsInTable)} rows in table${runs}`, '']);
+    rows.push([
+      'ceiling: psql \\copy',
+      formatSeconds(ceiling.medianMs),
+      formatRate(ceiling.rowsPerSec),
+      `${thousands(ceiling.rowsInTable)} rows in table${runs}`,
+      '',
+    ]);
   }
   if (ingest) {
     const run = ingest.runs[ingest.medianRun]!;
     const b = run.breakdown;
     const runs = ingest.runs.length > 1 ? `; median of ${ingest.runs.map((r) => formatSeconds(r.wallMs)).join(', ')}` : '';
-    rows.push(['ingest: npm run ingest', formatSeconds(ingest.medianMs), formatRate(ingest.rowsPerSec), `${ingest.ratioToCeiling === null ? 'no ceiling measured' : `${times(ingest.ratioToCeiling)} ceiling`}${runs}`, rssText(run.rss)]);
-    rows.push(['  start-up: npm, tsx, migrate', formatSeconds(run.startupMs), '', 'spawn to the first file\'s start', '']);
-    rows.push(['  files, first start to last commit', formatSeconds(b.wallMs), formatRate(b.wallMs > 0 ? (b.rows * 1000) / b.wallMs : 0), `${b.files} files`, '']);
+    rows.push([
+      'ingest: npm run ingest',
+      formatSeconds(ingest.medianMs),
+      formatRate(ingest.rowsPerSec),
+      `${ingest.ratioToCeiling === null ? 'no ceiling measured' : `${times(ingest.ratioToCeiling)} ceiling`}${runs}`,
+      rssText(run.rss),
+    ]);
+    rows.push(['  start-up: npm, tsx, migrate', formatSeconds(run.startupMs), '', "spawn to the first file's start", '']);
+    rows.push([
+      '  files, first start to last commit',
+      formatSeconds(b.wallMs),
+      formatRate(b.wallMs > 0 ? (b.rows * 1000) / b.wallMs : 0),
+      `${b.files} files`,
+      '',
+    ]);
     for (const [part, ms] of Object.entries(b.parts)) {
-      rows.push([`    ${PART_LABELS[part] ?? part} (sum)`, formatSeconds(ms), '', `${((ms * 100) / (b.ms || 1)).toFixed(0)} % of the files' time`, '']);
+      rows.push([
+        `    ${PART_LABELS[part] ?? part} (sum)`,
+        formatSeconds(ms),
+        '',
+        `${((ms * 100) / (b.ms || 1)).toFixed(0)} % of the files' time`,
+        '',
+      ]);
     }
     if (run.stats) rows.push(['  stats run', formatSeconds(run.stats.durationMs), '', `${thousands(run.stats.windows)} windows`, '']);
     rows.push(['  other', formatSeconds(run.otherMs), '', 'summary query, exit', '']);
@@ -59,15 +83,33 @@ function stageRows(report: BenchReport): string[][] {
       const g = run.growth;
       const seg = compactCount(g.segmentRows);
       rows.push([`  first ${seg} rows`, formatSeconds(g.first.ms), formatRate(g.first.rowsPerSec), `${g.first.files} files`, '']);
-      rows.push([`  last ${seg} rows`, formatSeconds(g.last.ms), formatRate(g.last.rowsPerSec), `${g.last.files} files; ${Math.abs(g.slowdown * 100).toFixed(1)} % ${g.slowdown >= 0 ? 'slower' : 'faster'} than the first`, '']);
+      rows.push([
+        `  last ${seg} rows`,
+        formatSeconds(g.last.ms),
+        formatRate(g.last.rowsPerSec),
+        `${g.last.files} files; ${Math.abs(g.slowdown * 100).toFixed(1)} % ${g.slowdown >= 0 ? 'slower' : 'faster'} than the first`,
+        '',
+      ]);
     }
   }
   if (watcher) {
     const detail = `${times(watcher.ratioToOneShot)} one-shot; last file loaded at ${formatSeconds(watcher.lastFileDoneMs)}, ${watcher.statsRunsDuringLoad} stats runs`;
-    rows.push(['watcher: npm start, drop->stats', formatSeconds(watcher.elapsedMs), formatRate(watcher.rowsPerSec), detail, rssText(watcher.rss)]);
+    rows.push([
+      'watcher: npm start, drop->stats',
+      formatSeconds(watcher.elapsedMs),
+      formatRate(watcher.rowsPerSec),
+      detail,
+      rssText(watcher.rss),
+    ]);
   }
   if (stats) {
-    rows.push(['stats: full run', formatSeconds(stats.full.durationMs), '', `${thousands(stats.full.windows)} windows`, rssText(stats.rss)]);
+    rows.push([
+      'stats: full run',
+      formatSeconds(stats.full.durationMs),
+      '',
+      `${thousands(stats.full.windows)} windows`,
+      rssText(stats.rss),
+    ]);
     const a = stats.append;
     const detail = `${thousands(a.windows)} windows${a.full ? ' (FULL run!)' : ''}; the day's ${thousands(a.lines)} lines loaded in ${formatSeconds(a.loadMs)}`;
     rows.push(['stats: after one-day append', formatSeconds(a.durationMs), '', detail, '']);

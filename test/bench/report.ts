@@ -97,7 +97,16 @@ export interface BenchReport {
   runId: string;
   startedAt: string;
   finishedAt: string;
-  machine: { cpus: number; cpuModel: string; memoryMb: number; node: string; postgres: string; postgresSettings: Record<string, string>; loadAverage: number[]; loadAverageAtEnd: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryMb: number;
+    node: string;
+    postgres: string;
+    postgresSettings: Record<string, string>;
+    loadAverage: number[];
+    loadAverageAtEnd: number[];
+  };
   git: { commit: string; dirty: boolean };
   options: { rows: number; files: number; turbines: number; repeat: number; skip: string[]; seed: string };
   data: DataSummary;
@@ -147,17 +156,47 @@ export function checkTargets(report: Pick<BenchReport, 'ingest' | 'watcher' | 's
   const rssPeaks = [medianRun?.rss, watcher?.rss, stats?.rss].filter((r): r is RssPeak => r !== undefined);
   const largestRss = rssPeaks.length > 0 ? Math.max(...rssPeaks.map((r) => r.largestMb)) : null;
   const growthResult = medianRun?.growth ?? null;
-  const check = (name: string, value: number | null, shown: (v: number) => string, target: string, met: (v: number) => boolean): TargetCheck => ({
+  const check = (
+    name: string,
+    value: number | null,
+    shown: (v: number) => string,
+    target: string,
+    met: (v: number) => boolean,
+  ): TargetCheck => ({
     name,
     measured: value === null ? 'not measured' : shown(value),
     target,
     met: value === null ? null : met(value),
   });
   return [
-    check('ingest time / ceiling time', ingest?.ratioToCeiling ?? null, (v) => `${fixed(v, 2)}x`, `<= ${TARGETS.ingestVsCeiling}x`, (v) => v <= TARGETS.ingestVsCeiling),
-    check('watcher path / one-shot ingest', watcher?.ratioToOneShot ?? null, (v) => `${fixed(v, 2)}x`, `<= ${TARGETS.watcherVsOneShot}x`, (v) => v <= TARGETS.watcherVsOneShot),
-    check('peak RSS, largest Node process', largestRss, (v) => `${Math.round(v)} MB`, `< ${TARGETS.peakRssMb} MB`, (v) => v < TARGETS.peakRssMb),
-    check('stats run after a one-day append', stats?.append.durationMs ?? null, (v) => `${Math.round(v)} ms`, `< ${TARGETS.incrementalStatsMs} ms`, (v) => v < TARGETS.incrementalStatsMs),
+    check(
+      'ingest time / ceiling time',
+      ingest?.ratioToCeiling ?? null,
+      (v) => `${fixed(v, 2)}x`,
+      `<= ${TARGETS.ingestVsCeiling}x`,
+      (v) => v <= TARGETS.ingestVsCeiling,
+    ),
+    check(
+      'watcher path / one-shot ingest',
+      watcher?.ratioToOneShot ?? null,
+      (v) => `${fixed(v, 2)}x`,
+      `<= ${TARGETS.watcherVsOneShot}x`,
+      (v) => v <= TARGETS.watcherVsOneShot,
+    ),
+    check(
+      'peak RSS, largest Node process',
+      largestRss,
+      (v) => `${Math.round(v)} MB`,
+      `< ${TARGETS.peakRssMb} MB`,
+      (v) => v < TARGETS.peakRssMb,
+    ),
+    check(
+      'stats run after a one-day append',
+      stats?.append.durationMs ?? null,
+      (v) => `${Math.round(v)} ms`,
+      `< ${TARGETS.incrementalStatsMs} ms`,
+      (v) => v < TARGETS.incrementalStatsMs,
+    ),
     check(
       growthResult ? `last vs first ${compactCount(growthResult.segmentRows)} rows, slowdown` : 'last vs first million rows, slowdown',
       growthResult?.slowdown ?? null,

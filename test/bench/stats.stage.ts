@@ -15,7 +15,13 @@ import { startRssSampler } from './rss-sampler.js';
  * lock, scope, delete, write, commit), from its JSON result and its 'stats run done' log line.
  */
 
-async function runMeasured(ctx: BenchContext, label: string, command: string, args: string[], db: BenchDatabase): Promise<{ child: BenchChild; rss: RssPeak }> {
+async function runMeasured(
+  ctx: BenchContext,
+  label: string,
+  command: string,
+  args: string[],
+  db: BenchDatabase,
+): Promise<{ child: BenchChild; rss: RssPeak }> {
   const logFile = path.join(ctx.runDir, `stats-${label}.log`);
   const child = startChild(command, args, { cwd: REPO_ROOT, env: childEnv({ DATABASE_URL: db.url }), logFile });
   const sampler = startRssSampler(child.pid);

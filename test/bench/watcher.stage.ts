@@ -50,7 +50,12 @@ export async function runWatcher(
   oneShotMs: number | null,
 ): Promise<WatcherSummary> {
   const root = path.join(ctx.runDir, 'watcher');
-  const dirs = { staging: path.join(root, 'staging'), inbox: path.join(root, 'inbox'), processed: path.join(root, 'processed'), failed: path.join(root, 'failed') };
+  const dirs = {
+    staging: path.join(root, 'staging'),
+    inbox: path.join(root, 'inbox'),
+    processed: path.join(root, 'processed'),
+    failed: path.join(root, 'failed'),
+  };
   await mkdir(dirs.staging, { recursive: true });
   ctx.discard(`folder ${root}`, () => rm(root, { recursive: true, force: true }));
   // Copies first, untimed, on the same file system as the inbox: the drop itself is a rename.
@@ -70,29 +75,35 @@ export async function runWatcher(
     STATS_INTERVAL_SECONDS,
     BOARD_PASSWORD: '',
   };
-  const child = startChild('npm', ['run', '--silent', 'start'], { cwd: REPO_ROOT, env: childEnv(settings), logFile: path.join(ctx.runDir, 'watcher.log') });
+  const child = startChild('npm', ['run', '--silent', 'start'], {
+    cwd: REPO_ROOT,
+    env: childEnv(settings),
+    logFile: path.join(ctx.runDir, 'watcher.log'),
+  });
   const sampler = startRssSampler(child.pid);
   const pool = new pg.Pool({ connectionString: db.url, max: 1 });
   pool.on('error', () => undefined); // an idle connection cut by Ctrl-C's DROP DATABASE ... WITH (FORCE)
   try {
     await waitForLine(child, (line) => parseLogLine(line)?.msg === 'windmill is running', 120_000);
     const t0 = Date.now();
-    for (const file of files) await rename(path.join(dirs.staging, path.basename(file.path)), path.join(dirs.inbox, path.basename(file.path)));
+    for (const file of files)
+      await rename(path.join(dirs.staging, path.basename(file.path)), path.join(dirs.inbox, path.basename(file.path)));
 
     const deadline = t0 + 120_000 + lines * 0.1;
     let progress: Progress | undefined;
     let statsRun: { started_at: Date; finished_at: Date } | undefined;
     while (!statsRun) {
-      if (Date.now() > deadline) throw new Error(`the watcher path did not finish in ${Math.round((deadline - t0) / 1000)} s: ${JSON.stringify(progress)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the watcher path did not finish in ${Math.round((deadline - t0) / 1000)} s: ${JSON.stringify(progress)}`);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       progress = (await pool.query<Progress>(PROGRESS_SQL)).rows[0]!;
       if (progress.finished < files.length || !progress.last) continue;
       statsRun = (await pool.query<{ started_at: Date; finished_at: Date }>(STATS_AFTER_SQL, [progress.last])).rows[0];
     }
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM stats_run WHERE status = 'done' AND started_at >= $1 AND started_at <= $2`, [
-      new Date(t0),
-      statsRun.started_at,
-    ]);
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stats_run WHERE status = 'done' AND started_at >= $1 AND started_at <= $2`,
+      [new Date(t0), statsRun.started_at],
+    );
 
     const elapsedMs = statsRun.finished_at.getTime() - t0;
     const loads = fileLoads(child.stdout);
@@ -108,7 +119,13 @@ export async function runWatcher(
       files: { done: progress!.done, duplicate: progress!.duplicate, failed: progress!.failed },
       breakdown: sumBreakdown(loads),
       rss: await sampler.stop(),
-      settings: { ...settings, DATABASE_URL: db.name, WATCH_DIR: path.relative(REPO_ROOT, dirs.inbox), PROCESSED_DIR: '…/processed', FAILED_DIR: '…/failed' },
+      settings: {
+        ...settings,
+        DATABASE_URL: db.name,
+        WATCH_DIR: path.relative(REPO_ROOT, dirs.inbox),
+        PROCESSED_DIR: '…/processed',
+        FAILED_DIR: '…/failed',
+      },
     };
   } finally {
     await pool.end();

@@ -54,7 +54,10 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await writeFile(path.join(OUTPUT_DIR, 'performance.json'), `${JSON.stringify({ turbines: TURBINES, days: DAYS, ...timings }, null, 2)}\n`).catch(() => undefined);
+  await writeFile(
+    path.join(OUTPUT_DIR, 'performance.json'),
+    `${JSON.stringify({ turbines: TURBINES, days: DAYS, ...timings }, null, 2)}\n`,
+  ).catch(() => undefined);
   // Reported for the README and the reviewer; not a pass/fail criterion.
   console.log(`dashboard with ${TURBINES} turbines x ${DAYS} days: ${JSON.stringify(timings)}`);
   await browser?.close();

@@ -8,7 +8,9 @@ import { REPO_ROOT } from '../helpers/paths.js';
  * and prints it resolved (no engine is needed for that). CI installs Debian's docker-compose.
  */
 describe('docker-compose.yml', () => {
-  const resolved = parse(execFileSync('docker-compose', ['config'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, BOARD_PASSWORD: 'x' } }));
+  const resolved = parse(
+    execFileSync('docker-compose', ['config'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, BOARD_PASSWORD: 'x' } }),
+  );
   const services = resolved.services as Record<string, any>;
   const apps = ['migrate', 'watcher', 'worker', 'scheduler', 'api'];
 

@@ -24,7 +24,10 @@ describe('npm start, end to end over HTTP', () => {
   // Response bodies are checked field by field below; `any` keeps those checks readable.
   const get = async (p: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> => {
     const response = await fetch(`${api}${p}`, { headers });
-    return { status: response.status, body: response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text() };
+    return {
+      status: response.status,
+      body: response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text(),
+    };
   };
   /**
    * Every item of a paged list. The scheduler runs stats every 2 s here, and a read that meets a
@@ -52,14 +55,31 @@ describe('npm start, end to end over HTTP', () => {
   };
 
   beforeAll(async () => {
-    env = await createPipelineEnv('e2e', { BOARD_USER: 'operator', BOARD_PASSWORD: 's3cret', STATS_INTERVAL_SECONDS: '2', LOG_LEVEL: 'info' });
+    env = await createPipelineEnv('e2e', {
+      BOARD_USER: 'operator',
+      BOARD_PASSWORD: 's3cret',
+      STATS_INTERVAL_SECONDS: '2',
+      LOG_LEVEL: 'info',
+    });
     child = runEntry('apps/cli/src/start.main.ts', env.env);
-    const line = await waitFor('windmill to report it is running', () => child.output().split('\n').find((l) => l.includes('windmill is running')), 60_000);
+    const line = await waitFor(
+      'windmill to report it is running',
+      () =>
+        child
+          .output()
+          .split('\n')
+          .find((l) => l.includes('windmill is running')),
+      60_000,
+    );
     api = JSON.parse(line).api;
     // What `npm run ingest` stores for the same files, to compare the live result with.
     oneShot = await createTestDatabase('e2e_oneshot');
     const pool = createPool(oneShot.url);
-    await runIngest({ pool, logger: memoryLogger().logger, config: parseConfig({ DATABASE_URL: oneShot.url }, env.root) }, [CHALLENGE_DIR], env.root);
+    await runIngest(
+      { pool, logger: memoryLogger().logger, config: parseConfig({ DATABASE_URL: oneShot.url }, env.root) },
+      [CHALLENGE_DIR],
+      env.root,
+    );
     await pool.end();
   }, 120_000);
   afterAll(async () => {
@@ -72,11 +92,19 @@ describe('npm start, end to end over HTTP', () => {
     for (const name of ['data_group_1.csv', 'data_group_2.csv', 'data_group_3.csv']) {
       await copyFile(path.join(CHALLENGE_DIR, name), path.join(env.dirs.watch, name));
     }
-    await waitFor('3 files done', async () => (await get('/files')).body.items?.filter((f: any) => f.status === 'done').length === 3, 60_000);
-    await waitFor('31 daily windows of turbine 1', async () => {
-      const { status, body } = await get('/turbines/1/stats?limit=100');
-      return status === 200 && body.items.length === 31;
-    }, 60_000);
+    await waitFor(
+      '3 files done',
+      async () => (await get('/files')).body.items?.filter((f: any) => f.status === 'done').length === 3,
+      60_000,
+    );
+    await waitFor(
+      '31 daily windows of turbine 1',
+      async () => {
+        const { status, body } = await get('/turbines/1/stats?limit=100');
+        return status === 200 && body.items.length === 31;
+      },
+      60_000,
+    );
 
     const files = (await get('/files')).body.items;
     expect(files.map((f: any) => [path.basename(f.path), f.status, f.rowsLoaded]).sort()).toEqual([

@@ -43,38 +43,48 @@ describe(`one ${TARGET_MB} MB file`, () => {
     await env.cleanup();
   });
 
-  it('is loaded whole with bounded memory, progress logged, never stalled', async () => {
-    const data = await writeSampleData(path.join(env.root, 'big'), { seed: 'big', turbines: 200, days: DAYS, files: 1, missingRate: 0.01 });
-    const file = data.files[0]!;
-    const bytes = (await stat(file)).size;
-    worker = runEntry('apps/worker/src/main.ts', { ...env.env, WORKER_CONCURRENCY: '1' });
-    await waitFor('worker ready', () => worker!.output().includes('workers ready'), 60_000);
-    const queued = await enqueueFile({ pool, queue, logger: memoryLogger().logger }, file);
-    expect(queued.queued).toBe(true);
+  it(
+    'is loaded whole with bounded memory, progress logged, never stalled',
+    async () => {
+      const data = await writeSampleData(path.join(env.root, 'big'), {
+        seed: 'big',
+        turbines: 200,
+        days: DAYS,
+        files: 1,
+        missingRate: 0.01,
+      });
+      const file = data.files[0]!;
+      const bytes = (await stat(file)).size;
+      worker = runEntry('apps/worker/src/main.ts', { ...env.env, WORKER_CONCURRENCY: '1' });
+      await waitFor('worker ready', () => worker!.output().includes('workers ready'), 60_000);
+      const queued = await enqueueFile({ pool, queue, logger: memoryLogger().logger }, file);
+      expect(queued.queued).toBe(true);
 
-    let peakMb = 0;
-    await waitFor(
-      'the big file to be done',
-      async () => {
-        peakMb = Math.max(peakMb, await processMemoryMb(worker!.process.pid!, 'VmHWM'));
-        const { rows } = await pool.query(`SELECT status FROM ingested_file`);
-        return rows[0]?.status === 'done';
-      },
-      30 * 60_000,
-      500,
-    );
-    const { rows } = await pool.query(`SELECT rows_total, rows_loaded, rows_duplicate, rows_rejected FROM ingested_file`);
-    const count = await pool.query(`SELECT count(*)::int AS n FROM reading`);
-    expect(rows[0].rows_total).toBe(data.rows);
-    expect(count.rows[0].n).toBe(rows[0].rows_loaded);
-    expect(rows[0].rows_loaded + rows[0].rows_duplicate + rows[0].rows_rejected).toBe(data.rows);
+      let peakMb = 0;
+      await waitFor(
+        'the big file to be done',
+        async () => {
+          peakMb = Math.max(peakMb, await processMemoryMb(worker!.process.pid!, 'VmHWM'));
+          const { rows } = await pool.query(`SELECT status FROM ingested_file`);
+          return rows[0]?.status === 'done';
+        },
+        30 * 60_000,
+        500,
+      );
+      const { rows } = await pool.query(`SELECT rows_total, rows_loaded, rows_duplicate, rows_rejected FROM ingested_file`);
+      const count = await pool.query(`SELECT count(*)::int AS n FROM reading`);
+      expect(rows[0].rows_total).toBe(data.rows);
+      expect(count.rows[0].n).toBe(rows[0].rows_loaded);
+      expect(rows[0].rows_loaded + rows[0].rows_duplicate + rows[0].rows_rejected).toBe(data.rows);
 
-    const lines = worker.output();
-    expect(lines).toMatch(/"msg":"loading file"/); // progress every few seconds for a long file
-    expect(lines).not.toMatch(/stalled/);
-    process.stdout.write(`big file: ${(bytes / 1048576).toFixed(0)} MB, ${data.rows} lines, worker peak RSS ${peakMb.toFixed(0)} MB\n`);
-    // Streaming keeps the peak independent of the file's size: about 300-340 MB here for 100 MB as
-    // for 1 GB (node, tsx and one parse thread's own heap), against several GB if the file were held.
-    expect(peakMb).toBeLessThan(400);
-  }, 30 * 60_000);
+      const lines = worker.output();
+      expect(lines).toMatch(/"msg":"loading file"/); // progress every few seconds for a long file
+      expect(lines).not.toMatch(/stalled/);
+      process.stdout.write(`big file: ${(bytes / 1048576).toFixed(0)} MB, ${data.rows} lines, worker peak RSS ${peakMb.toFixed(0)} MB\n`);
+      // Streaming keeps the peak independent of the file's size: about 300-340 MB here for 100 MB as
+      // for 1 GB (node, tsx and one parse thread's own heap), against several GB if the file were held.
+      expect(peakMb).toBeLessThan(400);
+    },
+    30 * 60_000,
+  );
 });

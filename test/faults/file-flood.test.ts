@@ -40,7 +40,11 @@ describe('a flood of files dropped at once', () => {
     // One turbine, one day per file (24 lines each), written aside while the processes start.
     const data = await writeSampleData(path.join(env.root, 'flood'), { turbines: 1, days: FILES, by: 'day', seed: 'flood' });
     expect(data.files).toHaveLength(FILES);
-    await waitFor('the watcher and the worker to be up', () => watcher.output().includes('watching folder') && worker.output().includes('workers ready'), 60_000);
+    await waitFor(
+      'the watcher and the worker to be up',
+      () => watcher.output().includes('watching folder') && worker.output().includes('workers ready'),
+      60_000,
+    );
 
     const pid = watcher.process.pid!;
     const baseline = await rssMb(pid);
@@ -56,17 +60,29 @@ describe('a flood of files dropped at once', () => {
     const started = Date.now();
     await Promise.all(data.files.map((file) => rename(file, path.join(env.dirs.watch, path.basename(file)))));
     const count = async (sql: string) => (await pool.query(sql)).rows[0].n as number;
-    await waitFor('every file to be done', async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE status = 'done'`)) >= FILES, 180_000, 250);
+    await waitFor(
+      'every file to be done',
+      async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE status = 'done'`)) >= FILES,
+      180_000,
+      250,
+    );
     await waitFor('every file to be moved', async () => (await readdir(env.dirs.processed)).length === FILES, 30_000, 250);
     // A scan that saw a file just before the worker moved it queued it again; the worker settles
     // such a repeat (the file is gone, its content loaded) by dropping its row. Wait for that.
-    await waitFor('every ledger row to be final', async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE status IN ('queued', 'processing')`)) === 0, 30_000, 250);
+    await waitFor(
+      'every ledger row to be final',
+      async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE status IN ('queued', 'processing')`)) === 0,
+      30_000,
+      250,
+    );
     const seconds = (Date.now() - started) / 1000;
     sampling = false;
     await sampler;
 
     const peak = Math.max(...samples);
-    process.stdout.write(`file flood: ${FILES} files in ${seconds.toFixed(1)} s; watcher RSS ${baseline.toFixed(0)} MB at rest, peak ${peak.toFixed(0)} MB\n`);
+    process.stdout.write(
+      `file flood: ${FILES} files in ${seconds.toFixed(1)} s; watcher RSS ${baseline.toFixed(0)} MB at rest, peak ${peak.toFixed(0)} MB\n`,
+    );
     expect(peak).toBeLessThan(300);
 
     expect(await count(`SELECT count(*)::int AS n FROM ingested_file`)).toBe(FILES);
@@ -77,5 +93,4 @@ describe('a flood of files dropped at once', () => {
     expect(await readdir(env.dirs.watch)).toEqual([]);
     expect(await readdir(env.dirs.failed)).toEqual([]);
   }, 270_000);
-
 });

@@ -16,7 +16,11 @@ const HEADER = 'timestamp,turbine_id,wind_speed,wind_direction,power_output';
  * Files a hostile or careless exporter might produce. Each must end `done` with the right counts
  * or `failed` with a reason a person understands: never a crash, never a silent loss.
  */
-const CASES: Array<{ name: string; content: Buffer | string; expect: { status: 'done'; loaded: number; rejected?: number } | { status: 'failed'; error: RegExp } }> = [
+const CASES: Array<{
+  name: string;
+  content: Buffer | string;
+  expect: { status: 'done'; loaded: number; rejected?: number } | { status: 'failed'; error: RegExp };
+}> = [
   { name: 'zero-bytes.csv', content: '', expect: { status: 'failed', error: /the file is empty/ } },
   { name: 'header-only.csv', content: `${HEADER}\n`, expect: { status: 'done', loaded: 0 } },
   {
@@ -36,7 +40,11 @@ const CASES: Array<{ name: string; content: Buffer | string; expect: { status: '
   },
   {
     name: 'invalid-utf8.csv',
-    content: Buffer.concat([Buffer.from(`${HEADER}\n2022-03-01 00:00:00,1,5,90,2.5\n2022-03-01 01:00:00,1,`), Buffer.from([0xc3, 0x28]), Buffer.from(',90,2.5\n')]),
+    content: Buffer.concat([
+      Buffer.from(`${HEADER}\n2022-03-01 00:00:00,1,5,90,2.5\n2022-03-01 01:00:00,1,`),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(',90,2.5\n'),
+    ]),
     expect: { status: 'failed', error: /not valid UTF-8/ },
   },
   {
@@ -103,7 +111,9 @@ describe('hostile files', () => {
 
   it.each(CASES)('$name', async ({ name, content, expect: want }) => {
     const outcome = await ingestOne(name, content);
-    const { rows } = await pool.query(`SELECT status, error, rows_loaded, rows_rejected FROM ingested_file WHERE path = $1`, [path.join(dir, name)]);
+    const { rows } = await pool.query(`SELECT status, error, rows_loaded, rows_rejected FROM ingested_file WHERE path = $1`, [
+      path.join(dir, name),
+    ]);
     expect(rows).toHaveLength(1);
     if (want.status === 'failed') {
       expect(outcome).toMatchObject({ status: 'failed', error: expect.stringMatching(want.error) });

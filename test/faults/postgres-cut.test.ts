@@ -51,17 +51,24 @@ describe('the worker loses its Postgres connections mid-file', () => {
     // One connection of the test's own both watches and cuts, so the cut never hits the watcher.
     const observer = new pg.Client({ connectionString: env.db.url });
     await observer.connect();
-    const visible = async () => (await observer.query(`SELECT count(*)::int AS n FROM reading WHERE file_id = $1`, [fileId])).rows[0].n as number;
-    const status = async () => (await observer.query(`SELECT status, attempts, rows_loaded FROM ingested_file WHERE id = $1`, [fileId])).rows[0];
+    const visible = async () =>
+      (await observer.query(`SELECT count(*)::int AS n FROM reading WHERE file_id = $1`, [fileId])).rows[0].n as number;
+    const status = async () =>
+      (await observer.query(`SELECT status, attempts, rows_loaded FROM ingested_file WHERE id = $1`, [fileId])).rows[0];
     try {
       await waitFor('the worker to be loading the file', async () => (await status()).status === 'processing', 30_000, 20);
       // Into the file: the load's transaction has begun writing (it holds a transaction id).
-      await waitFor('the load transaction to be writing', async () => {
-        const { rows } = await observer.query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,
-        );
-        return rows.length > 0;
-      }, 30_000, 20);
+      await waitFor(
+        'the load transaction to be writing',
+        async () => {
+          const { rows } = await observer.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,
+          );
+          return rows.length > 0;
+        },
+        30_000,
+        20,
+      );
       await sleep(200);
 
       const cut = await observer.query(
@@ -72,12 +79,17 @@ describe('the worker loses its Postgres connections mid-file', () => {
 
       const seen = new Set<number>();
       let retriedAt = 0;
-      await waitFor('the file to be done', async () => {
-        seen.add(await visible());
-        const row = await status();
-        if (!retriedAt && row.attempts >= 2) retriedAt = Date.now();
-        return row.status === 'done';
-      }, 60_000, 25);
+      await waitFor(
+        'the file to be done',
+        async () => {
+          seen.add(await visible());
+          const row = await status();
+          if (!retriedAt && row.attempts >= 2) retriedAt = Date.now();
+          return row.status === 'done';
+        },
+        60_000,
+        25,
+      );
       seen.add(await visible());
 
       // Never a partial file: before the commit nothing, after it everything.

@@ -31,7 +31,11 @@ describe('Redis restarted under a running pipeline', () => {
     watcher = runEntry('apps/watcher/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
     worker = runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
     await generate(); // while the processes start
-    await waitFor('the watcher and the worker to be up', () => watcher.output().includes('watching folder') && worker.output().includes('workers ready'), 60_000);
+    await waitFor(
+      'the watcher and the worker to be up',
+      () => watcher.output().includes('watching folder') && worker.output().includes('workers ready'),
+      60_000,
+    );
   }, 90_000);
   afterAll(async () => {
     for (const c of [watcher, worker]) {
@@ -44,8 +48,10 @@ describe('Redis restarted under a running pipeline', () => {
   });
 
   const ledger = async (name: string) =>
-    (await pool.query(`SELECT id, status, rows_loaded FROM ingested_file WHERE path = $1 ORDER BY id`, [path.join(env.dirs.watch, name)])).rows;
-  const readingsOf = async (fileId: number) => (await pool.query(`SELECT count(*)::int AS n FROM reading WHERE file_id = $1`, [fileId])).rows[0].n as number;
+    (await pool.query(`SELECT id, status, rows_loaded FROM ingested_file WHERE path = $1 ORDER BY id`, [path.join(env.dirs.watch, name)]))
+      .rows;
+  const readingsOf = async (fileId: number) =>
+    (await pool.query(`SELECT count(*)::int AS n FROM reading WHERE file_id = $1`, [fileId])).rows[0].n as number;
   const isDone = async (name: string) => (await ledger(name)).some((r) => r.status === 'done');
 
   /** Files generated ahead (each day of its own, so no two share a reading), by name prefix. */
@@ -60,7 +66,12 @@ describe('Redis restarted under a running pipeline', () => {
   ];
   async function generate(): Promise<void> {
     for (const [prefix, options] of SETS) {
-      const data = await writeSampleData(path.join(env.root, 'gen', prefix), { ...options, by: 'day', files: options.files ?? options.days, seed: prefix });
+      const data = await writeSampleData(path.join(env.root, 'gen', prefix), {
+        ...options,
+        by: 'day',
+        files: options.files ?? options.days,
+        seed: prefix,
+      });
       generated.set(prefix, data.files);
     }
   }
@@ -95,10 +106,15 @@ describe('Redis restarted under a running pipeline', () => {
     const [big] = await drop(`${prefix}-big`);
     await waitFor('the big file to be queued', async () => (await ledger(big!)).length === 1, 30_000, 20);
     const queued = await drop(`${prefix}-queued`);
-    await waitFor('the big file to be loading and the small ones queued', async () => {
-      const small = await Promise.all(queued.map(async (n) => (await ledger(n)).length === 1));
-      return small.every(Boolean) && (await ledger(big!))[0]?.status === 'processing';
-    }, 60_000, 10);
+    await waitFor(
+      'the big file to be loading and the small ones queued',
+      async () => {
+        const small = await Promise.all(queued.map(async (n) => (await ledger(n)).length === 1));
+        return small.every(Boolean) && (await ledger(big!))[0]?.status === 'processing';
+      },
+      60_000,
+      10,
+    );
     return { big: big!, queued };
   }
 
@@ -107,7 +123,11 @@ describe('Redis restarted under a running pipeline', () => {
     await sleep(1_000);
     await redis.start();
     const names = await drop('idle');
-    await waitFor('the files dropped after the restart to be done', async () => (await Promise.all(names.map(isDone))).every(Boolean), 60_000);
+    await waitFor(
+      'the files dropped after the restart to be done',
+      async () => (await Promise.all(names.map(isDone))).every(Boolean),
+      60_000,
+    );
     await expectLoadedOnce(names, 3 * 24);
   }, 90_000);
 

@@ -104,14 +104,19 @@ describe('scheduler processes crash-looping', () => {
     expect(await queues.stats.getJobSchedulers()).toHaveLength(1);
 
     // The runs, scheduled and from `ingest`, in both processes: one after another, never two at once.
-    const runs = (await pipeline.pool.query(`SELECT id, trigger, status, started_at, finished_at FROM stats_run ORDER BY started_at, id`)).rows;
+    const runs = (await pipeline.pool.query(`SELECT id, trigger, status, started_at, finished_at FROM stats_run ORDER BY started_at, id`))
+      .rows;
     expect(runs.filter((r) => r.status === 'failed')).toEqual([]);
     expect(runs.filter((r) => r.trigger === 'schedule').length).toBeGreaterThanOrEqual(3);
     for (let i = 1; i < runs.length; i++) {
       expect(runs[i].started_at.getTime()).toBeGreaterThanOrEqual(runs[i - 1].finished_at.getTime());
     }
     // Every day that arrived was computed: nothing is left pending once the last run is through.
-    await waitFor('no pending windows', async () => (await pipeline.pool.query(`SELECT count(*)::int AS n FROM stats_pending`)).rows[0].n === 0, 10_000);
+    await waitFor(
+      'no pending windows',
+      async () => (await pipeline.pool.query(`SELECT count(*)::int AS n FROM stats_pending`)).rows[0].n === 0,
+      10_000,
+    );
     expect((await pipeline.pool.query(`SELECT count(*)::int AS n FROM window_stat`)).rows[0].n).toBe(20 * 12);
   }, 120_000);
 });

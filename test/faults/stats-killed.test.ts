@@ -44,12 +44,18 @@ describe('a stats run killed mid-way', () => {
   const pool = () => api.pool;
   const one = async (sql: string) => (await pool().query(sql)).rows[0];
   const snapshot = async () => ({
-    windowStats: (await pool().query(`SELECT turbine_id, window_start, count, min, max, mean, stddev, computed_at FROM window_stat ORDER BY 1, 2`)).rows,
+    windowStats: (
+      await pool().query(`SELECT turbine_id, window_start, count, min, max, mean, stddev, computed_at FROM window_stat ORDER BY 1, 2`)
+    ).rows,
     anomalies: (await pool().query(`SELECT kind, turbine_id, window_start, ts, value, mean, stddev FROM anomaly ORDER BY 1, 2, 3, 4`)).rows,
   });
   const get = async (route: string) => {
     const response = await fetch(`${api.api!.url}${route}`);
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      body: (await response.json()) as Record<string, unknown>,
+    };
   };
   const startWorker = () => {
     const child = runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
@@ -91,12 +97,17 @@ describe('a stats run killed mid-way', () => {
       await holder.query(`SELECT 1 FROM window_stat WHERE turbine_id = 1 ORDER BY window_start LIMIT 1 FOR UPDATE`);
       await waitFor('the worker to be ready', () => worker.output().includes('workers ready'), 30_000);
       await requestStatsRun(queues.stats, 'api');
-      await waitFor('the run to be stalled on the held window', async () => {
-        const { rows } = await pool().query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        return rows.length > 0 && (await isStatsRunning(pool()));
-      }, 30_000, 20);
+      await waitFor(
+        'the run to be stalled on the held window',
+        async () => {
+          const { rows } = await pool().query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          return rows.length > 0 && (await isStatsRunning(pool()));
+        },
+        30_000,
+        20,
+      );
       // Inside the run: pending marks consumed (uncommitted), readers told to come back later.
       const during = await get('/stats?limit=1000');
       expect(during.status).toBe(503);
@@ -126,8 +137,15 @@ describe('a stats run killed mid-way', () => {
     // The killed job is retried by the next worker once its lock lapses: it recomputes the 15
     // windows from the second file's readings.
     startWorker();
-    await waitFor('the next run to be done', async () => (await one(`SELECT count(*)::int AS n FROM stats_run WHERE status = 'done'`)).n === 2, 60_000);
-    expect(await one(`SELECT "full", windows_computed FROM stats_run ORDER BY id DESC LIMIT 1`)).toEqual({ full: false, windows_computed: 15 });
+    await waitFor(
+      'the next run to be done',
+      async () => (await one(`SELECT count(*)::int AS n FROM stats_run WHERE status = 'done'`)).n === 2,
+      60_000,
+    );
+    expect(await one(`SELECT "full", windows_computed FROM stats_run ORDER BY id DESC LIMIT 1`)).toEqual({
+      full: false,
+      windows_computed: 15,
+    });
     expect((await one(`SELECT count(*)::int AS n FROM stats_pending`)).n).toBe(0);
     const stale = await one(`
       SELECT count(*)::int AS n FROM window_stat w

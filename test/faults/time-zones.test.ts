@@ -36,18 +36,24 @@ describe('time zones', () => {
     const file = path.join(dir, 'berlin.csv');
     await writeFile(file, `timestamp,turbine_id,power_output\n${cases.map(([ts], i) => `${ts},1,${i + 1}`).join('\n')}\n`);
 
-    const child = runEntry('apps/cli/src/ingest.main.ts', {
-      DATABASE_URL: db.url,
-      SOURCE_TIMEZONE: 'Europe/Berlin',
-      TZ: 'Pacific/Auckland',
-      PGTZ: 'Asia/Kolkata',
-      LOG_LEVEL: 'warn',
-    }, [file]);
+    const child = runEntry(
+      'apps/cli/src/ingest.main.ts',
+      {
+        DATABASE_URL: db.url,
+        SOURCE_TIMEZONE: 'Europe/Berlin',
+        TZ: 'Pacific/Auckland',
+        PGTZ: 'Asia/Kolkata',
+        LOG_LEVEL: 'warn',
+      },
+      [file],
+    );
     expect((await child.exited).code).toBe(0);
 
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query(`SELECT power_output, extract(epoch FROM ts)::float8 * 1000 AS ms FROM reading ORDER BY power_output`);
+    const { rows } = await client.query(
+      `SELECT power_output, extract(epoch FROM ts)::float8 * 1000 AS ms FROM reading ORDER BY power_output`,
+    );
     await client.end();
     expect(rows.map((r) => new Date(r.ms).toISOString())).toEqual(cases.map(([, utc]) => utc));
   }, 60_000);

@@ -120,7 +120,11 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
 
   it('past the deadline (SHUTDOWN_TIMEOUT_SECONDS=1): exits 0 at once, nothing half-loaded, then loaded once', async () => {
     // Twice as big (and other days), so it is surely still loading a second after the signal.
-    const { file, fileId, worker } = await workerLoadingBigFile('sigterm-deadline', { SHUTDOWN_TIMEOUT_SECONDS: '1' }, { start: '2023-01-01', days: 120 });
+    const { file, fileId, worker } = await workerLoadingBigFile(
+      'sigterm-deadline',
+      { SHUTDOWN_TIMEOUT_SECONDS: '1' },
+      { start: '2023-01-01', days: 120 },
+    );
     const visibility = watchVisibility(fileId);
     const signalledAt = Date.now();
     worker.process.kill('SIGTERM');

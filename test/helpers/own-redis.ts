@@ -45,17 +45,22 @@ export async function startOwnRedis(options: { appendonly: boolean }): Promise<O
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => undefined);
     try {
-      await waitFor(`redis-server on port ${port}`, async () => {
-        if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-        try {
-          if (probe.status === 'wait' || probe.status === 'end') await probe.connect();
-          // Ready only once the append-only file has been loaded.
-          return /loading:0/.test(await probe.info('persistence'));
-        } catch {
-          probe.disconnect();
-          return false;
-        }
-      }, 10_000, 50);
+      await waitFor(
+        `redis-server on port ${port}`,
+        async () => {
+          if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+          try {
+            if (probe.status === 'wait' || probe.status === 'end') await probe.connect();
+            // Ready only once the append-only file has been loaded.
+            return /loading:0/.test(await probe.info('persistence'));
+          } catch {
+            probe.disconnect();
+            return false;
+          }
+        },
+        10_000,
+        50,
+      );
     } finally {
       probe.disconnect();
     }

@@ -43,7 +43,10 @@ function parseValue(text: string | undefined): number | null {
 }
 
 export function referenceCleanFile(text: string, maxGapSeconds = 7200): RefFileResult {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const header = lines[0]!.split(',').map((h) => h.trim().toLowerCase());
   const col = (name: string) => header.indexOf(name);
   const result: RefFileResult = { total: lines.length - 1, loaded: 0, imputed: 0, duplicate: 0, rejected: [], readings: [] };

@@ -66,9 +66,7 @@ describe('npm run ingest on the challenge data', () => {
 
   it('flags exactly the anomalies a first-principles calculation finds', async () => {
     const expected = referenceAnomalies(await readChallenge(), 86_400, 2);
-    const { rows } = await pool.query(
-      `SELECT kind, turbine_id, window_start, ts, value FROM anomaly WHERE window_seconds = 86400`,
-    );
+    const { rows } = await pool.query(`SELECT kind, turbine_id, window_start, ts, value FROM anomaly WHERE window_seconds = 86400`);
     const stored = rows.map((r) =>
       anomalyKey({ kind: r.kind, turbineId: r.turbine_id, windowStart: r.window_start.getTime(), ts: r.ts?.getTime() ?? null }),
     );

@@ -79,7 +79,10 @@ describe('ingest of a messy generated data set', () => {
     const byName = Object.fromEntries(summary.files.map((f) => [path.basename(f.path), f.outcome]));
     expect(byName['b-empty.csv']).toMatchObject({ status: 'failed', error: expect.stringMatching(/empty/) });
     expect(byName['b-binary.csv']).toMatchObject({ status: 'failed', error: expect.stringMatching(/NUL byte|not valid UTF-8/) });
-    expect(byName['b-no-power.csv']).toMatchObject({ status: 'failed', error: expect.stringMatching(/missing required column power_output/) });
+    expect(byName['b-no-power.csv']).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/missing required column power_output/),
+    });
     expect(byName['b-header-only.csv']).toMatchObject({ status: 'done', totals: expect.objectContaining({ rowsTotal: 0, rowsLoaded: 0 }) });
     expect(byName['c-copy-of-day-1.csv']).toMatchObject({ status: 'duplicate' });
     for (const file of dataFiles) expect(byName[path.basename(file)]).toMatchObject({ status: 'done' });
@@ -105,7 +108,11 @@ describe('ingest of a messy generated data set', () => {
         ref.rejected.length,
       ]);
       expect(row.rows_total).toBe(row.rows_loaded + row.rows_duplicate + row.rows_rejected);
-      rulesSeen = { imputed: rulesSeen.imputed + ref.imputed, duplicate: rulesSeen.duplicate + ref.duplicate, rejected: rulesSeen.rejected + ref.rejected.length };
+      rulesSeen = {
+        imputed: rulesSeen.imputed + ref.imputed,
+        duplicate: rulesSeen.duplicate + ref.duplicate,
+        rejected: rulesSeen.rejected + ref.rejected.length,
+      };
     }
     // The data set really exercises the rules.
     expect(rulesSeen.imputed).toBeGreaterThan(10);
@@ -145,7 +152,8 @@ describe('ingest of a messy generated data set', () => {
         row.power_imputed === ref!.imputed.power &&
         row.wind_speed_imputed === ref!.imputed.windSpeed &&
         row.wind_direction_imputed === ref!.imputed.windDirection;
-      if (!ok) throw new Error(`reading ${row.turbine_id}@${row.ts.toISOString()} is ${JSON.stringify(row)}, expected ${JSON.stringify(ref)}`);
+      if (!ok)
+        throw new Error(`reading ${row.turbine_id}@${row.ts.toISOString()} is ${JSON.stringify(row)}, expected ${JSON.stringify(ref)}`);
     }
     // The re-sent file replaced turbine 1's first two hours.
     const resent = rows.filter((r) => r.turbine_id === 1 && r.ts.getTime() < Date.UTC(2022, 2, 1, 2));
@@ -171,9 +179,15 @@ describe('ingest of a messy generated data set', () => {
       expect(close(row.min, w.min) && close(row.max, w.max) && close(row.mean, w.mean) && close(row.stddev, w.stddev)).toBe(true);
     }
     const anomalies = referenceAnomalies(readings, windowSeconds, sigma);
-    const stored = await pool.query(`SELECT kind, turbine_id, window_start, ts, value FROM anomaly WHERE window_seconds = $1`, [windowSeconds]);
+    const stored = await pool.query(`SELECT kind, turbine_id, window_start, ts, value FROM anomaly WHERE window_seconds = $1`, [
+      windowSeconds,
+    ]);
     expect(
-      stored.rows.map((r) => anomalyKey({ kind: r.kind, turbineId: r.turbine_id, windowStart: r.window_start.getTime(), ts: r.ts?.getTime() ?? null })).sort(),
+      stored.rows
+        .map((r) =>
+          anomalyKey({ kind: r.kind, turbineId: r.turbine_id, windowStart: r.window_start.getTime(), ts: r.ts?.getTime() ?? null }),
+        )
+        .sort(),
     ).toEqual(anomalies.map(anomalyKey).sort());
     return { windows: windows.length, anomalies };
   }

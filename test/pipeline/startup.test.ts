@@ -12,7 +12,12 @@ describe('start-up checks', () => {
   });
 
   it('names every bad setting and exits 1', async () => {
-    const child = runEntry('apps/cli/src/start.main.ts', { ...env.env, API_PORT: 'eighty', WINDOW_SECONDS: '-5', SOURCE_TIMEZONE: 'Nowhere/Land' });
+    const child = runEntry('apps/cli/src/start.main.ts', {
+      ...env.env,
+      API_PORT: 'eighty',
+      WINDOW_SECONDS: '-5',
+      SOURCE_TIMEZONE: 'Nowhere/Land',
+    });
     const { code } = await child.exited;
     expect(code).toBe(1);
     expect(child.output()).toContain('Invalid configuration');

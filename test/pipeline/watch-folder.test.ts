@@ -13,7 +13,13 @@ describe('watched folder -> queue -> worker', () => {
 
   beforeAll(async () => {
     env = await createPipelineEnv('watch');
-    pipeline = await startPipeline(env.config, memoryLogger().logger, { migrate: false, watcher: true, worker: true, scheduler: false, api: false });
+    pipeline = await startPipeline(env.config, memoryLogger().logger, {
+      migrate: false,
+      watcher: true,
+      worker: true,
+      scheduler: false,
+      api: false,
+    });
   });
   afterAll(async () => {
     await pipeline?.close();
@@ -21,8 +27,11 @@ describe('watched folder -> queue -> worker', () => {
   });
 
   const ledger = async () =>
-    (await pipeline.pool.query(`SELECT id, path, status, rows_total, rows_loaded, rows_duplicate, rows_rejected, error, append_of_id, start_offset
-                                  FROM ingested_file ORDER BY id`)).rows;
+    (
+      await pipeline.pool
+        .query(`SELECT id, path, status, rows_total, rows_loaded, rows_duplicate, rows_rejected, error, append_of_id, start_offset
+                                  FROM ingested_file ORDER BY id`)
+    ).rows;
   const readingCount = async () => (await pipeline.pool.query(`SELECT count(*)::int AS n FROM reading`)).rows[0].n as number;
   const statusOf = async (name: string) => (await ledger()).filter((r) => path.basename(r.path) === name).map((r) => r.status);
   const finished = (name: string, status = 'done') => waitFor(`${name} ${status}`, async () => (await statusOf(name)).includes(status));

@@ -55,13 +55,22 @@ describe('worker processes under faults', () => {
     const { fileId } = (await enqueueFile({ pool, queue, logger }, file)) as { fileId: number };
 
     const first = startWorker();
-    await waitFor('the worker to be loading', async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE status = 'processing'`)) === 1, 30_000, 20);
+    await waitFor(
+      'the worker to be loading',
+      async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE status = 'processing'`)) === 1,
+      30_000,
+      20,
+    );
     first.process.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     expect(await count(`SELECT count(*)::int AS n FROM reading`)).toBe(0); // nothing half-loaded is visible
 
     const second = startWorker();
-    await waitFor('the file to be done', async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE id = $1 AND status = 'done'`, [fileId])) === 1, 60_000);
+    await waitFor(
+      'the file to be done',
+      async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE id = $1 AND status = 'done'`, [fileId])) === 1,
+      60_000,
+    );
     expect(await count(`SELECT count(*)::int AS n FROM reading`)).toBe(86_400);
     expect(await count(`SELECT count(*)::int AS n FROM (SELECT turbine_id, ts FROM reading GROUP BY 1, 2 HAVING count(*) > 1) d`)).toBe(0);
     const row = (await pool.query(`SELECT rows_loaded, attempts FROM ingested_file WHERE id = $1`, [fileId])).rows[0];
@@ -82,7 +91,11 @@ describe('worker processes under faults', () => {
       await enqueueFile({ pool, queue, logger }, file);
       await enqueueFile({ pool, queue, logger }, file);
     }
-    await waitFor('all files done', async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE status = 'done'`)) === 12, 60_000);
+    await waitFor(
+      'all files done',
+      async () => (await count(`SELECT count(*)::int AS n FROM ingested_file WHERE status = 'done'`)) === 12,
+      60_000,
+    );
     expect(await count(`SELECT count(*)::int AS n FROM ingested_file`)).toBe(12);
     expect(await count(`SELECT count(*)::int AS n FROM reading`)).toBe(12 * 10 * 24);
     expect(await count(`SELECT sum(rows_loaded)::int AS n FROM ingested_file`)).toBe(12 * 10 * 24);

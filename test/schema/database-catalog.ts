@@ -165,7 +165,12 @@ export function normalizeDefault(expression: string): string {
   if (/^(CURRENT_TIMESTAMP|now\(\))$/i.test(expression)) return 'now()';
   const withoutCasts = expression.replace(/::[a-z_ ]+(\(\d+(,\d+)?\))?(\[\])?/gi, '').trim();
   const array = /^ARRAY\[(.*)\]$/s.exec(withoutCasts);
-  if (array) return `[${array[1]!.split(',').map((item) => unquote(item.trim())).filter(Boolean).join(',')}]`;
+  if (array)
+    return `[${array[1]!
+      .split(',')
+      .map((item) => unquote(item.trim()))
+      .filter(Boolean)
+      .join(',')}]`;
   return unquote(withoutCasts);
 }
 
@@ -175,7 +180,10 @@ function unquote(literal: string): string {
 }
 
 export function sortCatalog(catalog: Catalog): Catalog {
-  const byKey = <T>(key: (item: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+  const byKey =
+    <T>(key: (item: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
   return {
     tables: [...catalog.tables].sort(),
     columns: [...catalog.columns].sort(byKey((c) => `${c.table}.${c.column}`)),

@@ -33,7 +33,14 @@ export async function loadDeclaredDatamodel(schemaPath = path.join(REPO_ROOT, 'p
     );
     await promisify(execFile)(
       process.execPath,
-      [path.join(REPO_ROOT, 'node_modules/prisma/build/index.js'), 'generate', '--schema', path.join(dir, 'schema.prisma'), '--generator', 'windmill_dmmf_dump'],
+      [
+        path.join(REPO_ROOT, 'node_modules/prisma/build/index.js'),
+        'generate',
+        '--schema',
+        path.join(dir, 'schema.prisma'),
+        '--generator',
+        'windmill_dmmf_dump',
+      ],
       {
         cwd: REPO_ROOT,
         env: {
@@ -174,7 +181,10 @@ function columnType(field: DMMF.Field, enums: Map<string, DMMF.DatamodelEnum>): 
   } else {
     base = DEFAULT_TYPES[field.type];
   }
-  if (!base) throw new Error(`no Postgres type known for ${field.name}: ${field.type} ${JSON.stringify(field.nativeType)}; extend declared-catalog.ts`);
+  if (!base)
+    throw new Error(
+      `no Postgres type known for ${field.name}: ${field.type} ${JSON.stringify(field.nativeType)}; extend declared-catalog.ts`,
+    );
   return field.isList ? `${base}[]` : base;
 }
 

@@ -30,7 +30,9 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (request.method === 'generate') {
     const output = request.params?.generator?.output?.value;
     if (!output || !request.params?.dmmf) {
-      process.stderr.write(`${JSON.stringify({ jsonrpc: '2.0', id: request.id, error: { code: -32000, message: 'no output path or DMMF' } })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ jsonrpc: '2.0', id: request.id, error: { code: -32000, message: 'no output path or DMMF' } })}\n`,
+      );
       return;
     }
     writeFileSync(output, JSON.stringify(request.params.dmmf.datamodel));

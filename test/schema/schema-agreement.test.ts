@@ -33,7 +33,8 @@ const KNOWN_DIFFERENCES: {
       columns: ['sha256'],
       unique: true,
       predicate: "(status = 'done'::file_status)",
-      reason: 'partial unique index (schema.prisma cannot express WHERE): a given content is loaded at most once, even by two racing workers',
+      reason:
+        'partial unique index (schema.prisma cannot express WHERE): a given content is loaded at most once, even by two racing workers',
     },
     {
       table: 'ingested_file',
@@ -41,7 +42,8 @@ const KNOWN_DIFFERENCES: {
       columns: ['path', 'sha256'],
       unique: true,
       predicate: "(status = ANY (ARRAY['queued'::file_status, 'processing'::file_status]))",
-      reason: 'partial unique index: a path with given content is queued or processing at most once, so repeated watcher events enqueue one ingest',
+      reason:
+        'partial unique index: a path with given content is queued or processing at most once, so repeated watcher events enqueue one ingest',
     },
   ],
   // Not a difference between the two files (neither declares these), but a deliberate absence: the
@@ -49,8 +51,18 @@ const KNOWN_DIFFERENCES: {
   // comment on model Reading). A relation added to the schema would make Prisma Migrate create
   // the constraint, and the comparison below would then ask for it in a migration.
   absentForeignKeys: [
-    { table: 'reading', column: 'turbine_id', references: 'turbine', reason: 'per-row FK triggers took two thirds of the bulk-load time; the loader writes turbine rows in the same transaction' },
-    { table: 'reading', column: 'file_id', references: 'ingested_file', reason: 'same; the loader writes the ledger row in the same transaction' },
+    {
+      table: 'reading',
+      column: 'turbine_id',
+      references: 'turbine',
+      reason: 'per-row FK triggers took two thirds of the bulk-load time; the loader writes turbine rows in the same transaction',
+    },
+    {
+      table: 'reading',
+      column: 'file_id',
+      references: 'ingested_file',
+      reason: 'same; the loader writes the ledger row in the same transaction',
+    },
   ],
 };
 
@@ -116,12 +128,17 @@ describe('schema.prisma and the SQL migrations', () => {
 describe('the migration runner', () => {
   async function migrationFiles(): Promise<Array<{ name: string; sha256: string }>> {
     const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
-    const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const names = entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     return Promise.all(
       names.map(async (name) => ({
         name,
         // The raw bytes, as `prisma migrate deploy` hashes them.
-        sha256: createHash('sha256').update(await readFile(path.join(MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex'),
+        sha256: createHash('sha256')
+          .update(await readFile(path.join(MIGRATIONS_DIR, name, 'migration.sql')))
+          .digest('hex'),
       })),
     );
   }

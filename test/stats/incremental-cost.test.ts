@@ -23,7 +23,14 @@ describe('the cost of an incremental run', () => {
     expect(generated).toBe(96_000);
     expect(await computeStats(pool, DAILY)).toMatchObject({ status: 'done', full: true, windowsComputed: 4000 });
     // A new file: one day of turbine 7, right after the history.
-    await loadFile(pool, hourly(7, '2022-04-11T00:00:00Z', Array.from({ length: 24 }, (_, i) => 4 + (i % 3))));
+    await loadFile(
+      pool,
+      hourly(
+        7,
+        '2022-04-11T00:00:00Z',
+        Array.from({ length: 24 }, (_, i) => 4 + (i % 3)),
+      ),
+    );
 
     const explained = createPool(db.url, 1);
     const plans = collectPlans(explained);

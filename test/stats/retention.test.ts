@@ -7,16 +7,7 @@ import { computeStats, type ComputeStatsOptions } from '@windmill/core/stats/com
 import { purgeComputedReadings } from '@windmill/core/stats/retention.repository';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
-import {
-  DAILY,
-  type FixtureReading,
-  hourly,
-  loadFile,
-  readAnomalies,
-  readWindowStats,
-  resetData,
-  writeFile,
-} from './stats-fixtures.js';
+import { DAILY, type FixtureReading, hourly, loadFile, readAnomalies, readWindowStats, resetData, writeFile } from './stats-fixtures.js';
 
 let db: TestDatabase;
 let pool: Pool;
@@ -92,7 +83,11 @@ describe('retention of readings (RETAIN_READINGS_DAYS)', () => {
         .map((r) => ({ turbine: r.turbine, ts: r.ts.replace('.000', ''), power: r.power }))
         .sort((a, b) => a.turbine - b.turbine || a.ts.localeCompare(b.ts)),
     );
-    expect(lines().find((l) => l.msg === 'readings purged')).toMatchObject({ readingsDeleted: PURGED, deferredTurbines: 0, horizon: '2022-03-21T00:00:00.000Z' });
+    expect(lines().find((l) => l.msg === 'readings purged')).toMatchObject({
+      readingsDeleted: PURGED,
+      deferredTurbines: 0,
+      horizon: '2022-03-21T00:00:00.000Z',
+    });
     expect(lines().find((l) => l.msg === 'stats run done')).toMatchObject({ readingsPurged: PURGED });
 
     // The purged days' windows and anomalies are still stored, and still served.
@@ -189,7 +184,11 @@ describe('retention of readings (RETAIN_READINGS_DAYS)', () => {
     // The next run recomputes turbine 1's day 2 from all its readings, then purges them.
     const next = doneRun(await computeStats(pool, RETAIN));
     expect(next).toMatchObject({ full: false, windowsComputed: 1, readingsPurged: 9 });
-    expect((await readWindowStats(pool)).find((s) => s.turbineId === 1 && s.windowStart === DAY2)).toMatchObject({ count: 9, max: 10, mean: 10 });
+    expect((await readWindowStats(pool)).find((s) => s.turbineId === 1 && s.windowStart === DAY2)).toMatchObject({
+      count: 9,
+      max: 10,
+      mean: 10,
+    });
   });
 
   it('leaves old readings a loader is rewriting while the purge runs for the run after', async () => {

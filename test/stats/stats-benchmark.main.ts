@@ -29,7 +29,14 @@ try {
   // One new day for one turbine, the way a loader commits it, right after the generated history.
   const firstNewDay = Date.parse('2020-01-01T00:00:00Z') + Math.ceil(hours / 24) * 86_400_000;
   const loadDay = (n: number) =>
-    loadFile(pool, hourly(7, new Date(firstNewDay + n * 86_400_000).toISOString(), Array.from({ length: 24 }, (_, i) => 5 + (i % 5))));
+    loadFile(
+      pool,
+      hourly(
+        7,
+        new Date(firstNewDay + n * 86_400_000).toISOString(),
+        Array.from({ length: 24 }, (_, i) => 5 + (i % 5)),
+      ),
+    );
 
   await loadDay(0);
   t = performance.now();

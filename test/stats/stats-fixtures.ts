@@ -42,25 +42,24 @@ export async function loadFile(pool: Pool, readings: FixtureReading[], options: 
 }
 
 /** The statements of `loadFile` on a caller's client, for tests that keep the transaction open. */
-export async function writeFile(
-  db: pg.ClientBase,
-  readings: FixtureReading[],
-  pending = true,
-): Promise<number> {
+export async function writeFile(db: pg.ClientBase, readings: FixtureReading[], pending = true): Promise<number> {
   const file = await db.query<{ id: number }>(
     `INSERT INTO ingested_file (path, status) VALUES ('/fixtures/' || gen_random_uuid() || '.csv', 'done') RETURNING id`,
   );
   const fileId = file.rows[0]!.id;
-  await db.query(
-    `INSERT INTO turbine (id) SELECT DISTINCT unnest($1::int[]) ON CONFLICT DO NOTHING`,
-    [readings.map((r) => r.turbine)],
-  );
+  await db.query(`INSERT INTO turbine (id) SELECT DISTINCT unnest($1::int[]) ON CONFLICT DO NOTHING`, [readings.map((r) => r.turbine)]);
   await db.query(
     `INSERT INTO reading (turbine_id, ts, power_output, power_imputed, file_id)
      SELECT t, ts, p, i, $5::int FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::boolean[]) AS u(t, ts, p, i)
      ON CONFLICT (turbine_id, ts) DO UPDATE
        SET power_output = excluded.power_output, power_imputed = excluded.power_imputed, file_id = excluded.file_id`,
-    [readings.map((r) => r.turbine), readings.map((r) => r.ts), readings.map((r) => r.power), readings.map((r) => r.imputed ?? false), fileId],
+    [
+      readings.map((r) => r.turbine),
+      readings.map((r) => r.ts),
+      readings.map((r) => r.power),
+      readings.map((r) => r.imputed ?? false),
+      fileId,
+    ],
   );
   if (pending) {
     await db.query(

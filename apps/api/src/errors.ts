@@ -110,7 +110,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
 export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   const message =
-    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : 'bad request';
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'a path parameter is too long'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'the URL is malformed'
+        : 'bad request';
   void reply.code(status).send(errorBody(CLIENT_ERROR_CODES[status] ?? 'bad_request', message));
 }
-

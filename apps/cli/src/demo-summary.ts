@@ -13,12 +13,19 @@ export interface DemoSummary {
 /** What the demo prints once its data is in: read back from the tables, as a user would. */
 export async function readDemoSummary(pool: Pool, windowSeconds: number): Promise<DemoSummary> {
   const q = async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) => (await pool.query<T>(sql, params)).rows;
-  const files = Object.fromEntries((await q<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM ingested_file GROUP BY 1`)).map((r) => [r.status, r.n]));
+  const files = Object.fromEntries(
+    (await q<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM ingested_file GROUP BY 1`)).map((r) => [r.status, r.n]),
+  );
   const [rows] = await q<DemoSummary['rows']>(
     `SELECT coalesce(sum(rows_total),0)::int AS total, coalesce(sum(rows_loaded),0)::int AS loaded, coalesce(sum(rows_imputed),0)::int AS imputed,
             coalesce(sum(rows_duplicate),0)::int AS duplicate, coalesce(sum(rows_rejected),0)::int AS rejected FROM ingested_file`,
   );
-  const reasons = Object.fromEntries((await q<{ reason: string; n: number }>(`SELECT reason, count(*)::int AS n FROM rejected_row GROUP BY 1 ORDER BY 1`)).map((r) => [r.reason, r.n]));
+  const reasons = Object.fromEntries(
+    (await q<{ reason: string; n: number }>(`SELECT reason, count(*)::int AS n FROM rejected_row GROUP BY 1 ORDER BY 1`)).map((r) => [
+      r.reason,
+      r.n,
+    ]),
+  );
   const [counts] = await q<{ turbines: number; windows: number; reading: number; turbine: number }>(
     `SELECT (SELECT count(*)::int FROM turbine) AS turbines,
             (SELECT count(*)::int FROM window_stat WHERE window_seconds = $1) AS windows,
@@ -38,7 +45,12 @@ export async function readDemoSummary(pool: Pool, windowSeconds: number): Promis
     turbines: counts!.turbines,
     windows: counts!.windows,
     anomalies: { reading: counts!.reading, turbine: counts!.turbine },
-    topTurbineAnomalies: top.map((r) => ({ turbineId: r.turbine_id, day: r.window_start.toISOString().slice(0, 10), mean: r.value, fleetMean: r.mean })),
+    topTurbineAnomalies: top.map((r) => ({
+      turbineId: r.turbine_id,
+      day: r.window_start.toISOString().slice(0, 10),
+      mean: r.value,
+      fleetMean: r.mean,
+    })),
   };
 }
 
@@ -47,12 +59,20 @@ export function formatDemoSummary(s: DemoSummary, urls: { api: string; board: st
   const lines = [
     '',
     '=== Windmill demo: first statistics are in ===',
-    `files     ${Object.entries(s.files).map(([k, v]) => `${v} ${k}`).join(', ')}`,
+    `files     ${Object.entries(s.files)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}`,
     `lines     ${s.rows.total} read: ${s.rows.loaded} loaded (${s.rows.imputed} with imputed values), ${s.rows.duplicate} duplicate, ${s.rows.rejected} rejected`,
-    `rejected  ${Object.entries(s.rejectionsByReason).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+    `rejected  ${
+      Object.entries(s.rejectionsByReason)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
     `turbines  ${s.turbines}, daily windows ${s.windows}`,
     `anomalies ${s.anomalies.reading} readings outside mean ± k·σ of their turbine-day, ${s.anomalies.turbine} turbine-days outside the fleet's band`,
-    ...s.topTurbineAnomalies.map((a) => `          turbine ${a.turbineId} on ${a.day}: mean ${fixed(a.mean)} vs fleet ${fixed(a.fleetMean)}`),
+    ...s.topTurbineAnomalies.map(
+      (a) => `          turbine ${a.turbineId} on ${a.day}: mean ${fixed(a.mean)} vs fleet ${fixed(a.fleetMean)}`,
+    ),
     '',
     `API        ${urls.api}            (try: curl ${urls.api}/turbines/1/stats)`,
     `API docs   ${urls.api}/docs`,

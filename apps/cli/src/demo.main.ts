@@ -62,18 +62,24 @@ for (const file of data.files) await rename(file, path.join(config.dirs.watch, p
 // And one export that is not comma-separated, to show where unreadable files go.
 await writeFile(path.join(config.dirs.watch, 'export-semicolons.csv'), 'timestamp;turbine_id;power_output\n2022-04-01 00:00:00;1;2.5\n');
 const dropped = data.files.length + 1;
-say(`Dropped ${dropped} files (${data.rows} lines) into ${config.dirs.watch}; waiting for them to be loaded and for the first statistics...`);
+say(
+  `Dropped ${dropped} files (${data.rows} lines) into ${config.dirs.watch}; waiting for them to be loaded and for the first statistics...`,
+);
 
 const waitUntil = async (probe: () => Promise<boolean>) => {
   while (!(await probe())) await new Promise((resolve) => setTimeout(resolve, 500));
 };
 await waitUntil(async () => {
-  const { rows } = await pipeline.pool.query(`SELECT count(*)::int AS n FROM ingested_file WHERE status IN ('done', 'duplicate', 'failed')`);
+  const { rows } = await pipeline.pool.query(
+    `SELECT count(*)::int AS n FROM ingested_file WHERE status IN ('done', 'duplicate', 'failed')`,
+  );
   return rows[0].n >= dropped;
 });
 const loadedAt = new Date();
 await waitUntil(async () => {
-  const { rows } = await pipeline.pool.query(`SELECT count(*)::int AS n FROM stats_run WHERE status = 'done' AND started_at >= $1`, [loadedAt]);
+  const { rows } = await pipeline.pool.query(`SELECT count(*)::int AS n FROM stats_run WHERE status = 'done' AND started_at >= $1`, [
+    loadedAt,
+  ]);
   return rows[0].n > 0;
 });
 const summary = await readDemoSummary(pipeline.pool, config.WINDOW_SECONDS);

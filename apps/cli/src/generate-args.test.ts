@@ -23,17 +23,59 @@ describe('parseGenerateArgs', () => {
 
   it('maps every flag to its generator option', () => {
     const command = parseGenerateArgs([
-      '--out=x', '--seed', '7', '--turbines', '20', '--days', '10', '--start', '2023-01-01', '--interval', '600',
-      '--by', 'day', '--files', '5', '--missing-rate', '0.05', '--outlier-rate', '.01', '--duplicate-rate', '0.02',
-      '--malformed-rate', '0', '--gap-rate', '1', '--out-of-order-rate', '0.3', '--timestamps', 'iso-offset',
-      '--crlf', '--bom', '--quote', '--extra-column', 'site', '--no-final-newline',
+      '--out=x',
+      '--seed',
+      '7',
+      '--turbines',
+      '20',
+      '--days',
+      '10',
+      '--start',
+      '2023-01-01',
+      '--interval',
+      '600',
+      '--by',
+      'day',
+      '--files',
+      '5',
+      '--missing-rate',
+      '0.05',
+      '--outlier-rate',
+      '.01',
+      '--duplicate-rate',
+      '0.02',
+      '--malformed-rate',
+      '0',
+      '--gap-rate',
+      '1',
+      '--out-of-order-rate',
+      '0.3',
+      '--timestamps',
+      'iso-offset',
+      '--crlf',
+      '--bom',
+      '--quote',
+      '--extra-column',
+      'site',
+      '--no-final-newline',
     ]);
     expect(command).toEqual({
       kind: 'run',
       out: 'x',
       options: {
-        seed: '7', turbines: 20, days: 10, start: '2023-01-01', intervalSeconds: 600, by: 'day', files: 5,
-        missingRate: 0.05, outlierRate: 0.01, duplicateRate: 0.02, malformedRate: 0, gapRate: 1, outOfOrderRate: 0.3,
+        seed: '7',
+        turbines: 20,
+        days: 10,
+        start: '2023-01-01',
+        intervalSeconds: 600,
+        by: 'day',
+        files: 5,
+        missingRate: 0.05,
+        outlierRate: 0.01,
+        duplicateRate: 0.02,
+        malformedRate: 0,
+        gapRate: 1,
+        outOfOrderRate: 0.3,
         format: { timestamps: 'iso-offset', lineEnding: '\r\n', bom: true, quoteFields: true, extraColumn: 'site', finalNewline: false },
       },
     });
@@ -48,7 +90,19 @@ describe('parseGenerateArgs', () => {
   it('answers --help with the usage text, which lists every flag', () => {
     expect(parseGenerateArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseGenerateArgs(['-h'])).toEqual({ kind: 'help' });
-    for (const flag of ['--out', '--seed', '--turbines', '--days', '--files', '--by', '--rows', '--missing-rate', '--outlier-rate', '--duplicate-rate', '--malformed-rate']) {
+    for (const flag of [
+      '--out',
+      '--seed',
+      '--turbines',
+      '--days',
+      '--files',
+      '--by',
+      '--rows',
+      '--missing-rate',
+      '--outlier-rate',
+      '--duplicate-rate',
+      '--malformed-rate',
+    ]) {
       expect(GENERATE_USAGE).toContain(flag);
     }
   });
@@ -65,6 +119,8 @@ describe('parseGenerateArgs', () => {
     expect(usageError(['--out', 'x', '--by', 'week'])).toMatch(/--by must be turbine-group or day/);
     expect(usageError(['--out', 'x', '--timestamps', 'unix'])).toMatch(/--timestamps must be one of/);
     expect(usageError(['--out', 'x', '--start', '2022-02-30'])).toMatch(/start must be a date/);
-    expect(usageError(['--out', 'x', '--turbines', '2', '--files', '3'])).toMatch(/files must be an integer from 1 to the number of turbines/);
+    expect(usageError(['--out', 'x', '--turbines', '2', '--files', '3'])).toMatch(
+      /files must be an integer from 1 to the number of turbines/,
+    );
   });
 });

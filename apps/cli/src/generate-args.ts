@@ -1,9 +1,5 @@
 import { parseArgs } from 'node:util';
-import {
-  resolveOptions,
-  shapeForRows,
-  type GeneratorOptions,
-} from '@windmill/core/generator/telemetry';
+import { resolveOptions, shapeForRows, type GeneratorOptions } from '@windmill/core/generator/telemetry';
 import { TIMESTAMP_STYLES, type TimestampStyle } from '@windmill/core/generator/options';
 
 export const GENERATE_USAGE = `Usage: npm run generate -- --out <dir> [options]

@@ -29,7 +29,11 @@ export async function runIngest(
   const paths = await listCsvFiles(inputs, cwd);
   const cleaner = deps.cleaner ?? createCleanRunner(config.PARSE_THREADS);
   try {
-    const files = await loadInPathOrder({ pool, logger, settings: cleaningSettingsFrom(config), cleaner }, paths, Math.max(1, config.PARSE_THREADS));
+    const files = await loadInPathOrder(
+      { pool, logger, settings: cleaningSettingsFrom(config), cleaner },
+      paths,
+      Math.max(1, config.PARSE_THREADS),
+    );
     return await summarize(pool, logger, config, files);
   } finally {
     if (!deps.cleaner) await cleaner.close();
@@ -41,11 +45,7 @@ export async function runIngest(
  * file writes to the real tables only after the previous one has committed, so where files
  * overlap the one later in path order wins, exactly as if they were loaded one by one.
  */
-async function loadInPathOrder(
-  deps: Omit<LoadDeps, 'beforeApply'>,
-  paths: string[],
-  inFlight: number,
-): Promise<IngestSummary['files']> {
+async function loadInPathOrder(deps: Omit<LoadDeps, 'beforeApply'>, paths: string[], inFlight: number): Promise<IngestSummary['files']> {
   const loads: Array<Promise<LoadOutcome>> = [];
   let previousFinished: Promise<unknown> = Promise.resolve();
   for (const [index, filePath] of paths.entries()) {
@@ -94,7 +94,11 @@ export function formatSummary(summary: IngestSummary, cwd: string): string {
     }
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => Math.min(r[i]!.length, i === 7 ? 80 : 60))));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   const failed = summary.files.filter((f) => f.outcome.status === 'failed').length;
   out.push('');

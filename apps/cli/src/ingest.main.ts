@@ -8,7 +8,9 @@ const USAGE = 'usage: npm run ingest -- <file.csv|directory>...';
 
 const inputs = process.argv.slice(2).filter((a) => a !== '--');
 if (inputs.length === 0 || inputs.includes('--help') || inputs.includes('-h')) {
-  process.stderr.write(`${USAGE}\nLoads the CSV files (directories expanded, in path order), runs one stats computation and prints a summary.\n`);
+  process.stderr.write(
+    `${USAGE}\nLoads the CSV files (directories expanded, in path order), runs one stats computation and prints a summary.\n`,
+  );
   process.exit(inputs.length === 0 ? 2 : 0);
 }
 

@@ -45,7 +45,12 @@ const RESCHEDULE_EVERY_MS = 5 * 60_000;
  * Starts the requested parts over shared connections. Dependencies are checked first, so a
  * missing Postgres or Redis gives one clear error instead of a hang.
  */
-export async function startPipeline(config: Config, logger: Logger, parts: PipelineParts, tuning: WorkerTuning = {}): Promise<RunningPipeline> {
+export async function startPipeline(
+  config: Config,
+  logger: Logger,
+  parts: PipelineParts,
+  tuning: WorkerTuning = {},
+): Promise<RunningPipeline> {
   if (parts.migrate) await ensureDatabase(config.DATABASE_URL).catch(() => undefined);
   await waitForPostgres(config.DATABASE_URL, 15_000);
   if (parts.migrate) {
@@ -60,11 +65,16 @@ export async function startPipeline(config: Config, logger: Logger, parts: Pipel
   await warnOnEvictionPolicy(redis, logger);
   const queues = createQueues(redis, config.QUEUE_PREFIX);
 
-  const workers = parts.worker ? startWorkers({ connection: redis, prefix: config.QUEUE_PREFIX, pool, logger, config }, {
-        lockDurationMs: config.JOB_LOCK_SECONDS * 1000,
-        stalledIntervalMs: config.JOB_LOCK_SECONDS * 1000,
-        ...tuning,
-      }) : null;
+  const workers = parts.worker
+    ? startWorkers(
+        { connection: redis, prefix: config.QUEUE_PREFIX, pool, logger, config },
+        {
+          lockDurationMs: config.JOB_LOCK_SECONDS * 1000,
+          stalledIntervalMs: config.JOB_LOCK_SECONDS * 1000,
+          ...tuning,
+        },
+      )
+    : null;
 
   if (workers) {
     await Promise.all([workers.ingest.waitUntilReady(), workers.stats.waitUntilReady()]);

@@ -127,4 +127,3 @@ function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T>
     }
   };
 }
-

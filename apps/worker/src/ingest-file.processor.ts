@@ -48,7 +48,7 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
       outcome = await loadFile({ ...deps, logger: log }, { fileId, path });
     } catch (error) {
       if (error instanceof FileUnstableError && !(await exists(path))) {
-        return settleVanished(deps, log, fileId, path);
+        return settleVanished(deps, log, fileId);
       }
       log.warn({ err: (error as Error).message, attempt: job.attemptsMade + 1 }, 'ingest attempt failed; will retry');
       throw error;
@@ -80,7 +80,7 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
  * in the meantime (a late duplicate watcher event), this row never stood for a real drop and is
  * removed; otherwise the row is failed with a plain explanation.
  */
-async function settleVanished(deps: IngestProcessorDeps, log: Logger, fileId: number, path: string): Promise<IngestJobResult> {
+async function settleVanished(deps: IngestProcessorDeps, log: Logger, fileId: number): Promise<IngestJobResult> {
   const { rowCount } = await deps.pool.query(
     `DELETE FROM ingested_file f
       WHERE f.id = $1 AND f.status IN ('queued', 'processing')

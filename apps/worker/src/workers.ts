@@ -60,7 +60,10 @@ export function startWorkers(
     worker.on('failed', (job: Job | undefined, error: Error) => {
       if (job) record(job, 'failed');
       const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
-      log[final ? 'error' : 'warn']({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, final ? 'job failed' : 'job attempt failed');
+      log[final ? 'error' : 'warn'](
+        { jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
+        final ? 'job failed' : 'job attempt failed',
+      );
     });
     worker.on('stalled', (jobId: string) => log.warn({ jobId }, 'job stalled (its worker stopped renewing the lock); it will be retried'));
     worker.on('error', (error: Error) => log.error({ err: error.message }, 'worker error'));
@@ -77,7 +80,11 @@ export function startWorkers(
       // pending promise, which waits for the active jobs. The caller exits instead; the active
       // loads' connections close with the process, so their transactions roll back, and their jobs
       // are retried once their locks lapse.
-      if (!clean) logger.warn({ deadlineMs }, 'active jobs did not finish before the shutdown deadline; stopping anyway (their files roll back and will be retried)');
+      if (!clean)
+        logger.warn(
+          { deadlineMs },
+          'active jobs did not finish before the shutdown deadline; stopping anyway (their files roll back and will be retried)',
+        );
       return { clean };
     },
   };

@@ -26,7 +26,13 @@ export function parseRoute(hash) {
   const q = new URLSearchParams(query);
   if (parts[0] === 'turbine') {
     const id = Number(parts[1]);
-    return { name: 'turbine', id: Number.isInteger(id) && id > 0 ? id : undefined, from: q.get('from'), to: q.get('to'), focus: q.get('focus') };
+    return {
+      name: 'turbine',
+      id: Number.isInteger(id) && id > 0 ? id : undefined,
+      from: q.get('from'),
+      to: q.get('to'),
+      focus: q.get('focus'),
+    };
   }
   if (parts[0] === 'files' && parts[2] === 'rejections') return { name: 'rejections', fileId: Number(parts[1]) };
   return { name: 'fleet', windowStart: parts[1] ?? null };
@@ -50,7 +56,13 @@ function retryIn(seconds) {
 }
 
 function errorBox(error) {
-  return h('section', { class: 'error-box', role: 'alert' }, h('h1', {}, 'Could not load this view'), h('p', {}, error.message), h('p', {}, h('a', { href: '#/fleet' }, 'back to the fleet')));
+  return h(
+    'section',
+    { class: 'error-box', role: 'alert' },
+    h('h1', {}, 'Could not load this view'),
+    h('p', {}, error.message),
+    h('p', {}, h('a', { href: '#/fleet' }, 'back to the fleet')),
+  );
 }
 
 /**

@@ -22,7 +22,10 @@ const noLine = () => null;
  */
 export function breakGaps(xs, columns) {
   if (xs.length < 3) return [xs, columns];
-  const deltas = xs.slice(1).map((x, i) => x - xs[i]).sort((a, b) => a - b);
+  const deltas = xs
+    .slice(1)
+    .map((x, i) => x - xs[i])
+    .sort((a, b) => a - b);
   const step = deltas[Math.floor(deltas.length / 2)];
   const outX = [];
   const outCols = columns.map(() => []);
@@ -74,8 +77,22 @@ export function turbineChart(target, data, spans, width) {
       // Squares rather than uPlot's circles, so imputed readings differ in shape as well as colour.
       { label: 'imputed', stroke: COLORS.imputed, paths: noLine, points: { show: drawSquares, size: 7 } },
       { label: 'window mean', stroke: COLORS.mean, width: 2, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
-      { label: 'mean + kσ', stroke: COLORS.band, width: 1, dash: [5, 4], paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
-      { label: 'mean − kσ', stroke: COLORS.band, width: 1, dash: [5, 4], paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
+      {
+        label: 'mean + kσ',
+        stroke: COLORS.band,
+        width: 1,
+        dash: [5, 4],
+        paths: uPlot.paths.stepped({ align: 1 }),
+        points: { show: false },
+      },
+      {
+        label: 'mean − kσ',
+        stroke: COLORS.band,
+        width: 1,
+        dash: [5, 4],
+        paths: uPlot.paths.stepped({ align: 1 }),
+        points: { show: false },
+      },
       {
         label: 'anomalous reading',
         stroke: COLORS.anomaly,

@@ -23,7 +23,13 @@ export function h(tag, attrs = {}, ...children) {
 
 /** A small summary card: title, value, optional detail line; `tone` is danger, warn or ''. */
 export function card(title, value, detail = '', tone = '') {
-  return h('div', { class: `card ${tone}` }, h('div', { class: 'card-title' }, title), h('div', { class: 'card-value' }, value), detail ? h('div', { class: 'card-detail' }, detail) : null);
+  return h(
+    'div',
+    { class: `card ${tone}` },
+    h('div', { class: 'card-title' }, title),
+    h('div', { class: 'card-value' }, value),
+    detail ? h('div', { class: 'card-detail' }, detail) : null,
+  );
 }
 
 function append(el, children) {

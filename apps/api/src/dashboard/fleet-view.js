@@ -48,7 +48,12 @@ function fleetRows(data) {
   const ids = new Set([...data.turbines.map((t) => t.id), ...statsById.keys()]);
   return [...ids]
     .sort((a, b) => a - b)
-    .map((id) => ({ id, stat: statsById.get(id) ?? null, flag: flaggedById.get(id) ?? null, readingAnomalies: readingAnomalies.get(id) ?? 0 }));
+    .map((id) => ({
+      id,
+      stat: statsById.get(id) ?? null,
+      flag: flaggedById.get(id) ?? null,
+      readingAnomalies: readingAnomalies.get(id) ?? 0,
+    }));
 }
 
 /**
@@ -106,13 +111,23 @@ function fleetTable(rows, band, current) {
   return h(
     'table',
     { id: 'fleet-table', class: 'data' },
-    h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        head.map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
     h(
       'tbody',
       {},
       rows.map((r) => {
         const z = r.stat && band.usable ? (r.stat.mean - band.mu) / band.sd : null;
-        const classes = [r.flag ? 'flagged' : '', r.readingAnomalies > 0 ? 'has-reading-anomalies' : '', r.stat ? '' : 'no-data'].filter(Boolean);
+        const classes = [r.flag ? 'flagged' : '', r.readingAnomalies > 0 ? 'has-reading-anomalies' : '', r.stat ? '' : 'no-data'].filter(
+          Boolean,
+        );
         const link = `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}`;
         return h(
           'tr',
@@ -127,14 +142,27 @@ function fleetTable(rows, band, current) {
           h('td', { class: 'num' }, num(r.stat?.max)),
           h('td', { class: 'num strong' }, num(r.stat?.mean, 3)),
           h('td', { class: 'num' }, num(r.stat?.stddev, 3)),
-          h('td', { class: 'num', title: z === null ? '' : `${signed(z)} σ from the fleet mean` }, r.stat && band.mu !== null ? `${signed(r.stat.mean - band.mu, 3)}${z === null ? '' : ` (${signed(z, 1)}σ)`}` : '—'),
+          h(
+            'td',
+            { class: 'num', title: z === null ? '' : `${signed(z)} σ from the fleet mean` },
+            r.stat && band.mu !== null ? `${signed(r.stat.mean - band.mu, 3)}${z === null ? '' : ` (${signed(z, 1)}σ)`}` : '—',
+          ),
           h('td', { class: 'num' }, r.readingAnomalies > 0 ? h('span', { class: 'badge warn' }, String(r.readingAnomalies)) : '0'),
           h(
             'td',
             {},
             r.flag
-              ? h('span', { class: 'badge danger', title: `window mean ${num(r.flag.value, 3)} outside μ ± ${r.flag.sigma}σ = ${num(r.flag.mean, 3)} ± ${num(r.flag.sigma * r.flag.stddev, 3)}` }, 'outlier')
-              : r.stat ? h('span', { class: 'muted' }, 'in band') : '',
+              ? h(
+                  'span',
+                  {
+                    class: 'badge danger',
+                    title: `window mean ${num(r.flag.value, 3)} outside μ ± ${r.flag.sigma}σ = ${num(r.flag.mean, 3)} ± ${num(r.flag.sigma * r.flag.stddev, 3)}`,
+                  },
+                  'outlier',
+                )
+              : r.stat
+                ? h('span', { class: 'muted' }, 'in band')
+                : '',
           ),
         );
       }),
@@ -146,7 +174,13 @@ function fleetTable(rows, band, current) {
 export function fleetView(data) {
   if (!data.current) {
     return {
-      node: h('section', {}, h('h1', {}, 'Fleet'), h('p', { class: 'empty' }, 'No statistics yet: drop CSV files into the watched folder; the stats job runs every minute.'), ledgerSection(data.files, LEDGER_PAGE)),
+      node: h(
+        'section',
+        {},
+        h('h1', {}, 'Fleet'),
+        h('p', { class: 'empty' }, 'No statistics yet: drop CSV files into the watched folder; the stats job runs every minute.'),
+        ledgerSection(data.files, LEDGER_PAGE),
+      ),
     };
   }
   const { current, windows } = data;
@@ -165,12 +199,37 @@ export function fleetView(data) {
     h(
       'div',
       { class: 'view-head' },
-      h('h1', {}, 'Fleet ', h('span', { class: 'subtle' }, `${windowLabel(current.windowStart, current.windowSeconds)} ${current.windowSeconds === 86_400 ? weekday(current.windowStart) : ''} UTC`)),
+      h(
+        'h1',
+        {},
+        'Fleet ',
+        h(
+          'span',
+          { class: 'subtle' },
+          `${windowLabel(current.windowStart, current.windowSeconds)} ${current.windowSeconds === 86_400 ? weekday(current.windowStart) : ''} UTC`,
+        ),
+      ),
       h(
         'nav',
         { class: 'pager', 'aria-label': 'window' },
-        h('a', { class: `button${prev ? '' : ' disabled'}`, href: prev ? `#/fleet/${prev.windowStart}` : false, 'aria-disabled': prev ? false : 'true' }, '← previous'),
-        h('a', { class: `button${next ? '' : ' disabled'}`, href: next ? `#/fleet/${next.windowStart}` : false, 'aria-disabled': next ? false : 'true' }, 'next →'),
+        h(
+          'a',
+          {
+            class: `button${prev ? '' : ' disabled'}`,
+            href: prev ? `#/fleet/${prev.windowStart}` : false,
+            'aria-disabled': prev ? false : 'true',
+          },
+          '← previous',
+        ),
+        h(
+          'a',
+          {
+            class: `button${next ? '' : ' disabled'}`,
+            href: next ? `#/fleet/${next.windowStart}` : false,
+            'aria-disabled': next ? false : 'true',
+          },
+          'next →',
+        ),
       ),
     ),
     data.missing ? h('p', { class: 'notice' }, 'That window has no statistics; showing the latest one.') : null,
@@ -189,18 +248,32 @@ export function fleetView(data) {
       'div',
       { class: 'cards' },
       card('Turbines with data', `${withData.length} of ${rows.length}`),
-      card('Fleet mean μ', band.mu === null ? '—' : `${num(band.mu, 3)}`, band.sd === null ? '' : `σ ${num(band.sd, 3)} · k ${band.k ?? '—'}`),
-      card('Band μ ± kσ', band.usable ? `${num(band.mu - band.k * band.sd, 2)} … ${num(band.mu + band.k * band.sd, 2)}` : 'needs ≥ 3 turbines'),
+      card(
+        'Fleet mean μ',
+        band.mu === null ? '—' : `${num(band.mu, 3)}`,
+        band.sd === null ? '' : `σ ${num(band.sd, 3)} · k ${band.k ?? '—'}`,
+      ),
+      card(
+        'Band μ ± kσ',
+        band.usable ? `${num(band.mu - band.k * band.sd, 2)} … ${num(band.mu + band.k * band.sd, 2)}` : 'needs ≥ 3 turbines',
+      ),
       card(
         'Flagged turbines',
         flagged.length === 0
           ? 'none'
-          : flagged.flatMap((r, i) => [i > 0 ? ', ' : '', h('a', { href: `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}` }, `#${r.id}`)]),
+          : flagged.flatMap((r, i) => [
+              i > 0 ? ', ' : '',
+              h('a', { href: `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}` }, `#${r.id}`),
+            ]),
         flagged.length === 0 ? 'by the fleet rule' : 'outside μ ± kσ: see the red rows',
         flagged.length > 0 ? 'danger' : '',
       ),
       card('Anomalous readings', int(rows.reduce((a, r) => a + r.readingAnomalies, 0)), '', ''),
-      card('Coverage', percent(current.readingCount, current.expectedCount), `${int(current.readingCount)} of ${int(current.expectedCount)} readings`),
+      card(
+        'Coverage',
+        percent(current.readingCount, current.expectedCount),
+        `${int(current.readingCount)} of ${int(current.expectedCount)} readings`,
+      ),
     ),
     chartBox,
     fleetTable(rows, band, current),

@@ -13,7 +13,14 @@ function fileRow(f) {
     f.rowsRejected > 0
       ? h('a', { href: `#/files/${f.id}/rejections`, class: 'rejections-link' }, `${int(f.rowsRejected)} rejected lines →`)
       : h('span', { class: 'muted' }, '0');
-  const note = f.status === 'failed' ? f.error : f.status === 'duplicate' ? `same content as file #${f.duplicateOfId}` : f.appendOfId ? `appended to file #${f.appendOfId}` : '';
+  const note =
+    f.status === 'failed'
+      ? f.error
+      : f.status === 'duplicate'
+        ? `same content as file #${f.duplicateOfId}`
+        : f.appendOfId
+          ? `appended to file #${f.appendOfId}`
+          : '';
   return h(
     'tr',
     { dataset: { fileId: String(f.id), status: f.status } },
@@ -50,7 +57,20 @@ export function ledgerSection(page, pageSize) {
     h('h2', {}, 'Ingestion ledger'),
     page.items.length === 0
       ? h('p', { class: 'empty' }, 'No files yet.')
-      : h('table', { id: 'ledger-table', class: 'data' }, h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col' }, t)))), body),
+      : h(
+          'table',
+          { id: 'ledger-table', class: 'data' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              head.map((t) => h('th', { scope: 'col' }, t)),
+            ),
+          ),
+          body,
+        ),
     more,
   );
 }
@@ -98,7 +118,20 @@ export function rejectionsView({ file, page }) {
       ),
       page.items.length === 0
         ? h('p', { class: 'empty' }, 'This file has no rejected lines.')
-        : h('table', { id: 'rejections-table', class: 'data' }, h('thead', {}, h('tr', {}, ['Line', 'Reason', 'Detail', 'Raw text'].map((t) => h('th', { scope: 'col' }, t)))), body),
+        : h(
+            'table',
+            { id: 'rejections-table', class: 'data' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Line', 'Reason', 'Detail', 'Raw text'].map((t) => h('th', { scope: 'col' }, t)),
+              ),
+            ),
+            body,
+          ),
       more,
     ),
   };

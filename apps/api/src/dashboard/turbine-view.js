@@ -80,7 +80,14 @@ function periodForm(data) {
     location.hash = `#/turbine/${id}?from=${day(f)}&to=${day(t + DAY_MS)}`;
   };
   select.addEventListener('change', () => go(select.value));
-  const form = h('form', { class: 'period' }, select, h('label', {}, 'from ', from), h('label', {}, 'to ', to), h('button', { type: 'submit', class: 'button' }, 'show'));
+  const form = h(
+    'form',
+    { class: 'period' },
+    select,
+    h('label', {}, 'from ', from),
+    h('label', {}, 'to ', to),
+    h('button', { type: 'submit', class: 'button' }, 'show'),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     go(turbine.id);
@@ -100,7 +107,15 @@ function windowsTable(data, cd) {
   return h(
     'table',
     { id: 'windows-table', class: 'data' },
-    h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        head.map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -113,10 +128,16 @@ function windowsTable(data, cd) {
         return h(
           'tr',
           {
-            class: [flag ? 'flagged' : '', n > 0 ? 'has-reading-anomalies' : '', data.focus === s.windowStart ? 'focus' : ''].filter(Boolean).join(' '),
+            class: [flag ? 'flagged' : '', n > 0 ? 'has-reading-anomalies' : '', data.focus === s.windowStart ? 'focus' : '']
+              .filter(Boolean)
+              .join(' '),
             dataset: { windowStart: s.windowStart, flagged: String(Boolean(flag)), readingAnomalies: String(n) },
           },
-          h('th', { scope: 'row' }, h('a', { href: `#/fleet/${s.windowStart}`, title: 'the fleet in this window' }, windowLabel(s.windowStart, s.windowSeconds))),
+          h(
+            'th',
+            { scope: 'row' },
+            h('a', { href: `#/fleet/${s.windowStart}`, title: 'the fleet in this window' }, windowLabel(s.windowStart, s.windowSeconds)),
+          ),
           h('td', { class: 'num' }, `${s.count}/${s.expectedCount} (${percent(s.count, s.expectedCount)})`),
           h('td', { class: 'num' }, int(s.imputedCount)),
           h('td', { class: 'num' }, num(s.min)),
@@ -129,7 +150,11 @@ function windowsTable(data, cd) {
             'td',
             {},
             flag
-              ? h('span', { class: 'badge danger', title: `fleet μ ${num(flag.mean, 3)}, σ ${num(flag.stddev, 3)}, k ${flag.sigma}` }, `outlier: ${signed(flag.deviation, 2)} from μ ${num(flag.mean, 2)}`)
+              ? h(
+                  'span',
+                  { class: 'badge danger', title: `fleet μ ${num(flag.mean, 3)}, σ ${num(flag.stddev, 3)}, k ${flag.sigma}` },
+                  `outlier: ${signed(flag.deviation, 2)} from μ ${num(flag.mean, 2)}`,
+                )
               : h('span', { class: 'muted' }, 'in band'),
           ),
         );
@@ -138,13 +163,21 @@ function windowsTable(data, cd) {
   );
 }
 
-function anomalousReadings(data, cd) {
+function anomalousReadings(data) {
   const items = data.anomalies.filter((a) => a.kind === 'reading');
   if (items.length === 0) return h('p', { class: 'muted' }, 'No anomalous readings in this period.');
   return h(
     'table',
     { id: 'anomalous-readings', class: 'data compact' },
-    h('thead', {}, h('tr', {}, ['Time (UTC)', 'Power', 'Window mean', 'Deviation', 'In σ'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['Time (UTC)', 'Power', 'Window mean', 'Deviation', 'In σ'].map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -175,24 +208,48 @@ export function turbineView(data) {
   const readingAnomalyCount = anomalies.filter((a) => a.kind === 'reading').length;
   const imputedCount = readings.filter((r) => r.powerImputed).length;
   const powers = readings.map((r) => r.power);
-  const spans = flaggedWindows.map((a) => ({ start: Date.parse(a.windowStart) / 1000, end: (Date.parse(a.windowStart) + cd.windowMs) / 1000, color: COLORS.flaggedWindow }));
-  if (data.focus) spans.push({ start: Date.parse(data.focus) / 1000, end: (Date.parse(data.focus) + cd.windowMs) / 1000, color: COLORS.focusWindow });
+  const spans = flaggedWindows.map((a) => ({
+    start: Date.parse(a.windowStart) / 1000,
+    end: (Date.parse(a.windowStart) + cd.windowMs) / 1000,
+    color: COLORS.flaggedWindow,
+  }));
+  if (data.focus)
+    spans.push({ start: Date.parse(data.focus) / 1000, end: (Date.parse(data.focus) + cd.windowMs) / 1000, color: COLORS.focusWindow });
   const chartBox = h('div', {
     id: 'turbine-chart',
     class: 'chart',
-    dataset: { turbineId: String(turbine.id), points: String(readings.length), anomalies: String(readingAnomalyCount), imputed: String(imputedCount) },
+    dataset: {
+      turbineId: String(turbine.id),
+      points: String(readings.length),
+      anomalies: String(readingAnomalyCount),
+      imputed: String(imputedCount),
+    },
   });
   const expected = stats.reduce((a, s) => a + s.expectedCount, 0);
 
   const node = h(
     'section',
     { id: 'turbine-view', dataset: { turbineId: String(turbine.id) } },
-    h('div', { class: 'view-head' }, h('h1', {}, `Turbine #${turbine.id} `, h('span', { class: 'subtle' }, `${day(data.period.from)} – ${day(data.period.to - DAY_MS)} UTC`)), periodForm(data)),
+    h(
+      'div',
+      { class: 'view-head' },
+      h(
+        'h1',
+        {},
+        `Turbine #${turbine.id} `,
+        h('span', { class: 'subtle' }, `${day(data.period.from)} – ${day(data.period.to - DAY_MS)} UTC`),
+      ),
+      periodForm(data),
+    ),
     h(
       'div',
       { class: 'cards' },
       card('Readings', int(readings.length), `${int(imputedCount)} imputed · coverage ${percent(readings.length, expected)}`),
-      card('Power', powers.length ? `${num(Math.min(...powers))} … ${num(Math.max(...powers))}` : '—', powers.length ? `mean ${num(powers.reduce((a, b) => a + b, 0) / powers.length, 3)}` : ''),
+      card(
+        'Power',
+        powers.length ? `${num(Math.min(...powers))} … ${num(Math.max(...powers))}` : '—',
+        powers.length ? `mean ${num(powers.reduce((a, b) => a + b, 0) / powers.length, 3)}` : '',
+      ),
       card('Windows', int(stats.length), `${percent(stats.filter((s) => s.count >= s.expectedCount).length, stats.length)} complete`),
       card(
         'Flagged by the fleet rule',
@@ -214,11 +271,13 @@ export function turbineView(data) {
       data.focus ? legendItem('l-focus', 'window picked in the fleet view') : null,
       h('span', { class: 'muted' }, ' · drag to zoom, double-click to reset'),
     ),
-    readings.length === 0 ? h('p', { class: 'empty' }, 'No readings in this period (RETAIN_READINGS_DAYS may have deleted them); its windows are listed below.') : chartBox,
+    readings.length === 0
+      ? h('p', { class: 'empty' }, 'No readings in this period (RETAIN_READINGS_DAYS may have deleted them); its windows are listed below.')
+      : chartBox,
     h('h2', {}, 'Windows'),
     windowsTable(data, cd),
     h('h2', {}, 'Anomalous readings'),
-    anomalousReadings(data, cd),
+    anomalousReadings(data),
   );
 
   let chart = null;

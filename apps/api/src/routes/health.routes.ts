@@ -1,13 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
-import {
-  DEFAULT_DEPENDENCY_TIMEOUT_MS,
-  pingPostgres,
-  probeFailure,
-  queueDepths,
-  type QueueDepth,
-} from '../probes.js';
+import { DEFAULT_DEPENDENCY_TIMEOUT_MS, pingPostgres, probeFailure, queueDepths, type QueueDepth } from '../probes.js';
 import { timestamp } from '../schemas.js';
 
 const dependency = z.object({

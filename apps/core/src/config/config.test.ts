@@ -13,10 +13,7 @@ describe('parseConfig', () => {
   });
 
   it('reads numbers, booleans and relative paths from strings', () => {
-    const config = parseConfig(
-      { WINDOW_SECONDS: '21600', ANOMALY_SIGMA: '1.5', DELETE_AFTER_INGEST: 'true', WATCH_DIR: 'in' },
-      '/tmp/w',
-    );
+    const config = parseConfig({ WINDOW_SECONDS: '21600', ANOMALY_SIGMA: '1.5', DELETE_AFTER_INGEST: 'true', WATCH_DIR: 'in' }, '/tmp/w');
     expect(config.WINDOW_SECONDS).toBe(21_600);
     expect(config.ANOMALY_SIGMA).toBe(1.5);
     expect(config.DELETE_AFTER_INGEST).toBe(true);
@@ -35,7 +32,13 @@ describe('parseConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    for (const key of ['API_PORT="eighty"', 'ANOMALY_SIGMA="-1"', 'SOURCE_TIMEZONE="Mars/Olympus"', 'REDIS_URL="localhost:6379"', 'LOG_LEVEL="loud"']) {
+    for (const key of [
+      'API_PORT="eighty"',
+      'ANOMALY_SIGMA="-1"',
+      'SOURCE_TIMEZONE="Mars/Olympus"',
+      'REDIS_URL="localhost:6379"',
+      'LOG_LEVEL="loud"',
+    ]) {
       expect(message).toContain(key);
     }
     expect((error as ConfigError).problems).toHaveLength(5);

@@ -24,7 +24,10 @@ export type HeaderResult = { ok: true; columns: ColumnMap } | { ok: false; error
 const KNOWN = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
 
 export function normalizeColumnName(name: string): string {
-  return name.replace(/^\uFEFF/, '').trim().toLowerCase();
+  return name
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase();
 }
 
 /**
@@ -47,7 +50,10 @@ export function mapHeader(fields: readonly string[]): HeaderResult {
   }
   const missing = REQUIRED_COLUMNS.filter((c) => !positions.has(c));
   if (missing.length > 0) {
-    const shown = fields.map((f) => f.replace(/^\uFEFF/, '')).join(',').slice(0, 200);
+    const shown = fields
+      .map((f) => f.replace(/^\uFEFF/, ''))
+      .join(',')
+      .slice(0, 200);
     return {
       ok: false,
       error: `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header line was: ${JSON.stringify(shown)})`,

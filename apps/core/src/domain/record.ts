@@ -1,13 +1,6 @@
 import { formatCsvRecord } from './csv-text.js';
 import type { ColumnMap } from './header.js';
-import {
-  parseMeasurement,
-  parseTurbineId,
-  powerInRange,
-  windDirectionInRange,
-  windSpeedInRange,
-  type Bounds,
-} from './measurement.js';
+import { parseMeasurement, parseTurbineId, powerInRange, windDirectionInRange, windSpeedInRange, type Bounds } from './measurement.js';
 import type { TimestampParser } from './timestamp.js';
 import type { ParsedRow, Rejection } from './types.js';
 
@@ -37,8 +30,7 @@ export function createRecordParser(columns: ColumnMap, parseTimestamp: Timestamp
       return reject(line, fields, 'bad_turbine_id', `turbine_id ${JSON.stringify(idText)} is not a positive integer`);
     }
     const windSpeed = columns.windSpeed === null ? null : windSpeedInRange(parseMeasurement(fields[columns.windSpeed]!), bounds);
-    const windDirection =
-      columns.windDirection === null ? null : windDirectionInRange(parseMeasurement(fields[columns.windDirection]!));
+    const windDirection = columns.windDirection === null ? null : windDirectionInRange(parseMeasurement(fields[columns.windDirection]!));
     const power = powerInRange(parseMeasurement(fields[columns.powerOutput]!), bounds);
     return { ok: true, row: { line, turbineId, ts, windSpeed, windDirection, power, fields } };
   };

@@ -286,13 +286,7 @@ describe('createSeriesCleaner: imputation (step 4)', () => {
   });
 
   it('interpolates wind direction along the shorter arc across north', () => {
-    const out = clean([
-      `${at(0)},1,5,350,10`,
-      `${at(1)},1,5,NA,10`,
-      `${at(2)},1,5,10,10`,
-      `${at(3)},1,5,NA,10`,
-      `${at(4)},1,5,350,10`,
-    ]);
+    const out = clean([`${at(0)},1,5,350,10`, `${at(1)},1,5,NA,10`, `${at(2)},1,5,10,10`, `${at(3)},1,5,NA,10`, `${at(4)},1,5,350,10`]);
     // 350 -> 10 is +20 degrees: midway 360 = 0; 10 -> 350 is -20: midway 0
     expect(loadedAt(out, 3)).toMatchObject({ windDirection: 0, windDirectionImputed: true });
     expect(loadedAt(out, 5)).toMatchObject({ windDirection: 0, windDirectionImputed: true });
@@ -320,14 +314,25 @@ describe('createSeriesCleaner: imputation (step 4)', () => {
       `${at(5)},1,14,200,20`,
     ]);
     expect(loadedAt(out, 3)).toMatchObject({ windSpeed: 6, windSpeedImputed: true, windDirectionImputed: false, powerImputed: false });
-    expect(loadedAt(out, 4)).toMatchObject({ windDirection: 140, windSpeedImputed: false, windDirectionImputed: true, powerImputed: false });
+    expect(loadedAt(out, 4)).toMatchObject({
+      windDirection: 140,
+      windSpeedImputed: false,
+      windDirectionImputed: true,
+      powerImputed: false,
+    });
     // power at 03:00 lies between 14 (02:00) and 20 (05:00): 14 + 6 * 1/3 = 16
     expect(loadedAt(out, 5)).toMatchObject({ windSpeedImputed: false, windDirectionImputed: false, powerImputed: true });
     expect(loadedAt(out, 5).power).toBeCloseTo(16, 10);
     // 04:00, all missing: speed (10 + 14) / 2 = 12 and direction (160 + 200) / 2 = 180, from 03:00 and 05:00;
     // power from the valid 14 (02:00) and 20 (05:00), the imputed 16 at 03:00 is not used: 14 + 6 * 2/3 = 18
     const all = loadedAt(out, 6);
-    expect(all).toMatchObject({ windSpeed: 12, windDirection: 180, windSpeedImputed: true, windDirectionImputed: true, powerImputed: true });
+    expect(all).toMatchObject({
+      windSpeed: 12,
+      windDirection: 180,
+      windSpeedImputed: true,
+      windDirectionImputed: true,
+      powerImputed: true,
+    });
     expect(all.power).toBeCloseTo(18, 10);
     // rows_imputed: loaded rows with at least one imputed field
     const imputedRows = out.loaded.filter((r) => r.windSpeedImputed || r.windDirectionImputed || r.powerImputed);

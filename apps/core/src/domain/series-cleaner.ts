@@ -154,7 +154,10 @@ export function createSeriesCleaner(settings: CleanerSettings, sink: OutcomeSink
     }
     if (state.pending.length > 0) {
       const still: PendingRow[] = [];
-      for (const q of state.pending) (isWaiting(q) ? still.push(q) : emit(q));
+      for (const q of state.pending) {
+        if (isWaiting(q)) still.push(q);
+        else emit(q);
+      }
       state.pending = still;
     }
     if (isWaiting(p)) state.pending.push(p);

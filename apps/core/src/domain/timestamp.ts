@@ -147,9 +147,7 @@ function wallClockToUtc(timeZone: string): (wallMs: number) => number {
   return (wallMs) => {
     const before = offsetAt(wallMs - DAY);
     const after = offsetAt(wallMs + DAY);
-    const candidates = [...new Set([before, after])]
-      .map((offset) => wallMs - offset)
-      .filter((utc) => utc + offsetAt(utc) === wallMs);
+    const candidates = [...new Set([before, after])].map((offset) => wallMs - offset).filter((utc) => utc + offsetAt(utc) === wallMs);
     if (candidates.length > 0) return Math.min(...candidates);
     // Skipped by a spring-forward change: keep the offset in force before it, which lands after the gap.
     return wallMs - before;

@@ -55,7 +55,12 @@ describe('format variations', () => {
   it('writes CRLF on every line, a BOM before the header, and no final newline when asked', () => {
     const crlf = text({ format: { lineEnding: '\r\n', bom: true } });
     expect(crlf.startsWith('\uFEFFtimestamp,turbine_id,')).toBe(true);
-    expect(crlf.split('\n').slice(0, -1).every((l) => l.endsWith('\r'))).toBe(true);
+    expect(
+      crlf
+        .split('\n')
+        .slice(0, -1)
+        .every((l) => l.endsWith('\r')),
+    ).toBe(true);
     expect(crlf.match(/\r\n/g)).toHaveLength(1 + 48);
     expect(crlf.indexOf('\uFEFF', 1)).toBe(-1);
     const open = text({ format: { finalNewline: false } });

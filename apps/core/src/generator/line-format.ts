@@ -72,11 +72,14 @@ function quote(cell: string): string {
 export function createLineFormat(format: FormatOptions): LineFormat {
   const columns = [...format.columns];
   const extra = format.extraColumn;
-  const join = format.quoteFields ? (cells: readonly string[]) => cells.map(quote).join(',') : (cells: readonly string[]) => cells.join(',');
+  const join = format.quoteFields
+    ? (cells: readonly string[]) => cells.map(quote).join(',')
+    : (cells: readonly string[]) => cells.join(',');
   const headerCells = extra === null ? columns : [...columns, extra];
   // With quoting on, the ignored column holds a comma and a quote, so a reader that splits on
   // commas instead of parsing RFC 4180 gets the field count wrong.
-  const extraValue = (turbineId: number): string => (format.quoteFields ? `park ${Math.ceil(turbineId / 5)}, "north"` : `park-${Math.ceil(turbineId / 5)}`);
+  const extraValue = (turbineId: number): string =>
+    format.quoteFields ? `park ${Math.ceil(turbineId / 5)}, "north"` : `park-${Math.ceil(turbineId / 5)}`;
 
   const order = (row: RowCells, turbineId: number): string[] => {
     const cells = columns.map((c) => row[c]);

@@ -145,7 +145,10 @@ describe('gapRate', () => {
           if (runLength === 0) runs += 1;
           runLength += 1;
           gapLines += 1;
-          const before = series.slice(0, i).reverse().find((r) => !r.missing);
+          const before = series
+            .slice(0, i)
+            .reverse()
+            .find((r) => !r.missing);
           const after = series.slice(i + 1).find((r) => !r.missing);
           const near = (other: { hour: number } | undefined) => other !== undefined && Math.abs(other.hour - reading.hour) <= 2;
           expect(near(before) && near(after)).toBe(false);

@@ -127,7 +127,9 @@ export function resolveOptions(options: GeneratorOptions = {}): ResolvedOptions 
   if (by !== 'turbine-group' && by !== 'day') problems.push(`by must be turbine-group or day (got ${String(by)})`);
   const units = by === 'day' ? days : turbines;
   if (!isPositiveInteger(resolved.files) || resolved.files > units) {
-    problems.push(`files must be an integer from 1 to the number of ${by === 'day' ? 'days' : 'turbines'} (${units}) (got ${resolved.files})`);
+    problems.push(
+      `files must be an integer from 1 to the number of ${by === 'day' ? 'days' : 'turbines'} (${units}) (got ${resolved.files})`,
+    );
   }
   for (const key of RATE_KEYS) {
     const rate = resolved[key];

@@ -30,7 +30,11 @@ describe('generateFileLines with default options', () => {
 
   it('orders rows by timestamp, then turbine id, with one row per turbine and hour', () => {
     for (const text of files.values()) {
-      const rows = text.trimEnd().split('\n').slice(1).map((r) => r.split(','));
+      const rows = text
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((r) => r.split(','));
       const keys = rows.map(([ts, id]) => `${ts}|${id!.padStart(3, '0')}`);
       expect([...keys].sort()).toEqual(keys);
       expect(new Set(keys).size).toBe(keys.length);
@@ -48,7 +52,15 @@ describe('generateFileLines with default options', () => {
 });
 
 describe('determinism', () => {
-  const messy: GeneratorOptions = { seed: 'det', missingRate: 0.05, outlierRate: 0.02, duplicateRate: 0.03, malformedRate: 0.02, gapRate: 0.01, outOfOrderRate: 0.02 };
+  const messy: GeneratorOptions = {
+    seed: 'det',
+    missingRate: 0.05,
+    outlierRate: 0.02,
+    duplicateRate: 0.03,
+    malformedRate: 0.02,
+    gapRate: 0.01,
+    outOfOrderRate: 0.02,
+  };
 
   it('gives byte-identical files for the same options and seed', () => {
     expect(dataSet(messy)).toEqual(dataSet({ ...messy }));

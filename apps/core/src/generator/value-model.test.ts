@@ -59,7 +59,12 @@ describe('readingAt', () => {
 
   it('makes power follow wind speed', () => {
     const producing = readings.filter((r) => r.windSpeed > 3 && r.windSpeed < 12);
-    expect(correlation(producing.map((r) => r.windSpeed), producing.map((r) => r.powerOutput))).toBeGreaterThan(0.9);
+    expect(
+      correlation(
+        producing.map((r) => r.windSpeed),
+        producing.map((r) => r.powerOutput),
+      ),
+    ).toBeGreaterThan(0.9);
   });
 
   it('gives wind speed a daily rhythm and direction a slow wander', () => {

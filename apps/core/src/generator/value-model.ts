@@ -109,7 +109,6 @@ function dayAngle(t: number): typeof clock {
   return clock;
 }
 
-
 /**
  * The turbine's reading at `epochSeconds`: wind speed with weather-scale swings, a daily rhythm
  * and gusts (never negative); direction as a slow wander modulo 360, whole degrees; power from

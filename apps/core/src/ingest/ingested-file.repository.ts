@@ -29,7 +29,12 @@ export interface PreviousLoad {
  * Records a file as queued. Repeated events for the same path and content while it is still in
  * flight find the existing row (a partial unique index guards this), so they queue one ingest.
  */
-export async function queueFile(db: Db, path: string, sha256: string | null, sizeBytes: number | null): Promise<{ id: number; created: boolean }> {
+export async function queueFile(
+  db: Db,
+  path: string,
+  sha256: string | null,
+  sizeBytes: number | null,
+): Promise<{ id: number; created: boolean }> {
   const inserted = await db.query<{ id: number }>(
     `INSERT INTO ingested_file (path, sha256, size_bytes, status) VALUES ($1, $2, $3, 'queued')
      ON CONFLICT (path, sha256) WHERE status IN ('queued', 'processing') DO NOTHING
@@ -135,8 +140,20 @@ export async function finishDone(db: Db, id: number, done: DoneRecord): Promise<
             start_offset = $9, append_of_id = $10, last_line = $11, ignored_columns = $12,
             error = NULL, finished_at = clock_timestamp()
       WHERE id = $1`,
-    [id, done.sha256, done.sizeBytes, c.rowsTotal, c.rowsLoaded, c.rowsImputed, c.rowsDuplicate, c.rowsRejected,
-      done.startOffset, done.appendOfId, done.lastLine, done.ignoredColumns],
+    [
+      id,
+      done.sha256,
+      done.sizeBytes,
+      c.rowsTotal,
+      c.rowsLoaded,
+      c.rowsImputed,
+      c.rowsDuplicate,
+      c.rowsRejected,
+      done.startOffset,
+      done.appendOfId,
+      done.lastLine,
+      done.ignoredColumns,
+    ],
   );
 }
 

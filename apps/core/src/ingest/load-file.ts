@@ -83,7 +83,13 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
     const firstDataLine = isAppend ? previous!.lastLine + 1 : 2;
     if (isAppend) log.info({ appendOf: previous!.id, startOffset }, 'file grew by appended lines: loading only the new ones');
     const stageStarted = Date.now();
-    const totals = await stageFile(client, file.path, { startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset }, deps, log);
+    const totals = await stageFile(
+      client,
+      file.path,
+      { startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset },
+      deps,
+      log,
+    );
     await deps.beforeApply?.();
     const applyStarted = Date.now();
     await applyStaging(client, file.fileId);

@@ -121,7 +121,8 @@ async function readHeaderLine(path: string): Promise<Buffer> {
         return Buffer.from(buffer.subarray(0, stop));
       }
       filled += bytesRead;
-      if (bytesRead === 0 || filled === buffer.length) throw new FileFormatError('the header line could not be read again for the appended part');
+      if (bytesRead === 0 || filled === buffer.length)
+        throw new FileFormatError('the header line could not be read again for the appended part');
     }
   } finally {
     await handle.close();

@@ -111,7 +111,10 @@ export async function applyStaging(client: PoolClient, fileId: number): Promise<
     // the job's retry then finds the overlap and upserts.
     await client.query(`INSERT INTO reading (${READING_COLUMNS}) ${STAGED_READINGS}`, [fileId]);
   }
-  await client.query(`INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id) SELECT turbine_id, ts_min, ts_max, $1 FROM load_ranges`, [fileId]);
+  await client.query(
+    `INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id) SELECT turbine_id, ts_min, ts_max, $1 FROM load_ranges`,
+    [fileId],
+  );
   await client.query(
     `INSERT INTO rejected_row (file_id, line, raw, reason, detail)
      SELECT $1, line, raw, reason, detail FROM load_staging WHERE kind = 'x'`,

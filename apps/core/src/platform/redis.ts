@@ -60,7 +60,10 @@ export async function warnOnEvictionPolicy(redis: Redis, logger: Logger): Promis
     const info = await redis.info('memory');
     const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1] ?? null;
     if (policy !== null && policy !== 'noeviction') {
-      logger.warn({ maxmemoryPolicy: policy }, `redis maxmemory-policy is ${policy}, not noeviction: queued jobs may be evicted under memory pressure`);
+      logger.warn(
+        { maxmemoryPolicy: policy },
+        `redis maxmemory-policy is ${policy}, not noeviction: queued jobs may be evicted under memory pressure`,
+      );
     }
     return policy;
   } catch {

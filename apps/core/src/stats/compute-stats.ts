@@ -6,13 +6,7 @@ import { deleteAnomalies, writeTurbineAnomalies } from './anomaly.repository.js'
 import { purgeComputedReadings } from './retention.repository.js';
 import { analyzeStaleTables } from './table-statistics.repository.js';
 import { TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lock.js';
-import {
-  findLastDoneRun,
-  insertFailedRun,
-  insertRunningRun,
-  markRunDone,
-  type StatsTrigger,
-} from './stats-run.repository.js';
+import { findLastDoneRun, insertFailedRun, insertRunningRun, markRunDone, type StatsTrigger } from './stats-run.repository.js';
 import { prepareScope, type ScopeKind } from './stats-scope.repository.js';
 import { deleteWindowStats, findStoredExpectedCount, writeWindowStats } from './window-stat.repository.js';
 
@@ -98,7 +92,8 @@ export async function computeStats(pool: Pool, options: ComputeStatsOptions): Pr
   return outcome;
 }
 
-type RunResult = 'locked-out' | { runId: number; full: boolean; windowsComputed: number; anomaliesReading: number; anomaliesTurbine: number };
+type RunResult =
+  'locked-out' | { runId: number; full: boolean; windowsComputed: number; anomaliesReading: number; anomaliesTurbine: number };
 
 /** Retention after a run; returns the number of readings deleted, 0 when the purge failed. */
 async function purge(pool: Pool, horizon: Date, options: ComputeStatsOptions): Promise<number> {
@@ -176,7 +171,8 @@ function releaseAfterRollback(client: PoolClient, rolledBack: boolean, cause: un
 
 function assertValidOptions(options: ComputeStatsOptions): void {
   const { windowSeconds, readingIntervalSeconds, sigma, retainReadingsDays = 0 } = options;
-  if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new RangeError(`windowSeconds must be a positive integer, got ${windowSeconds}`);
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 1)
+    throw new RangeError(`windowSeconds must be a positive integer, got ${windowSeconds}`);
   if (!Number.isInteger(readingIntervalSeconds) || readingIntervalSeconds < 1) {
     throw new RangeError(`readingIntervalSeconds must be a positive integer, got ${readingIntervalSeconds}`);
   }

@@ -56,7 +56,12 @@ export async function purgeComputedReadings(pool: Pool, horizon: Date, windowSec
   }
 }
 
-async function purgeTurbine(client: PoolClient, turbineId: number, horizon: Date, windowSeconds: number): Promise<number | 'locked-out' | 'conflict'> {
+async function purgeTurbine(
+  client: PoolClient,
+  turbineId: number,
+  horizon: Date,
+  windowSeconds: number,
+): Promise<number | 'locked-out' | 'conflict'> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   try {
     const { rows } = await client.query<{ locked: boolean }>(TRY_TAKE_STATS_LOCK_SQL);
