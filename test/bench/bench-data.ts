@@ -3,7 +3,7 @@ import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
-import { writeSampleData, type WrittenFile } from '@windmill/cli/write-sample-data';
+import { writeSampleData, type WrittenFile } from '@windmill/core/generator/write-sample-data';
 import type { GeneratorOptions } from '@windmill/core/generator/telemetry';
 import { REPO_ROOT } from '../helpers/paths.js';
 import type { BenchOptions } from './bench-args.js';

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import type { WrittenFile } from '@windmill/cli/write-sample-data';
+import type { WrittenFile } from '@windmill/core/generator/write-sample-data';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { deleteKeys } from '../helpers/pipeline-env.js';
 import { startChild, waitForLine } from './bench-child.js';

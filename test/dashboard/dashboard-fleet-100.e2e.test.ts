@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { writeSampleData } from '@windmill/cli/write-sample-data';
+import { writeSampleData } from '@windmill/core/generator/write-sample-data';
 import {
   afterNextRender,
   countCanvasPixels,

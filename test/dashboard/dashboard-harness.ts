@@ -2,7 +2,7 @@ import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApi, type RunningApi } from '@windmill/api/server';
-import { runIngest, type IngestSummary } from '@windmill/cli/ingest-command';
+import { runIngest, type IngestSummary } from '@windmill/core/ingest/batch-ingest';
 import { parseConfig } from '@windmill/core/config/config';
 import { createPool, type Pool } from '@windmill/core/db/pool';
 import { createPrisma, type PrismaClient } from '@windmill/core/db/prisma';

@@ -1,6 +1,6 @@
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runIngest } from '@windmill/cli/ingest-command';
+import { runIngest } from '@windmill/core/ingest/batch-ingest';
 import { parseConfig } from '@windmill/core/config/config';
 import { createPool } from '@windmill/core/db/pool';
 import { runEntry, type Child } from '../helpers/child-process.js';

@@ -1,6 +1,6 @@
 import { readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { writeSampleData } from '@windmill/cli/write-sample-data';
+import { writeSampleData } from '@windmill/core/generator/write-sample-data';
 import { createPool, type Pool } from '@windmill/core/db/pool';
 import { runEntry, type Child } from '../helpers/child-process.js';
 import { processMemoryMb } from '../helpers/process-memory.js';

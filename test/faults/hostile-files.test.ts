@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseConfig } from '@windmill/core/config/config';
 import { createPool, type Pool } from '@windmill/core/db/pool';
-import { runIngest } from '@windmill/cli/ingest-command';
+import { runIngest } from '@windmill/core/ingest/batch-ingest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
 

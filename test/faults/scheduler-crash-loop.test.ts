@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { runIngest } from '@windmill/cli/ingest-command';
-import { startPipeline, type RunningPipeline } from '@windmill/cli/pipeline';
-import { writeSampleData } from '@windmill/cli/write-sample-data';
+import { runIngest } from '@windmill/core/ingest/batch-ingest';
+import { startInProcess, type InProcessPipeline } from '../helpers/in-process.js';
+import { writeSampleData } from '@windmill/core/generator/write-sample-data';
 import { createQueues, STATS_SCHEDULER_ID, type Queues } from '@windmill/core/platform/queues';
 import { runEntry, type Child } from '../helpers/child-process.js';
 import { createPipelineEnv, REDIS_URL, type PipelineEnv } from '../helpers/pipeline-env.js';
@@ -17,7 +17,7 @@ import { sleep, waitFor } from '../helpers/wait.js';
  */
 describe('scheduler processes crash-looping', () => {
   let env: PipelineEnv;
-  let pipeline: RunningPipeline;
+  let pipeline: InProcessPipeline;
   let redis: Redis;
   let queues: Queues;
   const children: Child[] = [];
@@ -53,7 +53,7 @@ describe('scheduler processes crash-looping', () => {
     // Two workers: a child process and this one.
     const worker = runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
     children.push(worker);
-    pipeline = await startPipeline(env.config, logger, { migrate: false, watcher: false, worker: true, scheduler: false, api: false });
+    pipeline = await startInProcess(env.config, logger, { watcher: false, worker: true, scheduler: false, api: false });
     // One day of 20 turbines per file, each day new: every scheduled run finds windows to compute.
     const data = await writeSampleData(path.join(env.root, 'days'), { turbines: 20, days: 12, by: 'day', seed: 'loop' });
     await runIngest({ pool: pipeline.pool, logger, config: env.config }, data.files.slice(0, 2), env.root);

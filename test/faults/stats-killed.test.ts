@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { runIngest } from '@windmill/cli/ingest-command';
-import { startPipeline, type RunningPipeline } from '@windmill/cli/pipeline';
-import { writeSampleData } from '@windmill/cli/write-sample-data';
+import { runIngest } from '@windmill/core/ingest/batch-ingest';
+import { startInProcess, type InProcessPipeline } from '../helpers/in-process.js';
+import { writeSampleData } from '@windmill/core/generator/write-sample-data';
 import { createQueues, type Queues } from '@windmill/core/platform/queues';
 import { isStatsRunning, TRY_TAKE_STATS_LOCK_SQL } from '@windmill/core/stats/stats-lock';
-import { requestStatsRun } from '@windmill/scheduler/stats-schedule';
+import { requestStatsRun } from '@windmill/core/platform/queues';
 import { runEntry, type Child } from '../helpers/child-process.js';
 import { createPipelineEnv, REDIS_URL, type PipelineEnv } from '../helpers/pipeline-env.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
@@ -19,7 +19,7 @@ import { waitFor } from '../helpers/wait.js';
  */
 describe('a stats run killed mid-way', () => {
   let env: PipelineEnv;
-  let api: RunningPipeline;
+  let api: InProcessPipeline;
   let redis: Redis;
   let queues: Queues;
   const children: Child[] = [];
@@ -27,7 +27,7 @@ describe('a stats run killed mid-way', () => {
 
   beforeAll(async () => {
     env = await createPipelineEnv('statskill');
-    api = await startPipeline(env.config, logger, { migrate: false, watcher: false, worker: false, scheduler: false, api: true });
+    api = await startInProcess(env.config, logger, { watcher: false, worker: false, scheduler: false, api: true });
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     queues = createQueues(redis, env.prefix);
   });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { runIngest } from '@windmill/cli/ingest-command';
+import { runIngest } from '@windmill/core/ingest/batch-ingest';
 import { createPool, type Pool } from '@windmill/core/db/pool';
 import { STATS_JOB, STATS_QUEUE, STATS_SCHEDULER_ID } from '@windmill/core/platform/queues';
 import { runEntry, type Child } from '../helpers/child-process.js';

@@ -1,6 +1,6 @@
 import { copyFile, readFile, readdir, rename, writeFile, appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startPipeline, type RunningPipeline } from '@windmill/cli/pipeline';
+import { startInProcess, type InProcessPipeline } from '../helpers/in-process.js';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
 import { CHALLENGE_DIR } from '../helpers/paths.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
@@ -9,17 +9,11 @@ import { sleep, waitFor } from '../helpers/wait.js';
 /** The live path: files dropped into the watched folder, in-process watcher and workers, real Redis and Postgres. */
 describe('watched folder -> queue -> worker', () => {
   let env: PipelineEnv;
-  let pipeline: RunningPipeline;
+  let pipeline: InProcessPipeline;
 
   beforeAll(async () => {
     env = await createPipelineEnv('watch');
-    pipeline = await startPipeline(env.config, memoryLogger().logger, {
-      migrate: false,
-      watcher: true,
-      worker: true,
-      scheduler: false,
-      api: false,
-    });
+    pipeline = await startInProcess(env.config, memoryLogger().logger, { watcher: true, worker: true, scheduler: false, api: false });
   });
   afterAll(async () => {
     await pipeline?.close();

@@ -1,17 +1,25 @@
-import { createLogger } from '@windmill/core/platform/logger';
-import { loadConfigOrExit } from '@windmill/core/platform/startup';
-import { startPipeline } from '@windmill/cli/pipeline';
-import { exitOnStartupError, stopOnSignals } from '@windmill/cli/process-lifecycle';
+import { enqueueFolder } from '@windmill/core/ingest/enqueue-file';
+import { runService } from '@windmill/core/platform/lifecycle';
+import { requestStatsRun } from '@windmill/core/platform/queues';
+import { startApi } from './server.js';
 
-// The api alone, as one service of a deployment (docker compose); migrations are applied by the
-// one-shot migrate service before it starts.
-const config = loadConfigOrExit();
-const logger = createLogger('api', { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
-const pipeline = await startPipeline(config, logger, {
-  migrate: false,
-  watcher: false,
-  worker: false,
-  scheduler: false,
-  api: true,
-}).catch((error: unknown) => exitOnStartupError('api', error));
-stopOnSignals(logger, () => pipeline.close());
+// The API alone, one service of a deployment (docker compose). With no watcher in this process,
+// POST /ingest queues the folder's files itself. Migrations are applied by the migrate service.
+await runService('api', { redis: true, prisma: true, poolSize: 5 }, async ({ config, logger, connections }) => {
+  const { pool, queues, prisma } = connections;
+  const api = await startApi({
+    config,
+    logger,
+    prisma,
+    pool,
+    queues,
+    requestRescan: () => enqueueFolder({ pool, queue: queues.ingest, logger }, config.dirs.watch),
+    requestStatsRun: () => requestStatsRun(queues.stats, 'api'),
+  });
+  return {
+    async close() {
+      await api.close();
+      return { clean: true };
+    },
+  };
+});

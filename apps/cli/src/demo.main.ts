@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import { dropDatabase } from '@windmill/core/db/migrate';
+import { writeSampleData } from '@windmill/core/generator/write-sample-data';
+import { countFinishedFiles } from '@windmill/core/ingest/ingested-file.repository';
+import { exitOnStartupError, runService } from '@windmill/core/platform/lifecycle';
 import { createLogger } from '@windmill/core/platform/logger';
-import { loadConfigOrExit } from '@windmill/core/platform/startup';
-import { readDemoSummary, formatDemoSummary } from './demo-summary.js';
-import { ALL_PARTS, startPipeline } from './pipeline.js';
-import { exitOnStartupError, stopOnSignals } from './process-lifecycle.js';
-import { writeSampleData } from './write-sample-data.js';
+import { loadConfigOrExit, redactUrl } from '@windmill/core/platform/startup';
+import { readPipelineSummary } from '@windmill/core/read/pipeline-summary.read';
+import { countDoneRunsSince } from '@windmill/core/stats/stats-run.repository';
+import { ALL_IN_ONE_NEEDS, startAllInOne } from './all-in-one.js';
+import { followFileOutcomes } from './demo-feed.js';
+import { formatDemoSummary } from './demo-summary.js';
 
 /**
  * `npm run demo`: the whole pipeline on generated data. It uses its own database (windmill_demo),
@@ -34,14 +38,21 @@ const config = loadConfigOrExit();
 const logger = createLogger('demo', { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
-if (!userSet.has('DATABASE_URL')) await resetDemoDatabase(config.DATABASE_URL).catch((e: unknown) => exitOnStartupError('demo', e));
+if (!userSet.has('DATABASE_URL')) {
+  await dropDatabase(config.DATABASE_URL).catch((error: unknown) =>
+    exitOnStartupError(
+      'demo',
+      new Error(`cannot reach Postgres at ${redactUrl(config.DATABASE_URL)} (DATABASE_URL): ${(error as Error).message}`),
+    ),
+  );
+}
 const demoRoot = path.dirname(config.dirs.watch);
 if (!userSet.has('WATCH_DIR')) await rm(demoRoot, { recursive: true, force: true });
 
 say('Windmill demo: starting the pipeline (watcher, workers, scheduler, API, Bull Board)...');
-const pipeline = await startPipeline(config, logger, ALL_PARTS).catch((error: unknown) => exitOnStartupError('demo', error));
-stopOnSignals(logger, () => pipeline.close());
-await pipeline.queues.ingest.obliterate({ force: true }).catch(() => undefined);
+const { connections, service } = await runService('demo', ALL_IN_ONE_NEEDS, startAllInOne, { config, logger });
+const { pool, queues } = connections;
+await queues.ingest.obliterate({ force: true }).catch(() => undefined);
 
 // A month of hourly data for 20 turbines, one file per day, with the mess real exports have.
 const generated = path.join(demoRoot, 'generated');
@@ -69,34 +80,10 @@ say(
 const waitUntil = async (probe: () => Promise<boolean>) => {
   while (!(await probe())) await new Promise((resolve) => setTimeout(resolve, 500));
 };
-await waitUntil(async () => {
-  const { rows } = await pipeline.pool.query(
-    `SELECT count(*)::int AS n FROM ingested_file WHERE status IN ('done', 'duplicate', 'failed')`,
-  );
-  return rows[0].n >= dropped;
-});
+await waitUntil(async () => (await countFinishedFiles(pool)) >= dropped);
 const loadedAt = new Date();
-await waitUntil(async () => {
-  const { rows } = await pipeline.pool.query(`SELECT count(*)::int AS n FROM stats_run WHERE status = 'done' AND started_at >= $1`, [
-    loadedAt,
-  ]);
-  return rows[0].n > 0;
-});
-const summary = await readDemoSummary(pipeline.pool, config.WINDOW_SECONDS);
-const api = pipeline.api!.url;
+await waitUntil(async () => (await countDoneRunsSince(pool, loadedAt)) > 0);
+const summary = await readPipelineSummary(pool, config.WINDOW_SECONDS);
+const api = service.api.url;
 say(formatDemoSummary(summary, { api, board: `${api}/admin/queues`, user: config.BOARD_USER, password }));
-
-async function resetDemoDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  target.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: target.toString(), connectionTimeoutMillis: 5_000 });
-  await admin.connect().catch((error: unknown) => {
-    throw new Error(`cannot reach Postgres at ${target.host} (DATABASE_URL): ${(error as Error).message}`);
-  });
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
+followFileOutcomes(service.worker.ingest, pool, api, say);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { GENERATE_USAGE, UsageError, parseGenerateArgs } from './generate-args.js';
-import { writeSampleData } from './write-sample-data.js';
+import { writeSampleData } from '@windmill/core/generator/write-sample-data';
 
 // `npm run generate -- --out <dir> ...`: writes the sample data set and says what it wrote.
 // Exit codes: 0 done, 1 failed while writing, 2 bad command line.

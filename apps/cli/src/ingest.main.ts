@@ -2,7 +2,8 @@ import { ensureDatabase, migrate } from '@windmill/core/db/migrate';
 import { createPool } from '@windmill/core/db/pool';
 import { createLogger } from '@windmill/core/platform/logger';
 import { loadConfigOrExit, waitForPostgres } from '@windmill/core/platform/startup';
-import { formatSummary, runIngest } from './ingest-command.js';
+import { runIngest } from '@windmill/core/ingest/batch-ingest';
+import { formatSummary } from './ingest-summary.js';
 
 const USAGE = 'usage: npm run ingest -- <file.csv|directory>...';
 

@@ -1,18 +1,14 @@
-import { createLogger } from '@windmill/core/platform/logger';
-import { loadConfigOrExit } from '@windmill/core/platform/startup';
-import { ALL_PARTS, startPipeline } from './pipeline.js';
-import { exitOnStartupError, stopOnSignals } from './process-lifecycle.js';
+import { runService } from '@windmill/core/platform/lifecycle';
+import { ALL_IN_ONE_NEEDS, startAllInOne } from './all-in-one.js';
 
-// `npm start`: migrations, then watcher, worker, scheduler, API and Bull Board in one process.
-const config = loadConfigOrExit();
-const logger = createLogger('windmill', { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
-const pipeline = await startPipeline(config, logger, ALL_PARTS).catch((error: unknown) => exitOnStartupError('start', error));
-stopOnSignals(logger, () => pipeline.close());
+// `npm start`: migrations, then watcher, workers, scheduler, API and Bull Board in one process.
+const { config, logger, service } = await runService('windmill', ALL_IN_ONE_NEEDS, startAllInOne);
+const url = service.api.url;
 logger.info(
   {
-    api: pipeline.api?.url,
-    docs: `${pipeline.api?.url}/docs`,
-    board: config.BOARD_PASSWORD ? `${pipeline.api?.url}/admin/queues` : 'off (set BOARD_PASSWORD)',
+    api: url,
+    docs: `${url}/docs`,
+    board: config.BOARD_PASSWORD ? `${url}/admin/queues` : 'off (set BOARD_PASSWORD)',
     watching: config.dirs.watch,
     processed: config.dirs.processed,
     failed: config.dirs.failed,

@@ -1,17 +1,8 @@
-import { createLogger } from '@windmill/core/platform/logger';
-import { loadConfigOrExit } from '@windmill/core/platform/startup';
-import { startPipeline } from '@windmill/cli/pipeline';
-import { exitOnStartupError, stopOnSignals } from '@windmill/cli/process-lifecycle';
+import { runService } from '@windmill/core/platform/lifecycle';
+import { startScheduler } from './start.js';
 
-// The scheduler alone, as one service of a deployment (docker compose); migrations are applied by the
+// The scheduler alone, one service of a deployment (docker compose). Migrations are applied by the
 // one-shot migrate service before it starts.
-const config = loadConfigOrExit();
-const logger = createLogger('scheduler', { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
-const pipeline = await startPipeline(config, logger, {
-  migrate: false,
-  watcher: false,
-  worker: false,
-  scheduler: true,
-  api: false,
-}).catch((error: unknown) => exitOnStartupError('scheduler', error));
-stopOnSignals(logger, () => pipeline.close());
+await runService('scheduler', { redis: true, poolSize: 1 }, ({ config, logger, connections }) =>
+  startScheduler({ config, logger, queues: connections.queues }),
+);

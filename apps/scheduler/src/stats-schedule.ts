@@ -14,10 +14,3 @@ export async function upsertStatsSchedule(queue: Queue, intervalSeconds: number)
     { name: STATS_JOB, data, opts: { removeOnComplete: STATS_JOB_OPTIONS.removeOnComplete, removeOnFail: STATS_JOB_OPTIONS.removeOnFail } },
   );
 }
-
-/** Asks for a stats run now (POST /stats/run); the lock keeps it from overlapping a scheduled one. */
-export async function requestStatsRun(queue: Queue, trigger: StatsJob['trigger']): Promise<{ jobId: string }> {
-  const data: StatsJob = { trigger };
-  const job = await queue.add(STATS_JOB, data);
-  return { jobId: String(job.id) };
-}

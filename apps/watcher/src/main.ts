@@ -1,17 +1,8 @@
-import { createLogger } from '@windmill/core/platform/logger';
-import { loadConfigOrExit } from '@windmill/core/platform/startup';
-import { startPipeline } from '@windmill/cli/pipeline';
-import { exitOnStartupError, stopOnSignals } from '@windmill/cli/process-lifecycle';
+import { runService } from '@windmill/core/platform/lifecycle';
+import { startWatcher } from './start.js';
 
-// The watcher alone, as one service of a deployment (docker compose); migrations are applied by the
+// The watcher alone, one service of a deployment (docker compose). Migrations are applied by the
 // one-shot migrate service before it starts.
-const config = loadConfigOrExit();
-const logger = createLogger('watcher', { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
-const pipeline = await startPipeline(config, logger, {
-  migrate: false,
-  watcher: true,
-  worker: false,
-  scheduler: false,
-  api: false,
-}).catch((error: unknown) => exitOnStartupError('watcher', error));
-stopOnSignals(logger, () => pipeline.close());
+await runService('watcher', { redis: true, poolSize: 3 }, ({ config, logger, connections }) =>
+  startWatcher({ config, logger, pool: connections.pool, queues: connections.queues }),
+);

@@ -81,15 +81,8 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
  * removed; otherwise the row is failed with a plain explanation.
  */
 async function settleVanished(deps: IngestProcessorDeps, log: Logger, fileId: number): Promise<IngestJobResult> {
-  const { rowCount } = await deps.pool.query(
-    `DELETE FROM ingested_file f
-      WHERE f.id = $1 AND f.status IN ('queued', 'processing')
-        AND EXISTS (SELECT 1 FROM ingested_file o
-                     WHERE o.path = f.path AND o.id <> f.id AND o.status IN ('done', 'duplicate', 'failed')
-                       AND (f.sha256 IS NULL OR o.sha256 = f.sha256))`,
-    [fileId],
-  );
-  if (rowCount === 1) {
+  const superseded = await ledger.deleteSupersededRow(deps.pool, fileId);
+  if (superseded) {
     log.info('file already ingested by an earlier event; dropping the repeated one');
   } else {
     await ledger.finishFailed(deps.pool, fileId, 'the file disappeared before it could be read (moved or deleted by someone else)');

@@ -1,17 +1,8 @@
-import { createLogger } from '@windmill/core/platform/logger';
-import { loadConfigOrExit } from '@windmill/core/platform/startup';
-import { startPipeline } from '@windmill/cli/pipeline';
-import { exitOnStartupError, stopOnSignals } from '@windmill/cli/process-lifecycle';
+import { runService } from '@windmill/core/platform/lifecycle';
+import { startWorker } from './start.js';
 
-// The worker alone, as one service of a deployment (docker compose); migrations are applied by the
-// one-shot migrate service before it starts.
-const config = loadConfigOrExit();
-const logger = createLogger('worker', { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
-const pipeline = await startPipeline(config, logger, {
-  migrate: false,
-  watcher: false,
-  worker: true,
-  scheduler: false,
-  api: false,
-}).catch((error: unknown) => exitOnStartupError('worker', error));
-stopOnSignals(logger, () => pipeline.close());
+// The worker alone, one service of a deployment (docker compose): scale it with
+// `--scale worker=N`. Migrations are applied by the one-shot migrate service before it starts.
+await runService('worker', { redis: true }, ({ config, logger, connections }) =>
+  startWorker({ config, logger, pool: connections.pool, redis: connections.redis }),
+);

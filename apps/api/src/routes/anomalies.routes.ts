@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ANOMALY_KINDS } from '@windmill/core/domain/enums';
 import { listAnomalies, type AnomalyRow } from '@windmill/core/read/anomalies.read';
 import type { ApiDeps } from '../deps.js';
 import { errorBodySchema } from '../errors.js';
@@ -17,7 +18,7 @@ import {
 } from '../schemas.js';
 import { requireStatsIdle } from '../stats-lock.guard.js';
 
-const anomalyKind = z.enum(['reading', 'turbine']);
+const anomalyKind = z.enum(ANOMALY_KINDS);
 
 const anomalyItem = z.object({
   id: z.number().int(),

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { FileStatus, getFile, listFiles, listRejections, RejectReason, type IngestedFile } from '@windmill/core/read/files.read';
+import { FILE_STATUSES, REJECT_REASONS } from '@windmill/core/domain/enums';
+import { getFile, listFiles, listRejections, type IngestedFile } from '@windmill/core/read/files.read';
 import type { ApiDeps } from '../deps.js';
 import { errorBodySchema, notFound } from '../errors.js';
 import { cursorKeys, cursorParam, encodeCursor } from '../cursor.js';
 import { idParams, limitParam, pageOf, timestamp, toIso, toIsoOrNull } from '../schemas.js';
 
-const fileStatus = z.enum(FileStatus);
+const fileStatus = z.enum(FILE_STATUSES);
 
 const fileItem = z.object({
   id: z.number().int(),
@@ -34,7 +35,7 @@ const fileItem = z.object({
 const rejectionItem = z.object({
   line: z.number().int().meta({ description: 'Line number in the file; the header is line 1' }),
   raw: z.string(),
-  reason: z.enum(RejectReason),
+  reason: z.enum(REJECT_REASONS),
   detail: z.string(),
 });
 

@@ -78,6 +78,20 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   return true;
 }
 
+/** Drops the database named by the URL, closing its sessions (the demo starts from an empty one each time). */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 export interface MigrationResult {
   applied: string[];
   alreadyApplied: number;

@@ -18,3 +18,11 @@ export function createPool(databaseUrl: string, max = 5): pg.Pool {
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
+
+/**
+ * Anything that can run a query: a pool, a client checked out of it (inside a transaction) or a
+ * plain client. Repositories and read modules take this, and name the type of the rows they read.
+ */
+export interface Queryable {
+  query<R extends Record<string, unknown>>(sql: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+}

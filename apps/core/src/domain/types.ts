@@ -1,6 +1,8 @@
 /** What a data line of a CSV file becomes. Every line ends in exactly one of: loaded, duplicate, rejected. */
 
-export type RejectReason = 'column_count' | 'bad_timestamp' | 'bad_turbine_id' | 'missing_power';
+import type { RejectReason } from './enums.js';
+
+export type { RejectReason };
 
 export interface Rejection {
   /** Line number in the file: the header is line 1, blank lines are not counted. */

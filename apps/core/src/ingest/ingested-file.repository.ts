@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Queryable } from '../db/pool.js';
+import type { FileStatus } from '../domain/enums.js';
 
 /**
  * The ingest ledger (`ingested_file`): one row per file seen, from queued to its final status.
@@ -6,9 +7,7 @@ import type { Pool, PoolClient } from 'pg';
  * update runs in the load's transaction, just before its commit, and must say when that was.
  */
 
-export type FileStatus = 'queued' | 'processing' | 'done' | 'duplicate' | 'failed';
-
-type Db = Pool | PoolClient;
+export type { FileStatus };
 
 export interface LedgerCounts {
   rowsTotal: number;
@@ -30,7 +29,7 @@ export interface PreviousLoad {
  * flight find the existing row (a partial unique index guards this), so they queue one ingest.
  */
 export async function queueFile(
-  db: Db,
+  db: Queryable,
   path: string,
   sha256: string | null,
   sizeBytes: number | null,
@@ -51,7 +50,7 @@ export async function queueFile(
 }
 
 /** Returns false when the row has already reached a final status (a retry after success). */
-export async function markProcessing(db: Db, id: number): Promise<boolean> {
+export async function markProcessing(db: Queryable, id: number): Promise<boolean> {
   const result = await db.query(
     `UPDATE ingested_file SET status = 'processing', started_at = now(), attempts = attempts + 1
       WHERE id = $1 AND status IN ('queued', 'processing')`,
@@ -70,8 +69,20 @@ export interface LedgerRow {
   counts: LedgerCounts;
 }
 
-export async function findFile(db: Db, id: number, options: { forUpdate?: boolean } = {}): Promise<LedgerRow | null> {
-  const { rows } = await db.query(
+export async function findFile(db: Queryable, id: number, options: { forUpdate?: boolean } = {}): Promise<LedgerRow | null> {
+  const { rows } = await db.query<{
+    id: number;
+    path: string;
+    status: FileStatus;
+    error: string | null;
+    final_path: string | null;
+    duplicate_of_id: number | null;
+    rows_total: number;
+    rows_loaded: number;
+    rows_imputed: number;
+    rows_duplicate: number;
+    rows_rejected: number;
+  }>(
     `SELECT id, path, status, error, final_path, duplicate_of_id,
             rows_total, rows_loaded, rows_imputed, rows_duplicate, rows_rejected
        FROM ingested_file WHERE id = $1 ${options.forUpdate ? 'FOR UPDATE' : ''}`,
@@ -97,8 +108,9 @@ export async function findFile(db: Db, id: number, options: { forUpdate?: boolea
 }
 
 /** The latest successful load of the same path, the base for append detection. */
-export async function findPreviousLoad(db: Db, path: string, excludeId: number): Promise<PreviousLoad | null> {
-  const { rows } = await db.query(
+export async function findPreviousLoad(db: Queryable, path: string, excludeId: number): Promise<PreviousLoad | null> {
+  // size_bytes is a bigint, which pg returns as a string.
+  const { rows } = await db.query<{ id: number; sha256: string; size_bytes: string; last_line: number }>(
     `SELECT id, sha256, size_bytes, last_line FROM ingested_file
       WHERE path = $1 AND status = 'done' AND id <> $2 AND sha256 IS NOT NULL AND size_bytes IS NOT NULL
       ORDER BY finished_at DESC, id DESC LIMIT 1`,
@@ -109,12 +121,12 @@ export async function findPreviousLoad(db: Db, path: string, excludeId: number):
 }
 
 /** The load that already stored this exact content, if any. */
-export async function findLoadedContent(db: Db, sha256: string): Promise<number | null> {
+export async function findLoadedContent(db: Queryable, sha256: string): Promise<number | null> {
   const { rows } = await db.query<{ id: number }>(`SELECT id FROM ingested_file WHERE sha256 = $1 AND status = 'done' LIMIT 1`, [sha256]);
   return rows[0]?.id ?? null;
 }
 
-export async function finishDuplicate(db: Db, id: number, sha256: string, sizeBytes: number, duplicateOfId: number): Promise<void> {
+export async function finishDuplicate(db: Queryable, id: number, sha256: string, sizeBytes: number, duplicateOfId: number): Promise<void> {
   await db.query(
     `UPDATE ingested_file SET status = 'duplicate', sha256 = $2, size_bytes = $3, duplicate_of_id = $4,
             error = NULL, finished_at = clock_timestamp() WHERE id = $1`,
@@ -132,7 +144,7 @@ export interface DoneRecord {
   ignoredColumns: string[];
 }
 
-export async function finishDone(db: Db, id: number, done: DoneRecord): Promise<void> {
+export async function finishDone(db: Queryable, id: number, done: DoneRecord): Promise<void> {
   const c = done.counts;
   await db.query(
     `UPDATE ingested_file SET status = 'done', sha256 = $2, size_bytes = $3,
@@ -157,7 +169,12 @@ export async function finishDone(db: Db, id: number, done: DoneRecord): Promise<
   );
 }
 
-export async function finishFailed(db: Db, id: number, error: string, fingerprint?: { sha256: string; sizeBytes: number }): Promise<void> {
+export async function finishFailed(
+  db: Queryable,
+  id: number,
+  error: string,
+  fingerprint?: { sha256: string; sizeBytes: number },
+): Promise<void> {
   await db.query(
     `UPDATE ingested_file SET status = 'failed', error = $2,
             sha256 = COALESCE($3, sha256), size_bytes = COALESCE($4, size_bytes), finished_at = clock_timestamp()
@@ -166,6 +183,31 @@ export async function finishFailed(db: Db, id: number, error: string, fingerprin
   );
 }
 
-export async function recordFinalPath(db: Db, id: number, finalPath: string | null): Promise<void> {
+export async function recordFinalPath(db: Queryable, id: number, finalPath: string | null): Promise<void> {
   await db.query(`UPDATE ingested_file SET final_path = $2 WHERE id = $1`, [id, finalPath]);
+}
+
+/**
+ * Removes a row that is still queued or processing when another row has already finished the same
+ * path (and, when this row knows it, the same content): a late duplicate watcher event for a file
+ * that was loaded meanwhile. Returns false when there is no such other row.
+ */
+export async function deleteSupersededRow(db: Queryable, id: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `DELETE FROM ingested_file f
+      WHERE f.id = $1 AND f.status IN ('queued', 'processing')
+        AND EXISTS (SELECT 1 FROM ingested_file o
+                     WHERE o.path = f.path AND o.id <> f.id AND o.status IN ('done', 'duplicate', 'failed')
+                       AND (f.sha256 IS NULL OR o.sha256 = f.sha256))`,
+    [id],
+  );
+  return rowCount === 1;
+}
+
+/** How many ledger rows have reached a final status (done, duplicate or failed). */
+export async function countFinishedFiles(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ingested_file WHERE status IN ('done', 'duplicate', 'failed')`,
+  );
+  return rows[0]?.n ?? 0;
 }

@@ -68,3 +68,10 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
 export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all([queues.ingest.close(), queues.stats.close()]);
 }
+
+/** Asks for a stats run now (POST /stats/run); the stats lock keeps it from overlapping a scheduled one. */
+export async function requestStatsRun(queue: Queue, trigger: StatsJob['trigger']): Promise<{ jobId: string }> {
+  const data: StatsJob = { trigger };
+  const job = await queue.add(STATS_JOB, data);
+  return { jobId: String(job.id) };
+}

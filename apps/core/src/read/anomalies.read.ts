@@ -1,7 +1,9 @@
-import type { Queryable } from '../stats/stats-lock.js';
+import type { Queryable } from '../db/pool.js';
 import { SqlFilter, toPage, type Page, type TimeRange } from './sql-filter.js';
 
-export type AnomalyKind = 'reading' | 'turbine';
+import type { AnomalyKind } from '../domain/enums.js';
+
+export type { AnomalyKind };
 
 export interface AnomalyRow {
   id: number;

@@ -1,11 +1,9 @@
 import type { PrismaClient } from '../db/prisma.js';
-import { FileStatus, RejectReason, type IngestedFile, type RejectedRow } from '../generated/prisma/client.js';
+import type { IngestedFile, RejectedRow } from '../generated/prisma/client.js';
+import { FILE_STATUSES, type FileStatus } from '../domain/enums.js';
 import { toPage, type Page } from './sql-filter.js';
 
-export { FileStatus, RejectReason };
 export type { IngestedFile, RejectedRow };
-
-export const FILE_STATUSES = Object.values(FileStatus);
 
 export interface FileQuery {
   status?: FileStatus | undefined;

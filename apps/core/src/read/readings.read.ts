@@ -1,4 +1,4 @@
-import type { Queryable } from '../stats/stats-lock.js';
+import type { Queryable } from '../db/pool.js';
 import { SqlFilter, toPage, type Page, type TimeRange } from './sql-filter.js';
 
 /** One reading's power as a chart needs it. */

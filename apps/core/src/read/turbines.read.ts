@@ -1,4 +1,4 @@
-import type { Queryable } from '../stats/stats-lock.js';
+import type { Queryable } from '../db/pool.js';
 import { SqlFilter, type TimeRange } from './sql-filter.js';
 
 export interface TurbineOverview {

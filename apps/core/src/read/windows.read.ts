@@ -1,4 +1,4 @@
-import type { Queryable } from '../stats/stats-lock.js';
+import type { Queryable } from '../db/pool.js';
 import { SqlFilter, toPage, type Page, type TimeRange } from './sql-filter.js';
 
 /** One statistics window across the fleet: how many turbines had data and what was flagged. */

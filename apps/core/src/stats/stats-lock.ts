@@ -1,3 +1,5 @@
+import type { Queryable } from '../db/pool.js';
+
 /**
  * The stats read lock. A stats run holds a transaction-level Postgres advisory lock on this key for
  * as long as it writes. Postgres releases it when the transaction ends or the holder's connection
@@ -27,11 +29,6 @@ const IS_HELD_SQL = `SELECT EXISTS (
      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
      AND classid = ${STATS_LOCK_NAMESPACE} AND objid = ${STATS_LOCK_ID} AND objsubid = 2
 ) AS held`;
-
-/** Anything that can run a query: a pg Pool, a PoolClient or a Client. */
-export interface Queryable {
-  query<R extends Record<string, unknown>>(sql: string, values?: unknown[]): Promise<{ rows: R[] }>;
-}
 
 /** True while a stats run is writing; the API answers 503 to stats and anomaly reads then. */
 export async function isStatsRunning(db: Queryable): Promise<boolean> {

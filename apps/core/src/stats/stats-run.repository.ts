@@ -1,4 +1,4 @@
-import type { PoolClient, Pool } from '../db/pool.js';
+import type { Pool, PoolClient, Queryable } from '../db/pool.js';
 import type { StatsJob } from '../platform/queues.js';
 
 export type StatsTrigger = StatsJob['trigger'];
@@ -63,4 +63,12 @@ export async function insertFailedRun(
      VALUES ($1::timestamptz, clock_timestamp(), 'failed', $2::int, $3::float8, $4::boolean, $5::text)`,
     [run.startedAt, run.windowSeconds, run.sigma, run.full ?? false, run.trigger],
   );
+}
+
+/** How many runs have completed since `since` (the demo waits for the first one after its files are in). */
+export async function countDoneRunsSince(db: Queryable, since: Date): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM stats_run WHERE status = 'done' AND started_at >= $1`, [
+    since,
+  ]);
+  return rows[0]?.n ?? 0;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateFileText, planFiles } from '@windmill/core/generator/telemetry';
-import { writeSampleData, type WrittenFile } from './write-sample-data.js';
+import { writeSampleData, type WrittenFile } from '@windmill/core/generator/write-sample-data';
 
 describe('writeSampleData', () => {
   let dir = '';

@@ -1,38 +1,47 @@
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Pool } from 'pg';
-import type { Logger } from 'pino';
+import { mkdir } from 'node:fs/promises';
+import { Worker, type Job } from 'bullmq';
 import type { Config } from '@windmill/core/config/config';
 import { cleaningSettingsFrom, statsOptionsFrom } from '@windmill/core/config/settings';
+import type { Pool } from '@windmill/core/db/pool';
+import { createCleanRunner } from '@windmill/core/ingest/clean-runner';
+import type { Logger } from '@windmill/core/platform/logger';
 import { observeJobDuration } from '@windmill/core/platform/metrics';
 import { INGEST_QUEUE, STATS_QUEUE } from '@windmill/core/platform/queues';
-import { createCleanRunner } from '@windmill/core/ingest/clean-runner';
+import type { Redis } from '@windmill/core/platform/redis';
 import { createStatsProcessor } from './compute-stats.processor.js';
 import { createIngestProcessor } from './ingest-file.processor.js';
 
-export interface WorkerTuning {
-  /** How long a job's lock lives without renewal; a crashed worker's job is retried after about this long. */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
+export interface WorkerDeps {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  /** BullMQ's connection; workers block on it, so it is theirs alone in a worker process. */
+  redis: Redis;
 }
 
-export interface RunningWorkers {
+export interface RunningWorker {
   ingest: Worker;
   stats: Worker;
-  /** Stops taking jobs and lets active ones finish; past `deadlineMs` it stops waiting (their transactions roll back when the process exits). */
-  close(deadlineMs: number): Promise<{ clean: boolean }>;
+  /**
+   * Stops taking jobs and lets active ones finish; past SHUTDOWN_TIMEOUT_SECONDS it stops waiting
+   * and reports `clean: false` (the active loads roll back when the process exits).
+   */
+  close(): Promise<{ clean: boolean }>;
 }
 
-/** Starts the ingest worker (WORKER_CONCURRENCY files at once) and the stats worker (one run at a time). */
-export function startWorkers(
-  deps: { connection: ConnectionOptions; prefix: string; pool: Pool; logger: Logger; config: Config },
-  tuning: WorkerTuning = {},
-): RunningWorkers {
+/**
+ * The worker app: the ingest worker (WORKER_CONCURRENCY files at once, parsed on PARSE_THREADS
+ * threads) and the stats worker (one run at a time). Resolves once both listen to their queues.
+ */
+export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { config, logger } = deps;
+  for (const dir of [config.dirs.processed, config.dirs.failed]) await mkdir(dir, { recursive: true });
   const common = {
-    connection: deps.connection,
-    prefix: deps.prefix,
-    lockDuration: tuning.lockDurationMs ?? 30_000,
-    stalledInterval: tuning.stalledIntervalMs ?? 30_000,
+    connection: deps.redis,
+    prefix: config.QUEUE_PREFIX,
+    // How long a job's lock lives without renewal: a crashed worker's job is retried after about this long.
+    lockDuration: config.JOB_LOCK_SECONDS * 1000,
+    stalledInterval: config.JOB_LOCK_SECONDS * 1000,
     maxStalledCount: 3,
   };
   // Files are parsed on parse threads, so WORKER_CONCURRENCY files use as many cores.
@@ -69,10 +78,14 @@ export function startWorkers(
     worker.on('error', (error: Error) => log.error({ err: error.message }, 'worker error'));
   }
 
+  await Promise.all([ingest.waitUntilReady(), stats.waitUntilReady()]);
+  logger.info({ concurrency: config.WORKER_CONCURRENCY, parseThreads: config.PARSE_THREADS }, 'workers ready');
+
+  const deadlineMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   return {
     ingest,
     stats,
-    async close(deadlineMs) {
+    async close() {
       const graceful = Promise.all([ingest.close(), stats.close()]).then(() => true);
       const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), deadlineMs).unref());
       const clean = await Promise.race([graceful, timeout]);
@@ -85,6 +98,7 @@ export function startWorkers(
           { deadlineMs },
           'active jobs did not finish before the shutdown deadline; stopping anyway (their files roll back and will be retried)',
         );
+      if (clean) await cleaner.close();
       return { clean };
     },
   };

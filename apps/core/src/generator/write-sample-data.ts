@@ -10,7 +10,7 @@ import {
   type GeneratorOptions,
   type PlannedFile,
   type ResolvedOptions,
-} from '@windmill/core/generator/telemetry';
+} from './telemetry.js';
 
 /** One file written by `writeSampleData`. */
 export interface WrittenFile {

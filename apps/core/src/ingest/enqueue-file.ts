@@ -1,9 +1,10 @@
 import type { Queue } from 'bullmq';
-import type { Pool } from 'pg';
-import type { Logger } from 'pino';
-import { fingerprintFile } from '@windmill/core/ingest/fingerprint';
-import { queueFile } from '@windmill/core/ingest/ingested-file.repository';
-import { INGEST_JOB, ingestJobId, type IngestJob } from '@windmill/core/platform/queues';
+import type { Pool } from '../db/pool.js';
+import type { Logger } from '../platform/logger.js';
+import { INGEST_JOB, ingestJobId, type IngestJob } from '../platform/queues.js';
+import { fingerprintFile } from './fingerprint.js';
+import { queueFile } from './ingested-file.repository.js';
+import { listCsvFiles } from './list-files.js';
 
 export interface EnqueueDeps {
   pool: Pool;
@@ -31,4 +32,17 @@ export async function enqueueFile(deps: EnqueueDeps, path: string): Promise<Enqu
   await deps.queue.add(INGEST_JOB, data, { jobId: ingestJobId(id) });
   if (created) deps.logger.info({ fileId: id, file: path, bytes: fingerprint.size }, 'file queued');
   return { queued: true, fileId: id, created };
+}
+
+/**
+ * Queues every CSV file in `dir` (POST /ingest when no watcher runs in the process). Enqueueing is
+ * idempotent, so files already queued or in flight are not queued twice.
+ */
+export async function enqueueFolder(deps: EnqueueDeps, dir: string): Promise<{ queued: number }> {
+  let queued = 0;
+  for (const file of await listCsvFiles([dir], dir)) {
+    const result = await enqueueFile(deps, file);
+    if (result.queued) queued++;
+  }
+  return { queued };
 }

@@ -1,0 +1,78 @@
+import type { Config } from '../config/config.js';
+import { ensureDatabase, migrate } from '../db/migrate.js';
+import { createPool, type Pool } from '../db/pool.js';
+import type { PrismaClient } from '../db/prisma.js';
+import type { Logger } from './logger.js';
+import { closeQueues, createQueues, type Queues } from './queues.js';
+import { checkRedis, createRedis, warnOnEvictionPolicy, type Redis } from './redis.js';
+import { waitForPostgres } from './startup.js';
+
+/** What a process needs opened before its app starts. Postgres is always opened. */
+export interface ConnectionNeeds {
+  /** Create the database if missing and apply pending migrations first (npm start, the migrate service). */
+  migrate?: boolean;
+  /** A Redis connection and the BullMQ queues on it (everything but `npm run ingest`). */
+  redis?: boolean;
+  /** Prisma's client: only the API reads through it, so other processes never load its query engine. */
+  prisma?: boolean;
+  /** Connections in the pg pool; by default WORKER_CONCURRENCY + 4 (each file in flight holds one). */
+  poolSize?: number;
+}
+
+export interface Connections {
+  pool: Pool;
+  redis: Redis | null;
+  queues: Queues | null;
+  prisma: PrismaClient | null;
+  /**
+   * Closes everything. With `waitForPool: false` (a shutdown past its deadline) the pool is not
+   * waited for: a file may still be loading on a pooled connection, and waiting would keep the
+   * process alive; exiting closes the connection and Postgres rolls that transaction back.
+   */
+  close(options?: { waitForPool?: boolean }): Promise<void>;
+}
+
+/** The connections opened for `needs`, typed so that what was asked for is not null. */
+export type ConnectionsFor<N extends ConnectionNeeds> = Connections &
+  (N extends { redis: true } ? { redis: Redis; queues: Queues } : unknown) &
+  (N extends { prisma: true } ? { prisma: PrismaClient } : unknown);
+
+/**
+ * Opens the connections a process needs, checking each dependency first so that a missing
+ * Postgres or Redis stops start-up with one clear message naming its setting instead of a hang.
+ */
+export async function openConnections<N extends ConnectionNeeds>(config: Config, logger: Logger, needs: N): Promise<ConnectionsFor<N>> {
+  if (needs.migrate) await ensureDatabase(config.DATABASE_URL).catch(() => undefined);
+  await waitForPostgres(config.DATABASE_URL, 15_000);
+  if (needs.migrate) {
+    const result = await migrate(config.DATABASE_URL);
+    if (result.applied.length > 0) logger.info({ applied: result.applied }, 'database migrations applied');
+  }
+  if (needs.redis) await checkRedis(config.REDIS_URL, 10_000);
+
+  const pool = createPool(config.DATABASE_URL, needs.poolSize ?? config.WORKER_CONCURRENCY + 4);
+  // Imported on demand: loading Prisma's client costs memory and start-up time in every process.
+  const prisma = needs.prisma ? (await import('../db/prisma.js')).createPrisma(config.DATABASE_URL) : null;
+  let redis: Redis | null = null;
+  let queues: Queues | null = null;
+  if (needs.redis) {
+    redis = createRedis(config.REDIS_URL, logger);
+    await warnOnEvictionPolicy(redis, logger);
+    queues = createQueues(redis, config.QUEUE_PREFIX);
+  }
+
+  const connections: Connections = {
+    pool,
+    redis,
+    queues,
+    prisma,
+    async close({ waitForPool = true } = {}) {
+      if (queues) await closeQueues(queues).catch(() => undefined);
+      if (redis) await redis.quit().catch(() => redis?.disconnect());
+      await prisma?.$disconnect();
+      if (waitForPool) await pool.end();
+      else pool.end().catch(() => undefined);
+    },
+  };
+  return connections as ConnectionsFor<N>;
+}
