@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '@windmill/core/db/migrate';
+import { ANOMALY_KINDS, FILE_STATUSES, REJECT_REASONS, STATS_RUN_STATUSES } from '@windmill/core/domain/enums';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { readDatabaseCatalog, type Catalog, type Index } from './database-catalog.js';
@@ -122,6 +123,14 @@ describe('schema.prisma and the SQL migrations', () => {
 
   it('declare the same enums, values in the same order', () => {
     expect(actual.enums).toEqual(declared.enums);
+  });
+
+  it('hold the same vocabularies as the code (core/domain/enums), so each is defined once', () => {
+    const values = (name: string) => actual.enums.find((e) => e.name === name)?.values;
+    expect(values('file_status')).toEqual([...FILE_STATUSES]);
+    expect(values('reject_reason')).toEqual([...REJECT_REASONS]);
+    expect(values('anomaly_kind')).toEqual([...ANOMALY_KINDS]);
+    expect(values('stats_run_status')).toEqual([...STATS_RUN_STATUSES]);
   });
 });
 
