@@ -103,7 +103,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['apps/api/src/dashboard/**/*.js'],
+    files: ['apps/api/public/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
   {

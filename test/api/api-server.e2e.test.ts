@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { basicAuthHeader, REDIS_URL } from './api-harness.js';
+import { TYPESCRIPT_CHILD_ARGS } from '../helpers/child-process.js';
 
 /**
  * The API once as a real server in its own process, over HTTP, outside jest's module loader (so
@@ -23,7 +24,7 @@ interface Server {
 }
 
 async function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+  const child = spawn(process.execPath, [...TYPESCRIPT_CHILD_ARGS, FIXTURE], {
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

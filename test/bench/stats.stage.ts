@@ -6,6 +6,7 @@ import type { BenchDatabase } from './bench-db.js';
 import { fileLoads, statsRuns } from './load-log.js';
 import type { RssPeak, StatsSummary } from './report.js';
 import { startRssSampler } from './rss-sampler.js';
+import { TYPESCRIPT_CHILD_ARGS } from '../helpers/child-process.js';
 
 /**
  * The stats job on the database the ingest stage filled: first a full run over the whole history
@@ -39,7 +40,7 @@ const larger = (a: RssPeak, b: RssPeak): RssPeak => ({
 
 export async function runStatsStage(ctx: BenchContext, db: BenchDatabase, extraDayFile: string): Promise<StatsSummary> {
   const entry = path.join(REPO_ROOT, 'test/bench/stats-job.child.ts');
-  const full = await runMeasured(ctx, 'full', process.execPath, ['--import', 'tsx', entry], db);
+  const full = await runMeasured(ctx, 'full', process.execPath, [...TYPESCRIPT_CHILD_ARGS, entry], db);
   const result = JSON.parse(full.child.stdout.find((l) => l.startsWith('{')) ?? 'null') as {
     stats: { durationMs: number; windowsComputed: number; full: boolean };
     wallMs: number;

@@ -54,11 +54,11 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs each app service from the one image with its own entry point', () => {
-    expect(services.watcher.command).toEqual(['apps/watcher/src/main.ts']);
-    expect(services.worker.command).toEqual(['apps/worker/src/main.ts']);
-    expect(services.scheduler.command).toEqual(['apps/scheduler/src/main.ts']);
-    expect(services.api.command).toEqual(['apps/api/src/main.ts']);
-    expect(services.migrate.command).toEqual(['apps/cli/src/migrate.main.ts']);
+    expect(services.watcher.command).toEqual(['apps/watcher/dist/main.js']);
+    expect(services.worker.command).toEqual(['apps/worker/dist/main.js']);
+    expect(services.scheduler.command).toEqual(['apps/scheduler/dist/main.js']);
+    expect(services.api.command).toEqual(['apps/api/dist/main.js']);
+    expect(services.migrate.command).toEqual(['apps/cli/dist/migrate.main.js']);
     for (const name of apps) expect(services[name].build.dockerfile).toBe('docker/Dockerfile');
   });
 });

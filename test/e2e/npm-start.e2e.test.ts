@@ -61,7 +61,7 @@ describe('npm start, end to end over HTTP', () => {
       STATS_INTERVAL_SECONDS: '2',
       LOG_LEVEL: 'info',
     });
-    child = runEntry('apps/cli/src/start.main.ts', env.env);
+    child = runEntry('apps/cli/dist/start.main.js', env.env);
     const line = await waitFor(
       'windmill to report it is running',
       () =>

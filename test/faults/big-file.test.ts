@@ -55,7 +55,7 @@ describe(`one ${TARGET_MB} MB file`, () => {
       });
       const file = data.files[0]!;
       const bytes = (await stat(file)).size;
-      worker = runEntry('apps/worker/src/main.ts', { ...env.env, WORKER_CONCURRENCY: '1' });
+      worker = runEntry('apps/worker/dist/main.js', { ...env.env, WORKER_CONCURRENCY: '1' });
       await waitFor('worker ready', () => worker!.output().includes('workers ready'), 60_000);
       const queued = await enqueueFile({ pool, queue, logger: memoryLogger().logger }, file);
       expect(queued.queued).toBe(true);

@@ -35,8 +35,8 @@ describe('a flood of files dropped at once', () => {
   });
 
   it('loads every file exactly once with the watcher under a memory bound', async () => {
-    watcher = runEntry('apps/watcher/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
-    worker = runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
+    watcher = runEntry('apps/watcher/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });
+    worker = runEntry('apps/worker/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });
     // One turbine, one day per file (24 lines each), written aside while the processes start.
     const data = await writeSampleData(path.join(env.root, 'flood'), { turbines: 1, days: FILES, by: 'day', seed: 'flood' });
     expect(data.files).toHaveLength(FILES);

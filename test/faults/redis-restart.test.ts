@@ -28,8 +28,8 @@ describe('Redis restarted under a running pipeline', () => {
     // One file at a time, so files behind the big one wait in Redis as queued jobs.
     env = await createPipelineEnv('redis', { REDIS_URL: redis.url, WORKER_CONCURRENCY: '1', RECONCILE_INTERVAL_SECONDS: '2' });
     pool = createPool(env.db.url);
-    watcher = runEntry('apps/watcher/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
-    worker = runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
+    watcher = runEntry('apps/watcher/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });
+    worker = runEntry('apps/worker/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });
     await generate(); // while the processes start
     await waitFor(
       'the watcher and the worker to be up',

@@ -39,7 +39,7 @@ describe('scheduler processes crash-looping', () => {
   });
 
   const startScheduler = () => {
-    const child = runEntry('apps/scheduler/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
+    const child = runEntry('apps/scheduler/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });
     children.push(child);
     return child;
   };
@@ -51,7 +51,7 @@ describe('scheduler processes crash-looping', () => {
 
   it('keeps one schedule and never overlaps stats runs', async () => {
     // Two workers: a child process and this one.
-    const worker = runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
+    const worker = runEntry('apps/worker/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });
     children.push(worker);
     pipeline = await startInProcess(env.config, logger, { watcher: false, worker: true, scheduler: false, api: false });
     // One day of 20 turbines per file, each day new: every scheduled run finds windows to compute.

@@ -58,7 +58,7 @@ describe('a stats run killed mid-way', () => {
     };
   };
   const startWorker = () => {
-    const child = runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
+    const child = runEntry('apps/worker/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });
     children.push(child);
     return child;
   };

@@ -37,7 +37,7 @@ describe('time zones', () => {
     await writeFile(file, `timestamp,turbine_id,power_output\n${cases.map(([ts], i) => `${ts},1,${i + 1}`).join('\n')}\n`);
 
     const child = runEntry(
-      'apps/cli/src/ingest.main.ts',
+      'apps/cli/dist/ingest.main.js',
       {
         DATABASE_URL: db.url,
         SOURCE_TIMEZONE: 'Europe/Berlin',

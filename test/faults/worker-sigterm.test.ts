@@ -47,7 +47,7 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
   });
 
   const startWorker = (extra: Record<string, string> = {}) => {
-    const child = runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info', WORKER_CONCURRENCY: '2', ...extra });
+    const child = runEntry('apps/worker/dist/main.js', { ...env.env, LOG_LEVEL: 'info', WORKER_CONCURRENCY: '2', ...extra });
     children.push(child);
     return child;
   };

@@ -9,11 +9,12 @@ export interface Child {
 }
 
 /**
- * Runs one of the project's TypeScript entry points in a real child process (node with tsx's
- * loader, one process, so a signal reaches the program itself and not a wrapper).
+ * Runs one of the project's compiled entry points (`apps/<app>/dist/<name>.js`, what production
+ * runs; jest's global set-up builds them) in a real child process: plain node, one process, so a
+ * signal reaches the program itself and not a wrapper.
  */
 export function runEntry(entry: string, env: Record<string, string>, args: string[] = []): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry), ...args], {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, entry), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -26,3 +27,6 @@ export function runEntry(entry: string, env: Record<string, string>, args: strin
   );
   return { process: child, output: () => output, exited };
 }
+
+/** Node's arguments for running a TypeScript file of the tests in a child process, from the sources. */
+export const TYPESCRIPT_CHILD_ARGS = ['--import', 'tsx', '--conditions=development'];

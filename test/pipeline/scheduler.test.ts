@@ -33,14 +33,14 @@ describe('stats scheduling across processes', () => {
   });
 
   it('three scheduler processes started at once leave one schedule', async () => {
-    const schedulers = [1, 2, 3].map(() => runEntry('apps/scheduler/src/main.ts', { ...env.env, LOG_LEVEL: 'info' }));
+    const schedulers = [1, 2, 3].map(() => runEntry('apps/scheduler/dist/main.js', { ...env.env, LOG_LEVEL: 'info' }));
     children.push(...schedulers);
     await waitFor('all three schedulers up', () => schedulers.every((s) => s.output().includes('stats schedule in place')), 30_000);
     const list = await queue.getJobSchedulers();
     expect(list.map((s) => [s.key, s.every])).toEqual([[STATS_SCHEDULER_ID, 2000]]);
     // Restarting one (kill and start again) still leaves one.
     schedulers[0]!.process.kill('SIGKILL');
-    const again = runEntry('apps/scheduler/src/main.ts', { ...env.env, LOG_LEVEL: 'info' });
+    const again = runEntry('apps/scheduler/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });
     children.push(again);
     await waitFor('restarted scheduler up', () => again.output().includes('stats schedule in place'), 30_000);
     expect(await queue.getJobSchedulers()).toHaveLength(1);
@@ -52,7 +52,7 @@ describe('stats scheduling across processes', () => {
     const { logger } = memoryLogger();
     await runIngest({ pool, logger, config: env.config }, [path.join(CHALLENGE_DIR, 'data_group_1.csv')], process.cwd());
     await pool.query(`DELETE FROM stats_run`); // make the next run a full one, long enough to collide with
-    const workers = [1, 2].map(() => runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info' }));
+    const workers = [1, 2].map(() => runEntry('apps/worker/dist/main.js', { ...env.env, LOG_LEVEL: 'info' }));
     children.push(...workers);
     await waitFor('both workers ready', () => workers.every((w) => w.output().includes('workers ready')), 30_000);
     await queue.addBulk(Array.from({ length: 8 }, () => ({ name: STATS_JOB, data: { trigger: 'api' } })));

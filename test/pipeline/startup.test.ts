@@ -12,7 +12,7 @@ describe('start-up checks', () => {
   });
 
   it('names every bad setting and exits 1', async () => {
-    const child = runEntry('apps/cli/src/start.main.ts', {
+    const child = runEntry('apps/cli/dist/start.main.js', {
       ...env.env,
       API_PORT: 'eighty',
       WINDOW_SECONDS: '-5',
@@ -28,7 +28,7 @@ describe('start-up checks', () => {
 
   it('says which service is unreachable instead of hanging: Redis', async () => {
     const started = Date.now();
-    const child = runEntry('apps/cli/src/start.main.ts', { ...env.env, REDIS_URL: 'redis://127.0.0.1:1' });
+    const child = runEntry('apps/cli/dist/start.main.js', { ...env.env, REDIS_URL: 'redis://127.0.0.1:1' });
     const { code } = await child.exited;
     expect(code).toBe(1);
     expect(child.output()).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/);
@@ -36,7 +36,7 @@ describe('start-up checks', () => {
   }, 40_000);
 
   it('says which service is unreachable instead of hanging: Postgres', async () => {
-    const child = runEntry('apps/cli/src/start.main.ts', { ...env.env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/windmill' });
+    const child = runEntry('apps/cli/dist/start.main.js', { ...env.env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/windmill' });
     const { code } = await child.exited;
     expect(code).toBe(1);
     expect(child.output()).toMatch(/cannot reach Postgres at postgresql:\/\/postgres@127\.0\.0\.1:1\/windmill \(DATABASE_URL\)/);

@@ -42,7 +42,7 @@ describe('worker processes under faults', () => {
   });
 
   const startWorker = () => {
-    const child = runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info', WORKER_CONCURRENCY: '2' });
+    const child = runEntry('apps/worker/dist/main.js', { ...env.env, LOG_LEVEL: 'info', WORKER_CONCURRENCY: '2' });
     children.push(child);
     return child;
   };

@@ -7,6 +7,7 @@ import { computeStats } from '@windmill/core/stats/compute-stats';
 import { isStatsRunning, TRY_TAKE_STATS_LOCK_SQL } from '@windmill/core/stats/stats-lock';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { DAILY, hourly, loadFile, resetData } from './stats-fixtures.js';
+import { TYPESCRIPT_CHILD_ARGS } from '../helpers/child-process.js';
 
 let db: TestDatabase;
 let pool: Pool;
@@ -110,7 +111,7 @@ describe('the stats lock', () => {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE window_stat IN ACCESS EXCLUSIVE MODE');
       const script = path.join(import.meta.dirname, 'run-stats.child.ts');
-      const worker = spawn(process.execPath, ['--import', 'tsx', script, db.url], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const worker = spawn(process.execPath, [...TYPESCRIPT_CHILD_ARGS, script, db.url], { stdio: ['ignore', 'ignore', 'inherit'] });
       children.push(worker);
       await waitFor('the worker to take the lock', () => isStatsRunning(pool), 20_000);
 

@@ -3,8 +3,11 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
-/** The page's static files: index.html, its style sheet and plain ES modules (no build step). */
-export const DASHBOARD_DIR = path.resolve(import.meta.dirname, '../dashboard');
+/**
+ * The page's static files: index.html, its style sheet and plain ES modules (no build step). They
+ * live outside src/, so the same path holds from the sources (src/plugins) and the build (dist/plugins).
+ */
+export const DASHBOARD_DIR = path.resolve(import.meta.dirname, '../../public');
 export const DASHBOARD_ASSETS = '/dashboard/';
 /** uPlot is served from its npm package, so the page needs no network beyond this API. */
 const UPLOT_DIST = path.join(path.dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');

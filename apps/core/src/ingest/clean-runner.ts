@@ -19,6 +19,15 @@ export function createCleanRunner(threads: number): CleanRunner {
   return new ThreadPoolRunner(threads);
 }
 
+/**
+ * The compiled build starts a parse thread from its JavaScript. Run from the TypeScript sources
+ * (development and tests), a thread does not inherit tsx's loader, so a small boot file registers
+ * it before loading the module.
+ */
+const PARSE_THREAD_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('./parse-thread.boot.mjs', import.meta.url)
+  : new URL('./parse-thread.js', import.meta.url);
+
 interface Job {
   id: number;
   task: CleanTask;
@@ -59,7 +68,7 @@ class ThreadPoolRunner implements CleanRunner {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./parse-thread.boot.mjs', import.meta.url), {
+    const worker = new Worker(PARSE_THREAD_ENTRY, {
       execArgv: [],
       // A parse thread keeps little alive (one batch of text, one gap of rows per turbine, or the
       // capped rows of an unsorted file), so its old generation is capped to keep RSS low. The young

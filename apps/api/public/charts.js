@@ -64,6 +64,7 @@ function shadeSpans(spans) {
  */
 export function turbineChart(target, data, spans, width) {
   const [xs, cols] = breakGaps(data.xs, [data.power, data.imputed, data.mean, data.upper, data.lower, data.anomalous]);
+  /** @type {uPlot.Options} */
   const opts = {
     width,
     height: 380,
@@ -100,7 +101,7 @@ export function turbineChart(target, data, spans, width) {
         points: { show: true, size: 9, width: 1, space: 0, stroke: '#7f1d1d', fill: COLORS.anomaly },
       },
     ],
-    bands: [{ series: [4, 5], fill: COLORS.bandFill }],
+    bands: [{ series: /** @type {[number, number]} */ ([4, 5]), fill: COLORS.bandFill }],
     hooks: { drawClear: [shadeSpans(spans)] },
   };
   return new uPlot(opts, [xs, ...cols], target);
@@ -135,6 +136,7 @@ function drawSquares(u, seriesIdx, i0, i1) {
 export function fleetChart(target, data, width) {
   const constant = (v) => data.ids.map(() => v);
   const line = (label, stroke, dash) => ({ label, stroke, width: 1, dash, points: { show: false } });
+  /** @type {uPlot.Options} */
   const opts = {
     width,
     height: 220,
@@ -162,7 +164,7 @@ export function fleetChart(target, data, width) {
       line('μ + kσ', COLORS.band, [5, 4]),
       line('μ − kσ', COLORS.band, [5, 4]),
     ],
-    bands: [{ series: [4, 5], fill: COLORS.bandFill }],
+    bands: [{ series: /** @type {[number, number]} */ ([4, 5]), fill: COLORS.bandFill }],
   };
   const plain = data.means.map((m, i) => (data.flagged[i] ? null : m));
   const flagged = data.means.map((m, i) => (data.flagged[i] ? m : null));

@@ -75,7 +75,8 @@ async function render({ keepScroll = false, fresh = false } = {}) {
   const seq = ++renderSeq;
   const route = parseRoute(location.hash);
   const view = VIEWS[route.name];
-  for (const link of document.querySelectorAll('[data-nav]')) link.classList.toggle('active', link.dataset.nav === route.name);
+  for (const link of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-nav]')))
+    link.classList.toggle('active', link.dataset.nav === route.name);
   document.title = `${view.title} · Windmill`;
   main.dataset.state = 'loading';
   main.setAttribute('aria-busy', 'true');

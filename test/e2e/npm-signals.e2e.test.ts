@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
+import { waitFor } from '../helpers/wait.js';
+
+/**
+ * A process supervisor signals the PID it started, which for `npm start` is npm itself, not the
+ * app. The app must still stop cleanly and free its port: npm forwards the signal to its script,
+ * and the scripts `exec` node so that the shell in between does not swallow it.
+ */
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
+    if (new RegExp(`^PPid:\\s+${pid}$`, 'm').test(status)) found.push(Number(entry));
+  }
+  return found;
+}
+
+const alive = async (pid: number) => (await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null)) !== null;
+
+async function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function runNpm(script: string, env: Record<string, string>): { npm: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const npm = spawn('npm', ['run', '--silent', script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  npm.stdout!.on('data', (d) => (output += String(d)));
+  npm.stderr!.on('data', (d) => (output += String(d)));
+  const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+  return { npm, output: () => output, exited };
+}
+
+describe.each([
+  { script: 'start', signal: 'SIGTERM' as const, ready: /windmill is running/, settings: {} as Record<string, string> },
+  // The demo prints its summary after the first stats run: a short interval gets it there sooner.
+  { script: 'demo', signal: 'SIGINT' as const, ready: /first statistics are in/, settings: { STATS_INTERVAL_SECONDS: '2' } },
+])('npm run $script, stopped with $signal sent to npm', ({ script, signal, ready, settings }) => {
+  let env: PipelineEnv;
+
+  beforeAll(async () => {
+    env = await createPipelineEnv(`signals_${script}`, { LOG_LEVEL: 'info', LOG_PRETTY: 'false', API_PORT: '0', ...settings });
+  });
+  afterAll(async () => {
+    await env?.cleanup();
+  });
+
+  it('stops the app, frees its port and exits 0', async () => {
+    const run = runNpm(script, env.env);
+    await waitFor(`npm run ${script} to be ready`, () => ready.test(run.output()), 120_000);
+    const url = /http:\/\/127\.0\.0\.1:(\d+)/.exec(run.output());
+    expect(url).not.toBeNull();
+    const port = Number(url![1]);
+    expect(await portAnswers(port)).toBe(true);
+    const [app] = await childrenOf(run.npm.pid!);
+    expect(app).toBeDefined();
+    expect(await readFile(`/proc/${app}/cmdline`, 'utf8')).toContain(`apps/cli/dist/${script}.main.js`);
+
+    run.npm.kill(signal);
+    expect(await run.exited).toBe(0);
+    await waitFor('the app to exit', async () => !(await alive(app!)), 30_000);
+    expect(await portAnswers(port)).toBe(false);
+  }, 180_000);
+});
