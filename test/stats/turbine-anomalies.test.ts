@@ -66,4 +66,17 @@ describe('turbine anomalies', () => {
 
     expect(outcome).toMatchObject({ status: 'done', windowsComputed: 3, anomaliesTurbine: 0 });
   });
+
+  it('keeps a turbine whose mean is exactly on the bound in decimal, where double arithmetic would flag it', async () => {
+    // In hundredths: 54, 54, 54, 170 have mean 83 and sample stddev 58, and 83 + 1.5·58 = 170.
+    expect(sampleStats([54, 54, 54, 170])).toEqual({ mean: 83, sd: 58 });
+    await loadFile(pool, fleet('2022-03-01T10:00:00Z', [0.54, 0.54, 0.54, 1.7]));
+
+    expect(await computeStats(pool, { ...DAILY, sigma: 1.5 })).toMatchObject({ status: 'done', anomaliesTurbine: 0 });
+    expect(await readAnomalies(pool, 'turbine')).toEqual([]);
+
+    // Just inside the bound, the same turbine is flagged, with the exact fleet mean and deviation.
+    expect(await computeStats(pool, { ...DAILY, sigma: 1.49 })).toMatchObject({ status: 'done', full: true, anomaliesTurbine: 1 });
+    expect(await readAnomalies(pool, 'turbine')).toMatchObject([{ turbineId: 4, value: 1.7, mean: 0.83, stddev: 0.58, deviation: 0.87 }]);
+  });
 });

@@ -1,4 +1,4 @@
-import { windowStartMs } from './window.js';
+import { windowStartMs } from './anomaly-rules.js';
 
 const DAY_MS = 86_400_000;
 

@@ -2,12 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from '../db/pool.js';
 import { retentionHorizon } from '../domain/retention.js';
 import type { Logger } from '../platform/logger.js';
-import { deleteAnomalies, writeTurbineAnomalies } from './anomaly.repository.js';
+import { deleteAnomalies, writeReadingAnomalies, writeTurbineAnomalies } from './anomaly.repository.js';
 import { purgeComputedReadings } from './retention.repository.js';
 import { analyzeStaleTables } from './table-statistics.repository.js';
 import { TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lock.js';
 import { findLastDoneRun, insertFailedRun, insertRunningRun, markRunDone, type StatsTrigger } from './stats-run.repository.js';
-import { prepareScope, type ScopeKind } from './stats-scope.repository.js';
+import { consumeAllPendingNotes, scopeFromAggregates, scopeFromPendingNotes } from './stats-scope.repository.js';
+import { aggregateWindows, dropWindowAggregates } from './window-aggregate.repository.js';
 import { deleteWindowStats, findStoredExpectedCount, writeWindowStats } from './window-stat.repository.js';
 
 export type { StatsTrigger } from './stats-run.repository.js';
@@ -124,16 +125,24 @@ async function runLocked(client: PoolClient, options: ComputeStatsOptions, progr
   const full = await needsFullRun(client, options);
   progress.full = full;
   const runId = await insertRunningRun(client, { ...options, full });
-  const scope: ScopeKind = full ? 'all' : 'pending';
-  await prepareScope(client, scope, options.windowSeconds);
+  if (full) {
+    await consumeAllPendingNotes(client);
+    await aggregateWindows(client, 'all', options.windowSeconds);
+    await scopeFromAggregates(client);
+  } else {
+    await scopeFromPendingNotes(client, options.windowSeconds);
+    await aggregateWindows(client, 'pending', options.windowSeconds);
+  }
 
   // Both kinds of run replace only the windows in scope. A full run's scope is every window that
   // has readings, so windows whose readings retention deleted keep their statistics and anomalies.
   await deleteWindowStats(client, options.windowSeconds);
   await deleteAnomalies(client, options.windowSeconds);
-  const written = await writeWindowStats(client, { ...options, runId });
+  const windowsComputed = await writeWindowStats(client, { ...options, runId });
+  const anomaliesReading = await writeReadingAnomalies(client, { ...options, runId, full });
   const anomaliesTurbine = await writeTurbineAnomalies(client, { ...options, runId });
-  const counts = { ...written, anomaliesTurbine };
+  await dropWindowAggregates(client);
+  const counts = { windowsComputed, anomaliesReading, anomaliesTurbine };
   await markRunDone(client, runId, counts);
   // Postgres publishes a session's row counts up to a second after it goes idle; asking for it at
   // once lets analyzeStaleTables (right after the commit) see what this run changed. Without it a

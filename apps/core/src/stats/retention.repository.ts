@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from '../db/pool.js';
 import { TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lock.js';
+import { windowStartSql } from './anomaly-rules.sql.js';
 
 /**
  * Retention of raw readings (RETAIN_READINGS_DAYS): deletes readings before the retention horizon
@@ -108,7 +109,7 @@ export async function deleteComputedReadings(client: PoolClient, turbineId: numb
       WHERE turbine_id = $1::int
         -- least() ignores NULL: without pending notes the turbine is purged up to the horizon.
         AND ts < least($2::timestamptz,
-                       (SELECT to_timestamp(floor(extract(epoch FROM min(least(p.ts_min, p.ts_max))) / $3::int) * $3::int)
+                       (SELECT ${windowStartSql('min(least(p.ts_min, p.ts_max))', '$3::int')}
                           FROM stats_pending p
                          WHERE p.turbine_id = $1::int))`,
     [turbineId, horizon, windowSeconds],

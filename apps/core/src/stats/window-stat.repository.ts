@@ -1,16 +1,12 @@
 import type { PoolClient } from '../db/pool.js';
-import { SCOPED_READINGS_SQL } from './stats-scope.repository.js';
+import { asDecimalSql } from './anomaly-rules.sql.js';
+import { WINDOW_AGGREGATES } from './window-aggregate.repository.js';
 
 export interface WindowStatParams {
   windowSeconds: number;
   readingIntervalSeconds: number;
   sigma: number;
   runId: number;
-}
-
-export interface WrittenWindowStats {
-  windowsComputed: number;
-  anomaliesReading: number;
 }
 
 /**
@@ -45,64 +41,22 @@ export async function deleteWindowStats(client: PoolClient, windowSeconds: numbe
 }
 
 /**
- * Aggregates the readings of every window in scope into `window_stat` and, in the same statement
- * (so from the same snapshot of `reading`), stores the readings outside their window's
- * mean ± k·stddev as `reading` anomalies.
- *
- * Power is aggregated and compared as numeric, so a mean of decimal readings is exact (2.975, not
- * 2.9749999999999996) and a reading exactly on mean + k·stddev is not flagged; results are stored
- * as double. stddev is the sample one (n-1), NULL for a single reading. Windows with fewer than 3
- * readings or stddev 0 flag nothing. Parameters: $1 window seconds, $2 k, $3 reading interval
- * seconds, $4 run id.
+ * Stores the run's window aggregates (`stats_window_agg`) as `window_stat` rows. Mean and σ were
+ * summed in double precision and are stored as the decimals they stand for (15 significant
+ * digits, far inside the doubles' accuracy), so a mean of 2.975 reads 2.975, not
+ * 2.9749999999999996. σ is the sample one (n-1), NULL for a single reading. Parameters:
+ * $1 window seconds, $2 reading interval seconds, $3 run id.
  */
-export async function writeWindowStats(client: PoolClient, params: WindowStatParams): Promise<WrittenWindowStats> {
-  const { rows } = await client.query<{ windows: number; anomalies: number }>(
-    `WITH scoped AS NOT MATERIALIZED (${SCOPED_READINGS_SQL}),
-     agg AS (
-       SELECT turbine_id, window_start,
-              count(*)::int AS n,
-              min(power_output) AS min,
-              max(power_output) AS max,
-              avg(power_output::numeric) AS mean,
-              stddev_samp(power_output::numeric) AS sd,
-              (count(*) FILTER (WHERE power_imputed))::int AS imputed
-         FROM scoped
-        GROUP BY turbine_id, window_start
-     ),
-     stats AS (
-       INSERT INTO window_stat (turbine_id, window_start, window_seconds, count, min, max, mean, stddev,
-                                imputed_count, expected_count, computed_at, run_id)
-       SELECT turbine_id, window_start, $1::int, n, min, max, mean::float8, sd::float8,
-              imputed, $1::int / $3::int, now(), $4::int
-         FROM agg
-       RETURNING 1
-     ),
-     -- The exact band [lo, hi] per window, and a float copy of it narrowed by far more than any
-     -- rounding: a reading inside the narrowed band is inside the exact one, so only the few
-     -- readings near or beyond the edges pay for the numeric comparison. MATERIALIZED computes
-     -- the band once per window, not once per reading.
-     band AS MATERIALIZED (
-       SELECT turbine_id, window_start, mean, sd, lo, hi,
-              lo::float8 + 1e-9::float8 * (1 + abs(lo::float8)) AS lo_inner,
-              hi::float8 - 1e-9::float8 * (1 + abs(hi::float8)) AS hi_inner
-         FROM (SELECT turbine_id, window_start, mean, sd, mean - $2::numeric * sd AS lo, mean + $2::numeric * sd AS hi
-                 FROM agg
-                WHERE n >= 3 AND sd > 0) w
-     ),
-     outliers AS (
-       INSERT INTO anomaly (kind, turbine_id, window_start, window_seconds, ts, value, mean, stddev,
-                            deviation, sigma, run_id)
-       SELECT 'reading', b.turbine_id, b.window_start, $1::int, x.ts, x.power_output, b.mean::float8, b.sd::float8,
-              (x.power_output::numeric - b.mean)::float8, $2::numeric::float8, $4::int
-         FROM band b
-         JOIN scoped x ON x.turbine_id = b.turbine_id AND x.window_start = b.window_start
-        -- CASE fixes the order: the planner would otherwise run the costlier numeric test first.
-        WHERE CASE WHEN x.power_output BETWEEN b.lo_inner AND b.hi_inner THEN false
-                   ELSE x.power_output::numeric > b.hi OR x.power_output::numeric < b.lo END
-       RETURNING 1
-     )
-     SELECT (SELECT count(*) FROM stats)::int AS windows, (SELECT count(*) FROM outliers)::int AS anomalies`,
-    [params.windowSeconds, params.sigma, params.readingIntervalSeconds, params.runId],
+export async function writeWindowStats(client: PoolClient, params: Omit<WindowStatParams, 'sigma'>): Promise<number> {
+  const result = await client.query(
+    `INSERT INTO window_stat (turbine_id, window_start, window_seconds, count, min, max, mean, stddev,
+                              imputed_count, expected_count, computed_at, run_id)
+     SELECT turbine_id, window_start, $1::int, n, min, max, ${asDecimalSql('mean')}::float8, ${asDecimalSql('sd')}::float8,
+            imputed, $1::int / $2::int, now(), $3::int
+       FROM ${WINDOW_AGGREGATES}
+      -- In key order, the primary key's pages fill one after another instead of at random.
+      ORDER BY turbine_id, window_start`,
+    [params.windowSeconds, params.readingIntervalSeconds, params.runId],
   );
-  return { windowsComputed: rows[0]?.windows ?? 0, anomaliesReading: rows[0]?.anomalies ?? 0 };
+  return result.rowCount ?? 0;
 }
