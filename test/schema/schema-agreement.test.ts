@@ -68,7 +68,8 @@ const KNOWN_DIFFERENCES: {
       table: 'window_stat',
       column: 'turbine_id',
       references: 'turbine',
-      reason: "a full stats run writes a row per turbine-window; the FK trigger took a quarter of that write, and the ids come from reading",
+      reason:
+        'a full stats run writes a row per turbine-window; the FK trigger took a quarter of that write, and the ids come from reading',
     },
     {
       table: 'anomaly',
