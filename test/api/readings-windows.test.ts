@@ -102,9 +102,14 @@ describe('GET /windows', () => {
     turbineAnomalies: 1,
     readingAnomalies: 1,
     sigma: 2,
+    // The fleet rule's band over the two turbine means 2.975 and 1.5; it needs 3 turbines to apply.
+    fleetMean: 2.2375,
+    fleetStddev: Math.sqrt(2 * 0.7375 ** 2),
+    fleetRuleApplies: false,
   };
-  const march2 = { ...march1, windowStart: '2022-03-02T00:00:00.000Z', turbineCount: 1, readingCount: 1, expectedCount: 24 };
-  const march3 = { ...march2, windowStart: '2022-03-03T00:00:00.000Z', turbineAnomalies: 0, readingAnomalies: 0 };
+  const oneTurbine = { turbineCount: 1, readingCount: 1, expectedCount: 24, fleetStddev: null };
+  const march2 = { ...march1, ...oneTurbine, windowStart: '2022-03-02T00:00:00.000Z', fleetMean: 10 };
+  const march3 = { ...march2, windowStart: '2022-03-03T00:00:00.000Z', turbineAnomalies: 0, readingAnomalies: 0, fleetMean: 2.5 };
 
   it('lists the windows of the configured size, oldest first, with turbine and anomaly counts', async () => {
     // The seeded 3600 s window and anomaly stay out: only WINDOW_SECONDS = 86400 counts.

@@ -98,13 +98,3 @@ export function startOfUtcDay(ms) {
 }
 
 export { DAY_MS };
-
-/** Sample mean and standard deviation (n − 1), as the stats job computes them; stddev null below 2 values. */
-export function meanAndStddev(values) {
-  const n = values.length;
-  if (n === 0) return { mean: null, stddev: null };
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean, stddev: null };
-  const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
-  return { mean, stddev: Math.sqrt(ss / (n - 1)) };
-}

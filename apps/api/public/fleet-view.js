@@ -1,7 +1,7 @@
 // The fleet in one window: a row per turbine, the fleet rule's outliers standing out, and the ledger.
 import { cached, getAll, getJson } from './api.js';
 import { fleetChart } from './charts.js';
-import { card, chartWidth, h, int, meanAndStddev, num, percent, signed, weekday, windowLabel } from './dom.js';
+import { card, chartWidth, h, int, num, percent, signed, weekday, windowLabel } from './dom.js';
 import { ledgerSection } from './ledger.js';
 
 const LEDGER_PAGE = 15;
@@ -57,17 +57,12 @@ function fleetRows(data) {
 }
 
 /**
- * μ and σ over the turbines' window means, as the fleet rule takes them. A flagged turbine's
- * anomaly row carries the server's own μ and σ; they are used when present.
+ * The fleet rule's band for the window, as the server computed it (GET /windows carries μ, σ and
+ * whether the rule applies): the page draws the rule, it does not re-derive it.
  */
-function fleetBand(rows, sigma) {
-  const flag = rows.find((r) => r.flag)?.flag;
-  const computed = meanAndStddev(rows.filter((r) => r.stat).map((r) => r.stat.mean));
-  const mu = flag?.mean ?? computed.mean;
-  const sd = flag?.stddev ?? computed.stddev;
-  const k = flag?.sigma ?? sigma;
-  const usable = rows.filter((r) => r.stat).length >= 3 && sd !== null && sd > 0 && k !== null;
-  return { mu, sd, k, usable };
+function fleetBand(current) {
+  const k = current.sigma;
+  return { mu: current.fleetMean, sd: current.fleetStddev, k, usable: current.fleetRuleApplies && k !== null };
 }
 
 function windowStrip(windows, current) {
@@ -185,7 +180,7 @@ export function fleetView(data) {
   }
   const { current, windows } = data;
   const rows = fleetRows(data);
-  const band = fleetBand(rows, current.sigma);
+  const band = fleetBand(current);
   const index = windows.indexOf(current);
   const prev = windows[index - 1];
   const next = windows[index + 1];

@@ -16,6 +16,9 @@ const windowItem = z.object({
   turbineAnomalies: z.number().int().meta({ description: 'Turbines whose window mean left the fleet band (kind turbine)' }),
   readingAnomalies: z.number().int().meta({ description: 'Readings outside their turbine-window band (kind reading)' }),
   sigma: z.number().nullable().meta({ description: 'The k of mean ± k·stddev used by the run that computed the window' }),
+  fleetMean: z.number().meta({ description: "The fleet rule's μ: the mean of the turbines' window means" }),
+  fleetStddev: z.number().nullable().meta({ description: "The fleet rule's σ: the sample stddev of those means (null for one turbine)" }),
+  fleetRuleApplies: z.boolean().meta({ description: 'Whether the fleet rule applies to this window (at least 3 turbines and σ > 0)' }),
 });
 
 const windowsQuery = z

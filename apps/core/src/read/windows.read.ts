@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.js';
+import { asDecimalSql, fleetRuleAppliesSql } from '../stats/anomaly-rules.sql.js';
 import { SqlFilter, toPage, type Page, type TimeRange } from './sql-filter.js';
 
 /** One statistics window across the fleet: how many turbines had data and what was flagged. */
@@ -14,6 +15,11 @@ export interface WindowOverview {
   readingAnomalies: number;
   /** The k of mean ± k·stddev of the stats run that computed the window; null if that run is gone. */
   sigma: number | null;
+  /** The fleet rule's μ and sample σ over the turbines' window means (σ null for one turbine). */
+  fleetMean: number;
+  fleetStddev: number | null;
+  /** Whether the fleet rule applies (at least 3 turbines and σ > 0), as the stats run decided it. */
+  fleetRuleApplies: boolean;
 }
 
 export interface WindowOverviewQuery extends TimeRange {
@@ -44,10 +50,14 @@ export async function listWindowOverviews(db: Queryable, q: WindowOverviewQuery)
     turbine_anomalies: number;
     reading_anomalies: number;
     sigma: number | null;
+    fleet_mean: number;
+    fleet_stddev: number | null;
+    fleet_rule_applies: boolean;
   }>(
     `WITH w AS (
        SELECT window_start, window_seconds, count(*)::int AS turbine_count, sum(count) AS reading_count,
-              sum(expected_count) AS expected_count, max(run_id) AS run_id
+              sum(expected_count) AS expected_count, max(run_id) AS run_id,
+              avg(${asDecimalSql('mean')}) AS fleet_mean, stddev_samp(${asDecimalSql('mean')}) AS fleet_stddev
          FROM window_stat ${filter.where}
         GROUP BY window_seconds, window_start
         ORDER BY window_start
@@ -61,7 +71,8 @@ export async function listWindowOverviews(db: Queryable, q: WindowOverviewQuery)
      )
      SELECT w.window_start, w.window_seconds, w.turbine_count, w.reading_count, w.expected_count,
             coalesce(a.turbine_anomalies, 0) AS turbine_anomalies, coalesce(a.reading_anomalies, 0) AS reading_anomalies,
-            r.sigma
+            r.sigma, w.fleet_mean::float8 AS fleet_mean, w.fleet_stddev::float8 AS fleet_stddev,
+            coalesce(${fleetRuleAppliesSql('w.turbine_count', 'w.fleet_stddev')}, false) AS fleet_rule_applies
        FROM w LEFT JOIN a USING (window_start) LEFT JOIN stats_run r ON r.id = w.run_id
       ORDER BY w.window_start`,
     filter.values,
@@ -76,6 +87,9 @@ export async function listWindowOverviews(db: Queryable, q: WindowOverviewQuery)
       turbineAnomalies: r.turbine_anomalies,
       readingAnomalies: r.reading_anomalies,
       sigma: r.sigma,
+      fleetMean: r.fleet_mean,
+      fleetStddev: r.fleet_stddev,
+      fleetRuleApplies: r.fleet_rule_applies,
     })),
     q.limit,
   );
