@@ -58,11 +58,11 @@ export function parseDerate(text: string): Derate {
     if (first < 1 || last < first || last - first > 100_000) fail(`turbine range "${item.trim()}" is empty or not positive`);
     for (let id = first; id <= last; id += 1) turbines.push(id);
   }
-  const [from, to = from, ...rest] = dayText.split('..');
-  if (rest.length > 0 || from === undefined) fail(`days "${dayText}" must be a day or first..last`);
+  const days = dayText.split('..');
+  if (days.length > 2) fail(`days "${dayText}" must be a day or first..last`);
   const fraction = /^(\d+(\.\d*)?|\.\d+)$/.test(fractionText) ? Number(fractionText) : Number.NaN;
   if (Number.isNaN(fraction)) fail(`fraction "${fractionText}" must be a number`);
-  return { turbines: [...new Set(turbines)].sort((a, b) => a - b), from: from!.trim(), to: to.trim(), fraction };
+  return { turbines: [...new Set(turbines)].sort((a, b) => a - b), from: days[0]!.trim(), to: (days[1] ?? days[0]!).trim(), fraction };
 }
 
 /** What is wrong with `derates` for a data set of `turbines` turbines and `days` days from `startMs`. */
