@@ -65,8 +65,9 @@ export function buildPowerCurve(readings: Iterable<CurveReading>, settings: Curv
  *
  * - Between two usable bin centres: linear interpolation between their means. Unusable or empty
  *   bins between them are bridged: the line runs from the nearest usable centre below to the
- *   nearest usable centre above, as the method of bins interpolates an incomplete curve. A
- *   thin bin inside a well-filled curve thus costs a little accuracy, not the readings in it.
+ *   nearest usable centre above. A thin bin inside a well-filled curve thus costs a little
+ *   accuracy, not the readings in it (a wide gap is bridged too: the curve has no other value
+ *   there, and the coverage rule of `isUnderperforming` limits what thin curves can flag).
  * - Within the outermost usable bins but beyond their centres (e.g. 12.6 m/s when 12.5 is the
  *   highest usable centre and 12.5 bins hold [12.25, 12.75)): that bin's mean. The reading is in
  *   a usable bin, which is the curve's best estimate there; nothing beyond it is extrapolated.

@@ -23,8 +23,8 @@ export function referenceDayMs(windowStartMs: number): number {
  * [day − referenceDays days, day). With daily windows, day 31 is judged by days 1-30.
  *
  * - The window itself is never in its own reference: a turbine that underperforms all day would
- *   otherwise pull its own yardstick down (in a fleet of 5, a 25 % derate would read as about
- *   20 %), and the analyst's question is "did it do what the recent past says it should?".
+ *   otherwise pull its own yardstick down with it, most where the fleet or the history is small,
+ *   and the analyst's question is "did it do what the recent past says it should?".
  * - Whole days, not a sliding 30 × 24 h before each window: every window that starts on one
  *   UTC day shares one curve (so shorter windows, e.g. 6 h, are judged like the day, and the
  *   part of the day before the window is not used either), and the stats job can build a
@@ -36,8 +36,8 @@ export function referenceDayMs(windowStartMs: number): number {
  *   `referenceDays` days hold no readings) gets an empty curve, so its readings have no
  *   expected value and it is not judged. The early days of a data set are judged by the few days
  *   before them, and their bins reach the minimum count only where those days had enough wind of
- *   that speed; the coverage rule in `isUnderperforming` keeps a thin curve from flagging
- *   anything. Falling back to the window itself would judge a turbine by a curve it helped
+ *   that speed; the coverage rule in `isUnderperforming` does not flag a window that a thin
+ *   curve covers less than half of. Falling back to the window itself would judge a turbine by a curve it helped
  *   make, and by a different rule on day 1 than on day 2.
  */
 export function referencePeriod(windowStartMs: number, referenceDays: number): ReferencePeriod {
