@@ -87,6 +87,21 @@ describe('parseGenerateArgs', () => {
     expect(usageError(['--out', 'x', '--rows', '10', '--days', '1', '--turbines', '1'])).toMatch(/--rows/);
   });
 
+  it('reads repeated --derate flags into derates', () => {
+    expect(optionsOf(['--out', 'x', '--derate', '7:2022-03-10..2022-03-14:0.25', '--derate=1-2,5:2022-03-20:1'])).toEqual({
+      derates: [
+        { turbines: [7], from: '2022-03-10', to: '2022-03-14', fraction: 0.25 },
+        { turbines: [1, 2, 5], from: '2022-03-20', to: '2022-03-20', fraction: 1 },
+      ],
+    });
+    expect(usageError(['--out', 'x', '--derate', '7:2022-03-10'])).toMatch(/^--derate "7:2022-03-10": needs three parts/);
+    expect(usageError(['--out', 'x', '--derate', '16:2022-03-10:0.5'])).toMatch(/derates\[0\] names turbines outside 1\.\.15: 16/);
+    expect(usageError(['--out', 'x', '--days', '5', '--derate', '1:2022-03-05..2022-03-06:0.5'])).toMatch(
+      /not all within the generated days/,
+    );
+    expect(usageError(['--out', 'x', '--derate', '1:2022-03-05:0'])).toMatch(/fraction must be more than 0/);
+  });
+
   it('answers --help with the usage text, which lists every flag', () => {
     expect(parseGenerateArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseGenerateArgs(['-h'])).toEqual({ kind: 'help' });
@@ -102,6 +117,7 @@ describe('parseGenerateArgs', () => {
       '--outlier-rate',
       '--duplicate-rate',
       '--malformed-rate',
+      '--derate',
     ]) {
       expect(GENERATE_USAGE).toContain(flag);
     }

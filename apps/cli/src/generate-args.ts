@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { resolveOptions, shapeForRows, type GeneratorOptions } from '@windmill/core/generator/telemetry';
+import { parseDerate, resolveOptions, shapeForRows, type GeneratorOptions } from '@windmill/core/generator/telemetry';
 import { TIMESTAMP_STYLES, type TimestampStyle } from '@windmill/core/generator/options';
 
 export const GENERATE_USAGE = `Usage: npm run generate -- --out <dir> [options]
@@ -21,6 +21,12 @@ Writes deterministic wind-turbine telemetry CSV files in the challenge's format.
   --malformed-rate <r>     share of lines broken (field count, timestamp, id)    0
   --gap-rate <r>           chance per reading to start a power gap too long to impute  0
   --out-of-order-rate <r>  share of lines moved later in their file             0
+  --derate <spec>          take a share of some turbines' power on some days     none
+                           <spec> is <turbines>:<day>[..<day>]:<fraction>, e.g.
+                           7:2022-03-10..2022-03-14:0.25: turbine 7 delivers 75 % of its
+                           power from 10 to 14 March (UTC days, inclusive); turbines as ids
+                           and ranges (3,5-7); 0 < fraction <= 1 (1 stops the turbine);
+                           repeat the flag for more turbines or periods
   --timestamps <style>     naive | iso-z | iso-ms-z | iso-offset                 naive
   --crlf                   CRLF line endings (default LF)
   --bom                    start each file with a UTF-8 BOM
@@ -66,6 +72,7 @@ const FLAGS = {
   quote: booleanFlag,
   'extra-column': stringFlag,
   'no-final-newline': booleanFlag,
+  derate: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -129,6 +136,14 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateCommand {
   for (const [flag, key] of Object.entries(RATE_FLAGS) as Array<[RateFlag, (typeof RATE_FLAGS)[RateFlag]]>) {
     const value = rate(flag, flags[flag]);
     if (value !== undefined) options[key] = value;
+  }
+
+  if (flags.derate !== undefined) {
+    try {
+      options.derates = flags.derate.map((text) => parseDerate(text));
+    } catch (error) {
+      throw new UsageError(`--${(error as Error).message}`);
+    }
   }
 
   const format: NonNullable<GeneratorOptions['format']> = {};

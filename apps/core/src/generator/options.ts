@@ -1,3 +1,4 @@
+import { derateProblems, type Derate } from './derate.js';
 import type { Seed } from './prng.js';
 
 /** The challenge's columns, in the challenge's order. */
@@ -55,6 +56,8 @@ export interface GeneratorOptions {
   outOfOrderRate?: number;
   /** The cleaner's IMPUTE_MAX_GAP_SECONDS: gaps are made long enough to defeat it. */
   imputeMaxGapSeconds?: number;
+  /** Turbines that deliver only part of their power on some days (see derate.ts); none by default. */
+  derates?: readonly Derate[];
   format?: Partial<FormatOptions>;
 }
 
@@ -112,6 +115,7 @@ export function resolveOptions(options: GeneratorOptions = {}): ResolvedOptions 
     gapRate: options.gapRate ?? 0,
     outOfOrderRate: options.outOfOrderRate ?? 0,
     imputeMaxGapSeconds: options.imputeMaxGapSeconds ?? 7200,
+    derates: options.derates ?? [],
     format,
     startMs: 0,
   };
@@ -136,6 +140,7 @@ export function resolveOptions(options: GeneratorOptions = {}): ResolvedOptions 
     if (!(rate >= 0 && rate <= 1)) problems.push(`${key} must be a number from 0 to 1 (got ${rate})`);
   }
   if (!(resolved.imputeMaxGapSeconds >= 0)) problems.push(`imputeMaxGapSeconds must be >= 0 (got ${resolved.imputeMaxGapSeconds})`);
+  problems.push(...derateProblems(resolved.derates, turbines, resolved.startMs, days));
   problems.push(...formatProblems(format));
   if (problems.length > 0) throw new RangeError(`invalid generator options: ${problems.join('; ')}`);
   return resolved;

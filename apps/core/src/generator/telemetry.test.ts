@@ -80,3 +80,32 @@ describe('determinism', () => {
     expect([...byDay].sort()).toEqual([...byTurbine].sort());
   });
 });
+
+describe('derates', () => {
+  it('lower only the derated turbines power, only on the derated days', () => {
+    const base: GeneratorOptions = { seed: 'derate', turbines: 4, days: 4, files: 1 };
+    const derates = [{ turbines: [2, 4], from: '2022-03-02', to: '2022-03-03', fraction: 0.5 }];
+    const rows = (options: GeneratorOptions) =>
+      generateFileText(options, planFiles(options)[0]!)
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','));
+    const healthy = rows(base);
+    const derated = rows({ ...base, derates });
+    expect(derated).toHaveLength(healthy.length);
+    let changed = 0;
+    derated.forEach((row, i) => {
+      const [ts, id, wind, direction, power] = row as [string, string, string, string, string];
+      const before = healthy[i]!;
+      expect([ts, id, wind, direction]).toEqual(before.slice(0, 4));
+      const inPeriod = (id === '2' || id === '4') && ts >= '2022-03-02' && ts < '2022-03-04';
+      if (!inPeriod) expect(power).toBe(before[4]);
+      else {
+        expect(Math.abs(Number(power) - Number(before[4]) / 2)).toBeLessThanOrEqual(0.1 + 1e-9);
+        if (power !== before[4]) changed += 1;
+      }
+    });
+    expect(changed).toBeGreaterThan(48);
+  });
+});

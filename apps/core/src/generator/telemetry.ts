@@ -1,3 +1,4 @@
+import { createDerateLookup } from './derate.js';
 import { createLineFormat, createTimestampFormatter, formatTenths } from './line-format.js';
 import { createInjector } from './messiness.js';
 import { resolveOptions, type GeneratorOptions, type ResolvedOptions } from './options.js';
@@ -7,6 +8,7 @@ import { createTurbineModel, readingAt } from './value-model.js';
 
 export { planFiles, shapeForRows, type PlannedFile } from './planner.js';
 export { resolveOptions, type GeneratorOptions, type ResolvedOptions } from './options.js';
+export { createDerateLookup, parseDerate, type Derate, type DerateLookup } from './derate.js';
 
 function isClean(o: ResolvedOptions): boolean {
   return o.missingRate + o.outlierRate + o.duplicateRate + o.malformedRate + o.gapRate + o.outOfOrderRate === 0;
@@ -24,6 +26,7 @@ export function* generateFileLines(options: GeneratorOptions | ResolvedOptions, 
   const format = createLineFormat(o.format);
   const { eol } = format;
   const models = file.turbineIds.map((id) => createTurbineModel(o.seed, id));
+  const derateAt = createDerateLookup(o.derates);
   const injector = isClean(o) ? null : createInjector(o, format, createRandom(o.seed, 'file', file.name), models.length);
   const formatTimestamp = createTimestampFormatter(o.format.timestamps, o.format.utcOffsetMinutes);
 
@@ -34,7 +37,7 @@ export function* generateFileLines(options: GeneratorOptions | ResolvedOptions, 
     const timestamp = formatTimestamp(epochSeconds * 1000);
     for (let slot = 0; slot < models.length; slot += 1) {
       const model = models[slot]!;
-      const reading = readingAt(model, epochSeconds);
+      const reading = readingAt(model, epochSeconds, derateAt(model.id, epochSeconds));
       if (injector === null) {
         const row = {
           timestamp,

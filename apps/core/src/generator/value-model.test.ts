@@ -1,4 +1,4 @@
-import { createTurbineModel, powerCurve, readingAt, type Reading } from '@windmill/core/generator/value-model';
+import { RATED_POWER, createTurbineModel, powerCurve, readingAt, type Reading } from '@windmill/core/generator/value-model';
 
 const MARCH_2022 = Date.UTC(2022, 2, 1) / 1000;
 
@@ -65,6 +65,30 @@ describe('readingAt', () => {
         producing.map((r) => r.powerOutput),
       ),
     ).toBeGreaterThan(0.9);
+  });
+
+  it('gives every turbine the same power curve: a fleet of one model', () => {
+    for (let id = 1; id <= 5; id += 1) {
+      const own = month('model', id).filter((r) => r.windSpeed > 4);
+      const delivered = own.reduce((a, r) => a + r.powerOutput, 0);
+      const ideal = own.reduce((a, r) => a + powerCurve(r.windSpeed, RATED_POWER), 0);
+      expect(Math.abs(delivered / ideal - 1)).toBeLessThan(0.01);
+    }
+  });
+
+  it('takes a derate off the power only, from the same un-derated reading', () => {
+    const model = createTurbineModel('model', 2);
+    let producing = 0;
+    for (let i = 0; i < 31 * 24; i += 1) {
+      const t = MARCH_2022 + i * 3600;
+      const healthy = readingAt(model, t);
+      const derated = readingAt(model, t, 0.25);
+      expect(derated).toEqual({ ...healthy, powerOutput: derated.powerOutput });
+      expect(Math.abs(derated.powerOutput - 0.75 * healthy.powerOutput)).toBeLessThanOrEqual(0.1 + 1e-9);
+      expect(readingAt(model, t, 1).powerOutput).toBe(0);
+      if (healthy.powerOutput >= 1) producing += 1;
+    }
+    expect(producing).toBeGreaterThan(100);
   });
 
   it('gives wind speed a daily rhythm and direction a slow wander', () => {

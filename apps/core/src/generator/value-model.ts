@@ -19,10 +19,8 @@ export interface TurbineModel {
   /** cos and sin of the peak hour as an angle on the 24-hour clock. */
   peakCos: number;
   peakSin: number;
-  /** Power at and above rated wind speed, MW. */
+  /** Power at and above rated wind speed, MW: the same for every turbine (see `RATED_POWER`). */
   ratedPower: number;
-  /** Share of the ideal curve this machine delivers. */
-  efficiency: number;
   baseDirection: number;
   /** Per noise layer, the knot last used and its two values: a cache, readings never depend on it. */
   knots: Float64Array;
@@ -42,6 +40,17 @@ const LAYERS = 5;
 const CUT_IN = 3;
 const RATED_WIND = 12.5;
 const CUT_OUT = 25;
+/**
+ * Every turbine is the same model, as the fleet power curve assumes: they differ in their wind,
+ * not in how they turn wind into power, so a healthy turbine sits on the fleet's curve and a
+ * derated one (see `readingAt`) stands out by its derate alone.
+ */
+export const RATED_POWER = 4.5;
+/**
+ * Standard deviation of the power noise around the curve, as a share of the curve's power: the
+ * scatter grows with power, and a turbine below cut-in writes an exact 0.
+ */
+const POWER_NOISE = 0.02;
 
 /** Builds the model of turbine `id` for `seed`; the same pair always gives the same turbine. */
 export function createTurbineModel(seed: Seed, id: number): TurbineModel {
@@ -56,8 +65,7 @@ export function createTurbineModel(seed: Seed, id: number): TurbineModel {
     peakHour,
     peakCos: Math.cos((2 * Math.PI * peakHour) / 24),
     peakSin: Math.sin((2 * Math.PI * peakHour) / 24),
-    ratedPower: 4 + 0.5 * u(4),
-    efficiency: 0.9 + 0.1 * u(5),
+    ratedPower: RATED_POWER,
     baseDirection: 360 * u(6),
     knots: new Float64Array(3 * LAYERS).fill(Number.NaN),
   };
@@ -112,9 +120,12 @@ function dayAngle(t: number): typeof clock {
 /**
  * The turbine's reading at `epochSeconds`: wind speed with weather-scale swings, a daily rhythm
  * and gusts (never negative); direction as a slow wander modulo 360, whole degrees; power from
- * the power curve with a little noise, within 0..ratedPower. Speed and power have one decimal.
+ * the power curve at that (rounded) wind speed with a little noise, within 0..ratedPower. Speed
+ * and power have one decimal. `derate` in [0, 1] takes that share off the power before it is
+ * rounded (0.25 leaves 75 %): the same instant with derate 0 is the un-derated reading, with the
+ * same wind and noise, so the injected loss is the difference of the two.
  */
-export function readingAt(model: TurbineModel, epochSeconds: number): Reading {
+export function readingAt(model: TurbineModel, epochSeconds: number, derate = 0): Reading {
   const { key } = model;
   const t = epochSeconds;
   const day = dayAngle(t);
@@ -134,8 +145,9 @@ export function readingAt(model: TurbineModel, epochSeconds: number): Reading {
     4 * jitter(key, 0x2000_0000, t);
   const windDirection = ((Math.round(heading) % 360) + 360) % 360;
 
-  const ideal = powerCurve(windSpeed, model.ratedPower) * model.efficiency;
-  const power = ideal > 0 ? ideal + 0.08 * jitter(key, 0x3000_0000, t) : 0;
-  const powerOutput = Math.round(Math.min(model.ratedPower, Math.max(0, power)) * 10) / 10;
+  const ideal = powerCurve(windSpeed, model.ratedPower);
+  const power = ideal * (1 + POWER_NOISE * jitter(key, 0x3000_0000, t));
+  const delivered = Math.min(model.ratedPower, Math.max(0, power)) * (1 - derate);
+  const powerOutput = Math.round(delivered * 10) / 10;
   return { windSpeed, windDirection, powerOutput };
 }
