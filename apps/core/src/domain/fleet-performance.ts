@@ -2,7 +2,7 @@ import { mergeTallies, tallyBins, type BinTally, type CurveReading } from './pow
 import { curveFromTallies, type CurveSettings, type PowerCurve } from './power-curve.js';
 import { referenceDayMs, referencePeriod } from './reference-period.js';
 import { assessWindow, isUnderperforming, type WindowPerformance } from './window-performance.js';
-import { windowStartMs } from './window.js';
+import { windowStartMs } from './anomaly-rules.js';
 
 /**
  * Power-curve performance of every (turbine, window) of a set of readings, in memory: the whole

@@ -1,4 +1,4 @@
-import { windowStartMs as alignedStartMs } from './window.js';
+import { windowStartMs as alignedStartMs } from './anomaly-rules.js';
 
 const DAY_SECONDS = 86_400;
 const DAY_MS = DAY_SECONDS * 1000;
