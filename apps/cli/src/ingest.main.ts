@@ -20,7 +20,7 @@ const logger = createLogger('ingest', { level: config.LOG_LEVEL, pretty: config.
 
 try {
   await ensureDatabase(config.DATABASE_URL).catch(() => undefined);
-  await waitForPostgres(config.DATABASE_URL, 10_000);
+  await waitForPostgres(config.DATABASE_URL, config.STARTUP_TIMEOUT_SECONDS * 1000);
   await migrate(config.DATABASE_URL);
 } catch (error) {
   process.stderr.write(`windmill ingest: ${(error as Error).message}\n`);

@@ -6,7 +6,7 @@ import { loadConfigOrExit, redactUrl, waitForPostgres } from '@windmill/core/pla
 const config = loadConfigOrExit();
 try {
   await ensureDatabase(config.DATABASE_URL).catch(() => undefined);
-  await waitForPostgres(config.DATABASE_URL, 30_000);
+  await waitForPostgres(config.DATABASE_URL, config.STARTUP_TIMEOUT_SECONDS * 1000);
   const result = await migrate(config.DATABASE_URL);
   process.stdout.write(
     `${redactUrl(config.DATABASE_URL)}: ${result.applied.length} migration(s) applied${result.applied.length ? ` (${result.applied.join(', ')})` : ''}, ${result.alreadyApplied} already applied\n`,

@@ -59,6 +59,7 @@ export const configSchema = z
     PARSE_THREADS: int(0, 64).default(2),
     JOB_LOCK_SECONDS: int(1).default(30),
     SHUTDOWN_TIMEOUT_SECONDS: int(1).default(30),
+    STARTUP_TIMEOUT_SECONDS: int(1).default(15),
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: int(0, 65_535).default(5007),
     BOARD_USER: z.string().min(1).default('admin'),

@@ -43,12 +43,13 @@ export type ConnectionsFor<N extends ConnectionNeeds> = Connections &
  */
 export async function openConnections<N extends ConnectionNeeds>(config: Config, logger: Logger, needs: N): Promise<ConnectionsFor<N>> {
   if (needs.migrate) await ensureDatabase(config.DATABASE_URL).catch(() => undefined);
-  await waitForPostgres(config.DATABASE_URL, 15_000);
+  const budgetMs = config.STARTUP_TIMEOUT_SECONDS * 1000;
+  await waitForPostgres(config.DATABASE_URL, budgetMs);
   if (needs.migrate) {
     const result = await migrate(config.DATABASE_URL);
     if (result.applied.length > 0) logger.info({ applied: result.applied }, 'database migrations applied');
   }
-  if (needs.redis) await checkRedis(config.REDIS_URL, 10_000);
+  if (needs.redis) await checkRedis(config.REDIS_URL, budgetMs);
 
   const pool = createPool(config.DATABASE_URL, needs.poolSize ?? config.WORKER_CONCURRENCY + 4);
   // Imported on demand: loading Prisma's client costs memory and start-up time in every process.
