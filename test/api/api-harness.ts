@@ -72,7 +72,7 @@ export async function createApiWorld(label: string): Promise<ApiWorld> {
       const { logs, ...deps } = overrides;
       const app = await buildApp({
         config: TEST_CONFIG,
-        logger: createLogger('api', { level: 'info', pretty: false, destination: logs ?? new LogCapture() }),
+        logger: createLogger('api', { level: 'info', destination: logs ?? new LogCapture() }),
         prisma,
         pool,
         queues,

@@ -15,7 +15,7 @@ const env = process.env;
 const databaseUrl = env.DATABASE_URL!;
 const prefix = env.QUEUE_PREFIX!;
 
-const logger = createLogger('api', { level: 'warn', pretty: false, destination: process.stderr });
+const logger = createLogger('api', { level: 'warn', destination: process.stderr });
 const pool = createPool(databaseUrl);
 const prisma = createPrisma(databaseUrl);
 const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });

@@ -22,5 +22,5 @@ export const BENCH_OUTPUT = path.join(REPO_ROOT, 'bench-output');
  * read the 'file loaded' and 'stats run done' lines) and no inherited NODE_OPTIONS.
  */
 export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', LOG_PRETTY: 'false', ...overrides };
+  return { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...overrides };
 }

@@ -15,7 +15,7 @@ import { loadConfigOrExit } from '@windmill/core/platform/startup';
 import { computeStats } from '@windmill/core/stats/compute-stats';
 
 const config = loadConfigOrExit();
-const logger = createLogger('bench-stats', { level: config.LOG_LEVEL, pretty: false, fd: 2 });
+const logger = createLogger('bench-stats', { level: config.LOG_LEVEL, fd: 2 });
 const pool = createPool(config.DATABASE_URL, 2);
 try {
   await pool.query('DELETE FROM stats_run');

@@ -55,7 +55,7 @@ describe.each([
   let env: PipelineEnv;
 
   beforeAll(async () => {
-    env = await createPipelineEnv(`signals_${script}`, { LOG_LEVEL: 'info', LOG_PRETTY: 'false', API_PORT: '0', ...settings });
+    env = await createPipelineEnv(`signals_${script}`, { LOG_LEVEL: 'info', LOG_FORMAT: 'json', API_PORT: '0', ...settings });
   });
   afterAll(async () => {
     await env?.cleanup();

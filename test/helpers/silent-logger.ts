@@ -10,7 +10,7 @@ export function memoryLogger(app = 'test'): { logger: Logger; lines: () => Array
       done();
     },
   });
-  const logger = createLogger(app, { level: 'debug', pretty: false, destination });
+  const logger = createLogger(app, { level: 'debug', destination });
   return {
     logger,
     lines: () =>

@@ -44,7 +44,7 @@ function captureLog() {
       done();
     },
   });
-  return { lines, logger: createLogger('test', { level: 'info', pretty: false, destination }) };
+  return { lines, logger: createLogger('test', { level: 'info', destination }) };
 }
 
 describe('the stats_run ledger', () => {

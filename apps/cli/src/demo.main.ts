@@ -26,7 +26,7 @@ const DEMO_DEFAULTS: Record<string, string> = {
   FAILED_DIR: 'data/demo/failed',
   STATS_INTERVAL_SECONDS: '10',
   LOG_LEVEL: 'warn',
-  LOG_PRETTY: 'true',
+  LOG_FORMAT: 'pretty',
   BOARD_USER: 'admin',
 };
 const userSet = new Set(Object.keys(process.env).filter((k) => process.env[k]));
@@ -35,7 +35,7 @@ const password = process.env.BOARD_PASSWORD || randomBytes(9).toString('base64ur
 process.env.BOARD_PASSWORD = password;
 
 const config = loadConfigOrExit();
-const logger = createLogger('demo', { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+const logger = createLogger('demo', { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 if (!userSet.has('DATABASE_URL')) {

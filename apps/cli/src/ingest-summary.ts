@@ -5,7 +5,9 @@ import type { IngestSummary } from '@windmill/core/ingest/batch-ingest';
 export function formatSummary(summary: IngestSummary, cwd: string): string {
   const header = ['file', 'status', 'total', 'loaded', 'imputed', 'duplicate', 'rejected', 'note'];
   const rows = summary.files.map(({ path: p, outcome }) => {
-    const name = path.relative(cwd, p) || p;
+    // Relative to where the command ran when the file is below it, else the whole path.
+    const relative = path.relative(cwd, p);
+    const name = relative === '' || relative.startsWith('..') ? p : relative;
     switch (outcome.status) {
       case 'done': {
         const t = outcome.totals;

@@ -1,41 +1,74 @@
 import { ensureDatabase, migrate } from '@windmill/core/db/migrate';
 import { createPool } from '@windmill/core/db/pool';
+import { runIngest, type BatchHooks } from '@windmill/core/ingest/batch-ingest';
+import { listCsvFiles } from '@windmill/core/ingest/list-files';
 import { createLogger } from '@windmill/core/platform/logger';
 import { loadConfigOrExit, waitForPostgres } from '@windmill/core/platform/startup';
-import { runIngest } from '@windmill/core/ingest/batch-ingest';
+import { EXIT, INGEST_USAGE, parseIngestArgs } from './ingest-args.js';
+import { createProgressView, readableLogLines, type ProgressView } from './ingest-progress.js';
 import { formatSummary } from './ingest-summary.js';
 
-const USAGE = 'usage: npm run ingest -- <file.csv|directory>...';
+// `npm run ingest -- <file|folder>...`: see INGEST_USAGE for what it does and its exit codes.
 
-const inputs = process.argv.slice(2).filter((a) => a !== '--');
-if (inputs.length === 0 || inputs.includes('--help') || inputs.includes('-h')) {
-  process.stderr.write(
-    `${USAGE}\nLoads the CSV files (directories expanded, in path order), runs one stats computation and prints a summary.\n`,
-  );
-  process.exit(inputs.length === 0 ? 2 : 0);
+const args = parseIngestArgs(process.argv.slice(2));
+if (args.kind === 'help') {
+  process.stdout.write(INGEST_USAGE);
+  process.exit(EXIT.ok);
+}
+if (args.kind === 'usage-error') {
+  process.stderr.write(`windmill ingest: ${args.message}\n\n${INGEST_USAGE}`);
+  process.exit(EXIT.usage);
 }
 
 const config = loadConfigOrExit();
-const logger = createLogger('ingest', { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, fd: 2 });
+const fail = (message: string): never => {
+  view?.stop();
+  process.stderr.write(`windmill ingest: ${message}\n`);
+  process.exit(EXIT.failed);
+};
+
+// A person at a terminal gets a progress bar and readable warnings; anything else (a pipe, a CI
+// log, a benchmark) or an explicit LOG_FORMAT gets log lines on stderr. stdout holds the summary.
+const interactive = process.stdout.isTTY === true && process.stderr.isTTY === true && config.LOG_FORMAT === undefined;
+let view: ProgressView | null = null;
+const logger = interactive
+  ? createLogger('ingest', {
+      level: ['debug', 'trace'].includes(config.LOG_LEVEL) ? config.LOG_LEVEL : 'warn',
+      destination: readableLogLines((line) => (view ? view.log(line) : process.stderr.write(`${line}\n`))),
+    })
+  : createLogger('ingest', { level: config.LOG_LEVEL, format: config.LOG_FORMAT, fd: 2 });
+
+const files = await listCsvFiles(args.inputs, process.cwd()).catch((error: unknown) => fail((error as Error).message));
+if (files.length === 0) {
+  fail(`no CSV files in ${args.inputs.join(', ')} (names must end in .csv; hidden and partial-write names such as *.part are skipped)`);
+}
 
 try {
   await ensureDatabase(config.DATABASE_URL).catch(() => undefined);
   await waitForPostgres(config.DATABASE_URL, config.STARTUP_TIMEOUT_SECONDS * 1000);
   await migrate(config.DATABASE_URL);
 } catch (error) {
-  process.stderr.write(`windmill ingest: ${(error as Error).message}\n`);
-  process.exit(1);
+  fail((error as Error).message);
 }
 
 const pool = createPool(config.DATABASE_URL);
-let exitCode = 0;
+const hooks: BatchHooks = {};
+if (interactive) {
+  view = createProgressView(process.stderr);
+  hooks.onProgress = (progress) => view?.update(progress);
+}
+let exitCode: number = EXIT.ok;
 try {
-  const summary = await runIngest({ pool, logger, config }, inputs, process.cwd());
+  const summary = await runIngest({ pool, logger, config }, files, process.cwd(), hooks);
+  view?.stop();
+  view = null;
   process.stdout.write(formatSummary(summary, process.cwd()));
-  if (summary.files.some((f) => f.outcome.status === 'failed')) exitCode = 1;
+  if (summary.files.some((f) => f.outcome.status === 'failed')) exitCode = EXIT.failed;
 } catch (error) {
+  view?.stop();
+  view = null;
   process.stderr.write(`windmill ingest: ${(error as Error).message}\n`);
-  exitCode = 1;
+  exitCode = EXIT.failed;
 } finally {
   await pool.end();
   logger.flush();

@@ -68,11 +68,12 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     worker.on('completed', (job: Job) => record(job, 'completed'));
     worker.on('failed', (job: Job | undefined, error: Error) => {
       if (job) record(job, 'failed');
-      const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
-      log[final ? 'error' : 'warn'](
-        { jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
-        final ? 'job failed' : 'job attempt failed',
-      );
+      // An unreadable file is an expected outcome, told once by its processor (with its reason and
+      // where the file went); only unexpected final failures are errors here.
+      const unrecoverable = error.name === 'UnrecoverableError';
+      const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || unrecoverable;
+      const level = unrecoverable ? 'debug' : final ? 'error' : 'warn';
+      log[level]({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, final ? 'job failed' : 'job attempt failed');
     });
     worker.on('stalled', (jobId: string) => log.warn({ jobId }, 'job stalled (its worker stopped renewing the lock); it will be retried'));
     worker.on('error', (error: Error) => log.error({ err: error.message }, 'worker error'));

@@ -66,7 +66,9 @@ export const configSchema = z
     BOARD_PASSWORD: z.string().default(''),
     BOARD_READ_ONLY: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    LOG_PRETTY: bool.default(false),
+    // Unset: each command's own default (JSON lines for the services, a progress bar for npm run
+    // ingest on a terminal, readable lines for the demo).
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.POWER_MIN > c.POWER_MAX) {
@@ -95,19 +97,25 @@ export class ConfigError extends Error {
   }
 }
 
+/** Settings that no longer exist, with what replaced them: a stale .env must not be ignored silently. */
+const RETIRED: Record<string, string> = {
+  LOG_PRETTY: 'replaced by LOG_FORMAT (json or pretty)',
+};
+
 /** Parses `env` (usually process.env); throws a ConfigError naming every bad variable. Empty values count as unset. */
 export function parseConfig(env: Record<string, string | undefined>, cwd: string): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const result = configSchema.safeParse(present);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
+  const retired = Object.entries(RETIRED).flatMap(([key, hint]) => (present[key] === undefined ? [] : [`${key}: ${hint}`]));
+  if (!result.success || retired.length > 0) {
+    const problems = (result.error?.issues ?? []).map((issue) => {
       const key = String(issue.path[0] ?? 'config');
       const value = present[key];
       return `${key}=${value === undefined ? '(unset)' : JSON.stringify(value)}: ${issue.message}`;
     });
-    throw new ConfigError(problems);
+    throw new ConfigError([...problems, ...retired]);
   }
-  const c = result.data;
+  const c = result.data!;
   return Object.freeze({
     ...c,
     dirs: Object.freeze({

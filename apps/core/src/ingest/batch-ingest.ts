@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { Config } from '../config/config.js';
 import { cleaningSettingsFrom, statsOptionsFrom } from '../config/settings.js';
 import type { Pool } from '../db/pool.js';
@@ -8,6 +9,21 @@ import { createCleanRunner, type CleanRunner } from './clean-runner.js';
 import { queueFile } from './ingested-file.repository.js';
 import { listCsvFiles } from './list-files.js';
 import { loadFile, type LoadDeps, type LoadOutcome } from './load-file.js';
+
+/** How far a batch load has come, for a progress bar: files, bytes (for the ETA) and lines read. */
+export interface BatchProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  lines: number;
+  /** `files` while loading, `stats` during the stats run that ends the batch. */
+  stage: 'files' | 'stats';
+}
+
+export interface BatchHooks {
+  onProgress?: (progress: BatchProgress) => void;
+}
 
 export interface IngestSummary {
   files: Array<{ path: string; outcome: LoadOutcome }>;
@@ -24,20 +40,81 @@ export async function runIngest(
   deps: { pool: Pool; logger: Logger; config: Config; cleaner?: CleanRunner },
   inputs: string[],
   cwd: string,
+  hooks: BatchHooks = {},
 ): Promise<IngestSummary> {
   const { pool, logger, config } = deps;
   const paths = await listCsvFiles(inputs, cwd);
   const cleaner = deps.cleaner ?? createCleanRunner(config.PARSE_THREADS);
+  const tracker = await trackProgress(paths, hooks.onProgress);
   try {
     const files = await loadInPathOrder(
       { pool, logger, settings: cleaningSettingsFrom(config), cleaner },
       paths,
       Math.max(1, config.PARSE_THREADS),
+      tracker,
     );
+    tracker.statsStarted();
     return await summarize(pool, logger, config, files);
   } finally {
     if (!deps.cleaner) await cleaner.close();
   }
+}
+
+interface ProgressTracker {
+  /** Progress callback for one file's load. */
+  forFile(index: number): (progress: { lines: number; bytes: number }) => void;
+  fileDone(index: number, outcome: LoadOutcome | null): void;
+  statsStarted(): void;
+}
+
+/** Adds up the files' progress: finished files in full, files in flight by what they have read. */
+async function trackProgress(paths: string[], report: BatchHooks['onProgress']): Promise<ProgressTracker> {
+  const sizes = await Promise.all(
+    paths.map((p) =>
+      stat(p).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
+  const inFlight = new Map<number, { lines: number; bytes: number }>();
+  const state: BatchProgress = {
+    filesDone: 0,
+    filesTotal: paths.length,
+    bytesDone: 0,
+    bytesTotal: sizes.reduce((a, b) => a + b, 0),
+    lines: 0,
+    stage: 'files',
+  };
+  const emit = () => {
+    if (!report) return;
+    let bytes = state.bytesDone;
+    let lines = state.lines;
+    for (const p of inFlight.values()) {
+      bytes += p.bytes;
+      lines += p.lines;
+    }
+    report({ ...state, bytesDone: bytes, lines });
+  };
+  emit();
+  return {
+    forFile: (index) => (progress) => {
+      inFlight.set(index, progress);
+      emit();
+    },
+    fileDone(index, outcome) {
+      const seen = inFlight.get(index);
+      inFlight.delete(index);
+      state.filesDone++;
+      state.bytesDone += sizes[index] ?? 0;
+      state.lines += outcome?.status === 'done' ? outcome.totals.rowsTotal : (seen?.lines ?? 0);
+      emit();
+    },
+    statsStarted() {
+      state.stage = 'stats';
+      emit();
+    },
+  };
 }
 
 /**
@@ -45,14 +122,26 @@ export async function runIngest(
  * file writes to the real tables only after the previous one has committed, so where files
  * overlap the one later in path order wins, exactly as if they were loaded one by one.
  */
-async function loadInPathOrder(deps: Omit<LoadDeps, 'beforeApply'>, paths: string[], inFlight: number): Promise<IngestSummary['files']> {
+async function loadInPathOrder(
+  deps: Omit<LoadDeps, 'beforeApply'>,
+  paths: string[],
+  inFlight: number,
+  tracker: ProgressTracker,
+): Promise<IngestSummary['files']> {
   const loads: Array<Promise<LoadOutcome>> = [];
   let previousFinished: Promise<unknown> = Promise.resolve();
   for (const [index, filePath] of paths.entries()) {
     if (index >= inFlight) await loads[index - inFlight]!.catch(() => undefined);
     const { id } = await queueFile(deps.pool, filePath, null, null);
     const gate = previousFinished;
-    const load = loadFile({ ...deps, beforeApply: () => gate.then(() => undefined) }, { fileId: id, path: filePath });
+    const load = loadFile(
+      { ...deps, beforeApply: () => gate.then(() => undefined), onProgress: tracker.forFile(index) },
+      { fileId: id, path: filePath },
+    );
+    load.then(
+      (outcome) => tracker.fileDone(index, outcome),
+      () => tracker.fileDone(index, null),
+    );
     previousFinished = load.catch(() => undefined);
     loads.push(load);
   }

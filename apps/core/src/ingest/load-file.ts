@@ -22,6 +22,8 @@ export interface LoadDeps {
   settings: CleaningSettings;
   /** Where files are parsed and cleaned: parse threads, or the calling thread. */
   cleaner: CleanRunner;
+  /** Told how far the file has been read, batch by batch (the CLI's progress bar). */
+  onProgress?: (progress: { lines: number; bytes: number }) => void;
   /** Awaited just before the file's rows are written to the real tables (see runIngest's ordering). */
   beforeApply?: () => Promise<void>;
 }
@@ -128,7 +130,8 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
     if (error instanceof FileFormatError) {
       const fp = fingerprint ? { sha256: fingerprint.sha256, sizeBytes: fingerprint.size } : undefined;
       await ledger.finishFailed(deps.pool, file.fileId, error.message, fp);
-      log.warn({ reason: error.message }, 'file failed: not readable as telemetry CSV');
+      // The caller tells the user (the worker's one warning, or the ingest summary's table).
+      log.info({ reason: error.message }, 'file failed: not readable as telemetry CSV');
       return { status: 'failed', fileId: file.fileId, error: error.message };
     }
     throw error;
@@ -164,6 +167,7 @@ async function stageFile(
     try {
       result = await deps.cleaner.run({ path, ...range, settings: deps.settings, mode }, async (text, progress) => {
         await staging.write(text);
+        deps.onProgress?.(progress);
         if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
           lastProgress = Date.now();
           log.info({ lines: progress.lines, bytes: progress.bytes, of: range.expectedBytes, mode }, 'loading file');

@@ -28,7 +28,7 @@ export async function runService<N extends ConnectionNeeds, S extends RunningSer
   options: { config?: Config; logger?: Logger } = {},
 ): Promise<ContextFor<N> & { service: S }> {
   const config = options.config ?? loadConfigOrExit();
-  const logger = options.logger ?? createLogger(app, { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const logger = options.logger ?? createLogger(app, { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   let connections: Connections | null = null;
   try {
     connections = await openConnections(config, logger, needs);
