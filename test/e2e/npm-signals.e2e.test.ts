@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { connect } from 'node:net';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { CHALLENGE_DIR, REPO_ROOT } from '../helpers/paths.js';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -68,6 +69,16 @@ describe.each([
     expect(url).not.toBeNull();
     const port = Number(url![1]);
     expect(await portAnswers(port)).toBe(true);
+    if (script === 'demo') {
+      // After its summary the demo tells about every file dropped into its inbox.
+      await copyFile(path.join(CHALLENGE_DIR, 'data_group_1.csv'), path.join(env.dirs.watch, 'dropped-later.csv'));
+      await waitFor(
+        'the demo to tell about the dropped file',
+        () => /loaded\s+dropped-later\.csv: 3720 lines, 3720 loaded/.test(run.output()),
+        30_000,
+      );
+      expect(run.output()).toMatch(new RegExp(`dropped-later\\.csv: .*http://127\\.0\\.0\\.1:${port}/#/files/\\d+/rejections`));
+    }
     const [app] = await childrenOf(run.npm.pid!);
     expect(app).toBeDefined();
     expect(await readFile(`/proc/${app}/cmdline`, 'utf8')).toContain(`apps/cli/dist/${script}.main.js`);
