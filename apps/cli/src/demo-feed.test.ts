@@ -23,9 +23,9 @@ describe("the demo's line per file", () => {
 
   it('tells a duplicate and a failed file with the reason and where it went', () => {
     expect(describeFileOutcome(row({ status: 'duplicate', duplicateOfId: 3 }), api)).toMatch(
-      /^duplicate  day-31\.csv: same content as file #3/,
+      /^duplicate {2}day-31\.csv: same content as file #3/,
     );
     const failed = describeFileOutcome(row({ status: 'failed', error: 'the file is empty', finalPath: '/data/failed/day-31.csv' }), api);
-    expect(failed).toMatch(/^failed     day-31\.csv: the file is empty \(moved to \/data\/failed\/day-31\.csv\)/);
+    expect(failed).toMatch(/^failed {5}day-31\.csv: the file is empty \(moved to \/data\/failed\/day-31\.csv\)/);
   });
 });
