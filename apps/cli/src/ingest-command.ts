@@ -41,20 +41,17 @@ export async function runIngest(
 }
 
 /**
- * Loads up to `inFlight` files at once (their parsing overlaps on the parse threads), yet each
- * file writes to the real tables only after the previous one has committed, so where files
- * overlap the one later in path order wins, exactly as if they were loaded one by one.
+ * Loads up to `inFlight` files at once (their parsing overlaps on the parse threads). Ledger ids
+ * are taken in path order, and where files overlap the higher id wins (see applyStaging), so the
+ * file later in path order wins, exactly as if they were loaded one by one, without any file
+ * waiting for another's commit.
  */
-async function loadInPathOrder(deps: Omit<LoadDeps, 'beforeApply'>, paths: string[], inFlight: number): Promise<IngestSummary['files']> {
+async function loadInPathOrder(deps: LoadDeps, paths: string[], inFlight: number): Promise<IngestSummary['files']> {
   const loads: Array<Promise<LoadOutcome>> = [];
-  let previousFinished: Promise<unknown> = Promise.resolve();
   for (const [index, filePath] of paths.entries()) {
     if (index >= inFlight) await loads[index - inFlight]!.catch(() => undefined);
     const { id } = await queueFile(deps.pool, filePath, null, null);
-    const gate = previousFinished;
-    const load = loadFile({ ...deps, beforeApply: () => gate.then(() => undefined) }, { fileId: id, path: filePath });
-    previousFinished = load.catch(() => undefined);
-    loads.push(load);
+    loads.push(loadFile(deps, { fileId: id, path: filePath }));
   }
   const settled = await Promise.allSettled(loads);
   const failure = settled.find((s) => s.status === 'rejected');

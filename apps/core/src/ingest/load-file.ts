@@ -22,8 +22,6 @@ export interface LoadDeps {
   settings: CleaningSettings;
   /** Where files are parsed and cleaned: parse threads, or the calling thread. */
   cleaner: CleanRunner;
-  /** Awaited just before the file's rows are written to the real tables (see runIngest's ordering). */
-  beforeApply?: () => Promise<void>;
 }
 
 /** Content lock namespace ('WINC'): two loads of identical content queue behind each other. */
@@ -90,7 +88,6 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
       deps,
       log,
     );
-    await deps.beforeApply?.();
     const applyStarted = Date.now();
     await applyStaging(client, file.fileId);
     const commitStarted = Date.now();

@@ -71,9 +71,11 @@ const STAGED_READINGS = `SELECT turbine_id, 'epoch'::timestamptz + ts_ms * inter
  ORDER BY turbine_id, ts_ms`;
 
 /**
- * Moves the staged lines into the real tables. Readings upsert: a later file's value replaces an
- * earlier one for the same (turbine, timestamp). Most files bring only new readings; one index
- * probe per turbine finds out, and then a plain insert does the job at half the cost of an upsert.
+ * Moves the staged lines into the real tables. Readings upsert: for the same (turbine, timestamp)
+ * the file with the higher ledger id (queued later) wins, whatever order the files commit in, so
+ * loads need not wait for each other. Most files bring only new readings; one index probe per
+ * turbine finds out, and then a plain insert does the job at half the cost of an upsert (should a
+ * concurrent load commit the same keys first, the insert rolls back to a savepoint and upserts).
  * Inserts go in key order so that concurrent loads touching the same keys queue behind each other
  * instead of deadlocking.
  */
@@ -93,23 +95,19 @@ export async function applyStaging(client: PoolClient, fileId: number): Promise<
        WHERE EXISTS (SELECT 1 FROM reading r WHERE r.turbine_id = g.turbine_id AND r.ts BETWEEN g.ts_min AND g.ts_max)
     ) AS overlapped`);
   const overlapped = rows[0]?.overlapped === true;
-  if (overlapped) {
-    await client.query(
-      `INSERT INTO reading (${READING_COLUMNS}) ${STAGED_READINGS}
-       ON CONFLICT (turbine_id, ts) DO UPDATE SET
-         wind_speed = EXCLUDED.wind_speed,
-         wind_direction = EXCLUDED.wind_direction,
-         power_output = EXCLUDED.power_output,
-         wind_speed_imputed = EXCLUDED.wind_speed_imputed,
-         wind_direction_imputed = EXCLUDED.wind_direction_imputed,
-         power_imputed = EXCLUDED.power_imputed,
-         file_id = EXCLUDED.file_id`,
-      [fileId],
-    );
+  if (!overlapped) {
+    await client.query('SAVEPOINT plain_insert');
+    try {
+      await client.query(`INSERT INTO reading (${READING_COLUMNS}) ${STAGED_READINGS}`, [fileId]);
+      await client.query('RELEASE SAVEPOINT plain_insert');
+    } catch (error) {
+      if (!isKeyConflict(error)) throw error;
+      // Another load committed some of these keys meanwhile: upsert instead.
+      await client.query('ROLLBACK TO SAVEPOINT plain_insert');
+      await upsertStaged(client, fileId);
+    }
   } else {
-    // A loader committing the same new keys meanwhile makes this fail with a unique violation;
-    // the job's retry then finds the overlap and upserts.
-    await client.query(`INSERT INTO reading (${READING_COLUMNS}) ${STAGED_READINGS}`, [fileId]);
+    await upsertStaged(client, fileId);
   }
   await client.query(
     `INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id) SELECT turbine_id, ts_min, ts_max, $1 FROM load_ranges`,
@@ -121,4 +119,26 @@ export async function applyStaging(client: PoolClient, fileId: number): Promise<
     [fileId],
   );
   return { overlapped };
+}
+
+async function upsertStaged(client: PoolClient, fileId: number): Promise<void> {
+  await client.query(
+    `INSERT INTO reading (${READING_COLUMNS}) ${STAGED_READINGS}
+     ON CONFLICT (turbine_id, ts) DO UPDATE SET
+       wind_speed = EXCLUDED.wind_speed,
+       wind_direction = EXCLUDED.wind_direction,
+       power_output = EXCLUDED.power_output,
+       wind_speed_imputed = EXCLUDED.wind_speed_imputed,
+       wind_direction_imputed = EXCLUDED.wind_direction_imputed,
+       power_imputed = EXCLUDED.power_imputed,
+       file_id = EXCLUDED.file_id
+     WHERE reading.file_id <= EXCLUDED.file_id`,
+    [fileId],
+  );
+}
+
+/** A unique violation (23505), or a deadlock (40P01) with a load inserting the same keys. */
+export function isKeyConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === '40P01';
 }
