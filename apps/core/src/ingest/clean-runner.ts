@@ -18,9 +18,23 @@ export interface CleanRunner {
   close(): Promise<void>;
 }
 
-export function createCleanRunner(threads: number): CleanRunner {
+/** A parse thread's heap limits (Node's worker resourceLimits), in MB. */
+export interface ParseThreadLimits {
+  maxOldGenerationSizeMb: number;
+  maxYoungGenerationSizeMb: number;
+}
+
+/**
+ * A parse thread keeps little alive (one chunk of rows, one gap of rows per turbine, or the capped
+ * rows of an unsorted file), so its old generation is capped to keep RSS low. The young generation
+ * keeps near V8's usual size: parsing allocates fast, and a small nursery (16 MB was tried) made
+ * the threads spend most of their time collecting, three times slower.
+ */
+export const PARSE_THREAD_LIMITS: ParseThreadLimits = { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 24 };
+
+export function createCleanRunner(threads: number, limits: ParseThreadLimits = PARSE_THREAD_LIMITS): CleanRunner {
   if (threads <= 0) return { run: runCleanTask, close: async () => undefined };
-  return new ThreadPoolRunner(threads);
+  return new ThreadPoolRunner(threads, limits);
 }
 
 interface Job {
@@ -38,7 +52,10 @@ class ThreadPoolRunner implements CleanRunner {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly limits: ParseThreadLimits,
+  ) {}
 
   run(task: CleanTask, emit: EmitChunk): Promise<CleanTaskResult> {
     if (this.closed) return Promise.reject(new Error('the parse pool is closed'));
@@ -65,11 +82,7 @@ class ThreadPoolRunner implements CleanRunner {
   private spawn(): Worker {
     const worker = new Worker(new URL('./parse-thread.boot.mjs', import.meta.url), {
       execArgv: [],
-      // A parse thread keeps little alive (one batch of text, one gap of rows per turbine, or the
-      // capped rows of an unsorted file), so its old generation is capped to keep RSS low. The young
-      // generation keeps V8's usual size: parsing allocates fast, and a small nursery (16 MB was
-      // tried) made the threads spend most of their time collecting, three times slower.
-      resourceLimits: { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 48 },
+      resourceLimits: { ...this.limits },
     });
     worker.unref();
     this.all.push(worker);

@@ -26,6 +26,11 @@ export const MAX_RECORD_BYTES = 1 << 20;
 export const MAX_FIELDS = 16_384;
 /** The file is read and parsed this many bytes at a time. */
 const CHUNK_BYTES = 1 << 18;
+/**
+ * A record still open after this many characters is parsed again only once enough text has come
+ * to end it or to pass the record limit: the parser starts an open record over on every call.
+ */
+const LONG_RECORD_CHARS = 1 << 16;
 
 /**
  * Streams a file's CSV records through fast-csv's parser without holding the file in memory. The
@@ -42,20 +47,25 @@ export async function readRecords(path: string, options: { startOffset: number; 
     const parser = new Parser(new ParserOptions({ headers: false, ignoreEmpty: false, trim: false }));
     const decoder = new Utf8ChunkDecoder();
     let pending = '';
+    let deferred: string[] = [];
+    let deferredChars = 0;
     let line = 0; // the last record's line number
     const take = function* (text: string, more: boolean): Generator<RecordBatch> {
+      if (more && pending.length > LONG_RECORD_CHARS && pending.length + deferredChars + text.length <= MAX_RECORD_BYTES) {
+        deferred.push(text);
+        deferredChars += text.length;
+        return;
+      }
+      const input = deferred.length === 0 ? pending + text : pending + deferred.join('') + text;
+      deferred = [];
+      deferredChars = 0;
       let parsed;
       try {
-        parsed = parser.parse(pending + text, more);
+        parsed = parser.parse(input, more);
       } catch (error) {
         throw explain(error, line);
       }
       pending = parsed.line;
-      if (pending.length > MAX_RECORD_BYTES / 4 && Buffer.byteLength(pending) > MAX_RECORD_BYTES) {
-        throw new FileFormatError(
-          `the record starting at line ${line + 1} is longer than ${MAX_RECORD_BYTES} bytes (an unclosed quote?): not a telemetry CSV`,
-        );
-      }
       const rows: string[][] = [];
       let firstLine = 0;
       for (const fields of parsed.rows) {
@@ -72,6 +82,15 @@ export async function readRecords(path: string, options: { startOffset: number; 
         rows.push(fields);
       }
       if (rows.length > 0) yield { firstLine, rows };
+      // What the parser left is the record still open, on the line after the last one.
+      if (pending.length > MAX_FIELDS && tooManyFields(pending)) {
+        throw new FileFormatError(`line ${line + 1} has more than ${MAX_FIELDS} fields: not a telemetry CSV`);
+      }
+      if (pending.length > MAX_RECORD_BYTES / 4 && Buffer.byteLength(pending) > MAX_RECORD_BYTES) {
+        throw new FileFormatError(
+          `the record starting at line ${line + 1} is longer than ${MAX_RECORD_BYTES} bytes (an unclosed quote?): not a telemetry CSV`,
+        );
+      }
     };
     try {
       if (options.startOffset > 0) yield* take(await readHeaderLine(handle), true);
@@ -85,12 +104,24 @@ export async function readRecords(path: string, options: { startOffset: number; 
         yield* take(decoder.decode(chunk.subarray(0, n)), true);
       }
       decoder.finish();
-      if (pending !== '') yield* take('', false);
+      if (pending !== '' || deferred.length > 0) yield* take('', false);
     } finally {
       await handle.close();
     }
   }
   return { batches: batches(), bytesRead: () => bytesRead };
+}
+
+/**
+ * Whether an open (unfinished) record already has more than MAX_FIELDS fields: certain when it
+ * holds no quote, as every comma is then a delimiter. Checked before the parser is asked to go on
+ * with it, so a line of a million commas fails without building a million-field row.
+ */
+function tooManyFields(open: string): boolean {
+  if (open.includes('"')) return false;
+  let commas = 0;
+  for (let i = open.indexOf(','); i !== -1; i = open.indexOf(',', i + 1)) if (++commas >= MAX_FIELDS) return true;
+  return false;
 }
 
 function explain(error: unknown, line: number): Error {
