@@ -10,7 +10,7 @@ const counter = new Int32Array(next);
 let rows = 0;
 for (let i = Atomics.add(counter, 0, 1); i < files.length; i = Atomics.add(counter, 0, 1)) {
   await new Promise((resolve, reject) => {
-    createReadStream(files[i], { highWaterMark: 1 << 20 })
+    createReadStream(files[i])
       .pipe(parse({ headers: false }))
       .on('data', () => (rows += 1))
       .on('error', reject)
