@@ -1,21 +1,22 @@
 import { parseArgs } from 'node:util';
 import { shapeForRows } from '@windmill/core/generator/telemetry';
 
-export const STAGES = ['ceiling', 'ingest', 'stats', 'watcher'] as const;
+export const STAGES = ['ceiling', 'fastcsv', 'ingest', 'stats', 'watcher'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
 
 Generates telemetry with the project's generator (reused when present), then measures, on the
-same files: the psql \\copy ceiling, npm run ingest end to end, the stats job (full, and after a
-one-day append), and the watcher path of npm start. Prints a table and writes
+same files: the psql \\copy ceiling, fast-csv alone (the parser's own speed with the same number
+of threads), npm run ingest end to end, the stats job (full, and after a one-day append), and the
+watcher path of npm start. Prints a table and writes
 bench-output/<timestamp>.json and bench-output/latest.json.
 
   --rows <n>        target data lines (1000000, 1e6, 200k, 10M)              1M
   --files <n>       number of files (one contiguous range of days each)     rows / 50k
   --turbines <n>    turbines (ids 1..n); days follow from rows / turbines    200
-  --repeat <n>      run the ceiling and ingest stages n times, report the median   1
-  --skip <stage>    skip ceiling, ingest, stats or watcher (repeat or comma-separate)
+  --repeat <n>      run the ceiling, fastcsv and ingest stages n times, report the median   1
+  --skip <stage>    skip ceiling, fastcsv, ingest, stats or watcher (repeat or comma-separate)
   --seed <text>     generator seed                                            windmill-bench
   --keep            keep the databases (windmill_bench_*) and the run's folders
   -h, --help        show this text

@@ -17,6 +17,7 @@ import { BENCH_OUTPUT, type BenchContext } from './bench-context.js';
 import { mainDir, prepareData } from './bench-data.js';
 import { benchDatabase, dropDatabase, postgresSettings, postgresVersion, type BenchDatabase } from './bench-db.js';
 import { CEILING_METHOD, runCeiling } from './ceiling.stage.js';
+import { FAST_CSV_METHOD, runFastCsvAlone } from './fast-csv.stage.js';
 import { runIngest } from './ingest.stage.js';
 import {
   checkTargets,
@@ -25,6 +26,7 @@ import {
   ratio,
   REPORT_SCHEMA,
   type BenchReport,
+  type FastCsvSummary,
   type IngestRun,
   type StatsSummary,
   type WatcherSummary,
@@ -80,7 +82,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const git = (args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-const notes: string[] = [`ceiling: ${CEILING_METHOD}`];
+const notes: string[] = [`ceiling: ${CEILING_METHOD}`, `fast-csv alone: ${FAST_CSV_METHOD}`];
 const pgSettings = await postgresSettings();
 if (pgSettings.autovacuum === 'off') {
   notes.push('this Postgres runs with autovacuum = off: nothing analyzes the freshly loaded tables unless Windmill does');
@@ -104,8 +106,11 @@ const data = await prepareData(path.join(BENCH_OUTPUT, 'data'), options, say);
 const lines = data.summary.lines;
 const files = data.files.map((f) => f.path);
 
-// Ceiling and ingest alternate, so a busy spell on the machine hits both alike.
+// Ceiling, fast-csv alone and ingest alternate, so a busy spell on the machine hits them alike.
 const ceilingRuns: Array<{ ms: number; rowsInTable: number }> = [];
+const fastCsvRuns: Array<{ ms: number; rows: number; threads: number }> = [];
+// The same number of threads as npm run ingest parses with (its default unless set).
+const parseThreads = Math.max(1, Number(process.env.PARSE_THREADS ?? 2));
 const ingestRuns: IngestRun[] = [];
 const ceilingDb = benchDatabase(runId, 'ceiling');
 if (!skipped('ceiling')) ctx.discard(`database ${ceilingDb.name}`, () => dropDatabase(ceilingDb));
@@ -115,6 +120,11 @@ for (let attempt = 1; attempt <= options.repeat; attempt += 1) {
     const run = await stage('ceiling', () => runCeiling(ctx, files, ceilingDb, attempt));
     if (run) ceilingRuns.push(run);
     if (run) say(`ceiling ${attempt}/${options.repeat}: ${(run.ms / 1000).toFixed(2)} s`);
+  }
+  if (!skipped('fastcsv')) {
+    const run = await stage('fastcsv', () => runFastCsvAlone(ctx, files, parseThreads, attempt));
+    if (run) fastCsvRuns.push(run);
+    if (run) say(`fast-csv alone ${attempt}/${options.repeat}: ${(run.ms / 1000).toFixed(2)} s on ${run.threads} threads`);
   }
   if (!skipped('ingest')) {
     const db = benchDatabase(runId, `ingest_${attempt}`);
@@ -143,16 +153,28 @@ const ceiling =
         rowsInTable: ceilingRuns.at(-1)!.rowsInTable,
         rowsPerSec: (lines * 1000) / ceilingMs,
       };
+const fastCsv: FastCsvSummary | null =
+  fastCsvRuns.length === 0
+    ? null
+    : {
+        method: FAST_CSV_METHOD,
+        threads: parseThreads,
+        runsMs: fastCsvRuns.map((r) => r.ms),
+        medianMs: median(fastCsvRuns.map((r) => r.ms)),
+        rows: fastCsvRuns.at(-1)!.rows,
+      };
 const ingestMs = median(ingestRuns.map((r) => r.wallMs));
+const ingestMedianRun = medianIndex(ingestRuns.map((r) => r.wallMs));
 const ingest =
   ingestRuns.length === 0
     ? null
     : {
         runs: ingestRuns,
-        medianRun: medianIndex(ingestRuns.map((r) => r.wallMs)),
+        medianRun: ingestMedianRun,
         medianMs: ingestMs,
         rowsPerSec: (lines * 1000) / ingestMs,
         ratioToCeiling: ratio(ingestMs, ceiling?.medianMs),
+        filesToFastCsv: ratio(ingestRuns[ingestMedianRun]!.breakdown.wallMs, fastCsv?.medianMs),
       };
 
 let stats: StatsSummary | null = null;
@@ -202,6 +224,7 @@ const report: BenchReport = {
   },
   data: data.summary,
   ceiling,
+  fastCsv,
   ingest,
   watcher,
   stats,

@@ -35,7 +35,7 @@ const PART_LABELS: Record<string, string> = {
 const rssText = (r: RssPeak) => `${Math.round(r.largestMb)} MB`;
 
 function stageRows(report: BenchReport): string[][] {
-  const { data, ceiling, ingest, watcher, stats } = report;
+  const { data, ceiling, fastCsv, ingest, watcher, stats } = report;
   const rows: string[][] = [];
   const d = data.generatedMs === null ? 'reused' : `generated in ${formatSeconds(data.generatedMs)}`;
   rows.push(['data', '', '', `${thousands(data.lines)} lines, ${data.files} files, ${formatMb(data.bytes)}; ${d}`, '']);
@@ -46,6 +46,16 @@ function stageRows(report: BenchReport): string[][] {
       formatSeconds(ceiling.medianMs),
       formatRate(ceiling.rowsPerSec),
       `${thousands(ceiling.rowsInTable)} rows in table${runs}`,
+      '',
+    ]);
+  }
+  if (fastCsv) {
+    const runs = fastCsv.runsMs.length > 1 ? `; median of ${fastCsv.runsMs.map((m) => formatSeconds(m)).join(', ')}` : '';
+    rows.push([
+      'fast-csv alone',
+      formatSeconds(fastCsv.medianMs),
+      formatRate((fastCsv.rows * 1000) / fastCsv.medianMs),
+      `${fastCsv.threads} threads, parsing only${runs}`,
       '',
     ]);
   }
@@ -65,7 +75,7 @@ function stageRows(report: BenchReport): string[][] {
       '  files, first start to last commit',
       formatSeconds(b.wallMs),
       formatRate(b.wallMs > 0 ? (b.rows * 1000) / b.wallMs : 0),
-      `${b.files} files`,
+      `${b.files} files${ingest.filesToFastCsv === null ? '' : `; ${times(ingest.filesToFastCsv)} fast-csv alone`}`,
       '',
     ]);
     for (const [part, ms] of Object.entries(b.parts)) {

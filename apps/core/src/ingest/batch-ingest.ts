@@ -118,31 +118,26 @@ async function trackProgress(paths: string[], report: BatchHooks['onProgress']):
 }
 
 /**
- * Loads up to `inFlight` files at once (their parsing overlaps on the parse threads), yet each
- * file writes to the real tables only after the previous one has committed, so where files
- * overlap the one later in path order wins, exactly as if they were loaded one by one.
+ * Loads up to `inFlight` files at once (their parsing overlaps on the parse threads). Ledger ids
+ * are taken in path order, and where files overlap the higher id wins (see the loader's upsert),
+ * so the file later in path order wins, exactly as if they were loaded one by one, without any
+ * file waiting for another's commit.
  */
 async function loadInPathOrder(
-  deps: Omit<LoadDeps, 'beforeApply'>,
+  deps: LoadDeps,
   paths: string[],
   inFlight: number,
   tracker: ProgressTracker,
 ): Promise<IngestSummary['files']> {
   const loads: Array<Promise<LoadOutcome>> = [];
-  let previousFinished: Promise<unknown> = Promise.resolve();
   for (const [index, filePath] of paths.entries()) {
     if (index >= inFlight) await loads[index - inFlight]!.catch(() => undefined);
     const { id } = await queueFile(deps.pool, filePath, null, null);
-    const gate = previousFinished;
-    const load = loadFile(
-      { ...deps, beforeApply: () => gate.then(() => undefined), onProgress: tracker.forFile(index) },
-      { fileId: id, path: filePath },
-    );
+    const load = loadFile({ ...deps, onProgress: tracker.forFile(index) }, { fileId: id, path: filePath });
     load.then(
       (outcome) => tracker.fileDone(index, outcome),
       () => tracker.fileDone(index, null),
     );
-    previousFinished = load.catch(() => undefined);
     loads.push(load);
   }
   const settled = await Promise.allSettled(loads);

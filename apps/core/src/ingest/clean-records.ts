@@ -4,7 +4,7 @@ import { createRecordParser } from '../domain/record.js';
 import { createSeriesCleaner } from '../domain/series-cleaner.js';
 import { createTimestampParser } from '../domain/timestamp.js';
 import type { CleanReading, OutcomeSink, ParsedRow, Rejection } from '../domain/types.js';
-import type { CsvRecord } from './read-records.js';
+import type { RecordBatch } from './read-records.js';
 import { FileFormatError } from './errors.js';
 
 /**
@@ -12,6 +12,13 @@ import { FileFormatError } from './errors.js';
  * it is refused instead (see the README), which keeps memory bounded whatever the file.
  */
 export const MAX_UNSORTED_ROWS = 1_000_000;
+/** ...and the text they keep to explain a later rejection stays under this many characters. */
+const MAX_UNSORTED_TEXT = 32 * 1024 * 1024;
+/**
+ * A file is not telemetry when more than this many of its lines are rejected and they are the
+ * majority of the lines so far: it fails instead of filling `rejected_row`.
+ */
+export const MAX_REJECTED_LINES = 100_000;
 const NO_FIELDS: readonly string[] = [];
 
 export interface CleaningSettings {
@@ -47,7 +54,7 @@ export type CleanResult = { ordered: true; totals: CleanedTotals } | { ordered: 
  * rows and sorts them per turbine before cleaning.
  */
 export async function cleanRecords(
-  batches: AsyncIterable<CsvRecord[]>,
+  batches: AsyncIterable<RecordBatch>,
   settings: CleaningSettings,
   target: CleanTarget,
   mode: 'ordered' | 'sorted',
@@ -73,6 +80,11 @@ export async function cleanRecords(
     },
     rejected(r) {
       totals.rowsRejected++;
+      if (totals.rowsRejected > MAX_REJECTED_LINES && totals.rowsRejected * 2 > totals.rowsTotal) {
+        throw new FileFormatError(
+          `more than ${MAX_REJECTED_LINES} lines rejected, most of the file so far (line ${r.line}: ${r.reason}, ${r.detail.slice(0, 100)}): not a telemetry CSV`,
+        );
+      }
       target.rejection(r);
     },
   };
@@ -80,13 +92,22 @@ export async function cleanRecords(
   let parseRecord: ReturnType<typeof createRecordParser> | null = null;
   let cleaner: ReturnType<typeof createSeriesCleaner> | null = null;
   const held: ParsedRow[] = [];
+  let heldText = 0;
+  const refuseUnsorted = () =>
+    new FileFormatError(
+      `the rows are not in time order per turbine and the file has more than ${MAX_UNSORTED_ROWS} of them: ` +
+        'sort it by timestamp or split it into smaller files',
+    );
 
   for await (const batch of batches) {
-    for (const record of batch) {
-      totals.lastLine = record.line;
+    const rows = batch.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const fields = rows[i]!;
+      const line = batch.firstLine + i;
+      totals.lastLine = line;
       if (columns === null) {
-        const header = mapHeader(record.fields);
-        if (!header.ok) throw new FileFormatError(explainHeader(header.error, record.fields));
+        const header = mapHeader(fields);
+        if (!header.ok) throw new FileFormatError(explainHeader(header.error, fields));
         columns = header.columns;
         totals.ignoredColumns = columns.ignored;
         parseRecord = createRecordParser(columns, createTimestampParser(settings.timeZone), settings.bounds);
@@ -94,17 +115,16 @@ export async function cleanRecords(
         continue;
       }
       totals.rowsTotal++;
-      const result = parseRecord!(record.fields, record.line);
+      const result = parseRecord!(fields, line);
       if (!result.ok) sink.rejected(result.rejection);
       else if (mode === 'sorted') {
-        if (held.length >= MAX_UNSORTED_ROWS) {
-          throw new FileFormatError(
-            `the rows are not in time order per turbine and the file has more than ${MAX_UNSORTED_ROWS} of them: ` +
-              'sort it by timestamp or split it into smaller files',
-          );
-        }
+        if (held.length >= MAX_UNSORTED_ROWS) throw refuseUnsorted();
         // Fields are only needed to explain a missing-power rejection; dropping them keeps held rows small.
-        held.push(result.row.power === null ? result.row : { ...result.row, fields: NO_FIELDS });
+        if (result.row.power === null) {
+          for (const f of fields) heldText += f.length;
+          if (heldText > MAX_UNSORTED_TEXT) throw refuseUnsorted();
+          held.push(result.row);
+        } else held.push({ ...result.row, fields: NO_FIELDS });
       } else if (!cleaner!.push(result.row)) return { ordered: false };
     }
     await target.drain();

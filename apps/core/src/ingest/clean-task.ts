@@ -1,60 +1,82 @@
 import { cleanRecords, type CleanedTotals, type CleaningSettings, type CleanTarget } from './clean-records.js';
-import { readingCopyLine, rejectionCopyLine } from './copy-text.js';
+import { CopyChunkWriter } from './copy-binary.js';
 import { readRecords } from './read-records.js';
 
 /** One pass over a file: what a parse thread (or the calling thread) is asked to do. */
 export interface CleanTask {
   path: string;
+  fileId: number;
   startOffset: number;
   firstDataLine: number;
   settings: CleaningSettings;
   mode: 'ordered' | 'sorted';
 }
 
-export type CleanTaskResult = { ordered: true; totals: CleanedTotals; bytesRead: number } | { ordered: false };
+/** Per turbine with loaded readings: the earliest and latest timestamp (epoch ms), in three columns. */
+export interface TurbineRanges {
+  turbineIds: number[];
+  tsMin: number[];
+  tsMax: number[];
+}
+
+export type CleanTaskResult = { ordered: true; totals: CleanedTotals; bytesRead: number; ranges: TurbineRanges } | { ordered: false };
 
 export interface CleanProgress {
   lines: number;
   bytes: number;
 }
 
-/** Hands over a batch of COPY text; the returned promise is the back-pressure. */
-export type EmitCopyText = (text: string, progress: CleanProgress) => Promise<void>;
+/** Binary COPY rows for `reading` or for `rejected_row` (see copy-binary.ts). */
+export type ChunkKind = 'readings' | 'rejections';
 
-/** COPY text is handed over in batches of about this many characters. */
-const BATCH_CHARS = 1 << 18;
+/** Hands over a chunk of COPY data; the returned promise is the back-pressure. */
+export type EmitChunk = (kind: ChunkKind, chunk: Buffer, progress: CleanProgress) => Promise<void>;
+
+/** Readings are handed over in chunks of about this many bytes (3 200 rows). */
+const CHUNK_BYTES = 1 << 18;
+/** Rejections are rare: smaller chunks keep the loader's buffer of them small. */
+const REJECTION_CHUNK_BYTES = 1 << 16;
 
 /**
- * Reads, parses and cleans one file, turning every outcome into COPY text for the staging table.
- * Memory stays bounded: text is handed over in batches and the next lines wait for `emit`.
+ * Reads, parses and cleans one file, turning every outcome into binary COPY rows and noting each
+ * turbine's time range. Memory stays bounded: rows are handed over in chunks, and the next lines
+ * wait for `emit`.
  */
-export async function runCleanTask(task: CleanTask, emit: EmitCopyText): Promise<CleanTaskResult> {
+export async function runCleanTask(task: CleanTask, emit: EmitChunk): Promise<CleanTaskResult> {
   const source = await readRecords(task.path, { startOffset: task.startOffset, firstDataLine: task.firstDataLine });
-  let parts: string[] = [];
-  let chars = 0;
   let lines = 0;
-  const add = (line: string) => {
-    parts.push(line);
-    chars += line.length;
-  };
-  const flush = async () => {
-    if (parts.length === 0) return;
-    const text = parts.join('');
-    parts = [];
-    chars = 0;
-    await emit(text, { lines, bytes: source.bytesRead() });
+  const full: Array<[ChunkKind, Buffer]> = [];
+  const readings = new CopyChunkWriter(CHUNK_BYTES, task.fileId, (chunk) => full.push(['readings', chunk]));
+  const rejections = new CopyChunkWriter(REJECTION_CHUNK_BYTES, task.fileId, (chunk) => full.push(['rejections', chunk]));
+  const ranges = new Map<number, { min: number; max: number }>();
+  const handOver = async () => {
+    for (const [kind, chunk] of full.splice(0)) await emit(kind, chunk, { lines, bytes: source.bytesRead() });
   };
   const target: CleanTarget = {
-    reading: (r) => add(readingCopyLine(r)),
-    rejection: (r) => add(rejectionCopyLine(r)),
+    reading: (r) => {
+      readings.reading(r);
+      const range = ranges.get(r.turbineId);
+      if (range === undefined) ranges.set(r.turbineId, { min: r.ts, max: r.ts });
+      else if (r.ts > range.max) range.max = r.ts;
+      else if (r.ts < range.min) range.min = r.ts;
+    },
+    rejection: (r) => rejections.rejection(r),
     drain: async () => {
-      if (chars >= BATCH_CHARS) await flush();
+      if (full.length > 0) await handOver();
     },
   };
   const result = await cleanRecords(source.batches, task.settings, target, task.mode, (n) => {
     lines = n;
   });
   if (!result.ordered) return { ordered: false };
-  await flush();
-  return { ordered: true, totals: result.totals, bytesRead: source.bytesRead() };
+  readings.end();
+  rejections.end();
+  await handOver();
+  const turbineIds = [...ranges.keys()].sort((a, b) => a - b);
+  return {
+    ordered: true,
+    totals: result.totals,
+    bytesRead: source.bytesRead(),
+    ranges: { turbineIds, tsMin: turbineIds.map((id) => ranges.get(id)!.min), tsMax: turbineIds.map((id) => ranges.get(id)!.max) },
+  };
 }

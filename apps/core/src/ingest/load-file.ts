@@ -7,7 +7,7 @@ import type { CleanTaskResult } from './clean-task.js';
 import { FileFormatError, FileUnstableError } from './errors.js';
 import { fingerprintFile, type Fingerprint } from './fingerprint.js';
 import * as ledger from './ingested-file.repository.js';
-import { applyStaging, openStaging } from './staging.js';
+import { completeFile, isKeyConflict, openFileWriter, type WriteTarget } from './reading-writer.js';
 
 export type LoadOutcome =
   | { status: 'done'; fileId: number; totals: CleanedTotals; appendOfId: number | null; startOffset: number }
@@ -24,8 +24,6 @@ export interface LoadDeps {
   cleaner: CleanRunner;
   /** Told how far the file has been read, batch by batch (the CLI's progress bar). */
   onProgress?: (progress: { lines: number; bytes: number }) => void;
-  /** Awaited just before the file's rows are written to the real tables (see runIngest's ordering). */
-  beforeApply?: () => Promise<void>;
 }
 
 /** Content lock namespace ('WINC'): two loads of identical content queue behind each other. */
@@ -85,16 +83,12 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
     const firstDataLine = isAppend ? previous!.lastLine + 1 : 2;
     if (isAppend) log.info({ appendOf: previous!.id, startOffset }, 'file grew by appended lines: loading only the new ones');
     const stageStarted = Date.now();
-    const totals = await stageFile(
+    const { totals, target } = await writeFile(
       client,
-      file.path,
-      { startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset },
+      { fileId: file.fileId, path: file.path, startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset },
       deps,
       log,
     );
-    await deps.beforeApply?.();
-    const applyStarted = Date.now();
-    await applyStaging(client, file.fileId);
     const commitStarted = Date.now();
     await ledger.finishDone(client, file.fileId, {
       sha256: fingerprint.sha256,
@@ -116,11 +110,11 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
         rowsRejected: totals.rowsRejected,
         ignoredColumns: totals.ignoredColumns.length > 0 ? totals.ignoredColumns : undefined,
         ms: Date.now() - started,
-        // Where the time went: hashing, parse + clean + COPY into staging, upsert into the tables, commit.
+        // Where the time went: hashing, parse + clean + COPY (and the upsert, when the file overlapped), commit.
         fingerprintMs: stageStarted - started,
-        streamMs: applyStarted - stageStarted,
-        applyMs: commitStarted - applyStarted,
+        streamMs: commitStarted - stageStarted,
         commitMs: Date.now() - commitStarted,
+        target,
       },
       'file loaded',
     );
@@ -151,42 +145,63 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
-/** Streams the file into the staging table; reads it a second time, sorting, if its rows are out of time order. */
-async function stageFile(
+/**
+ * Writes the file's outcomes, each reading once. First straight into `reading`, in one pass when the
+ * rows are in time order per turbine. Rows out of order: roll back to the savepoint and read the
+ * file again, sorting. A key already in `reading` (an overlap with an earlier file, or a
+ * concurrent load of the same keys): roll back and read it again into staging, then upsert.
+ */
+async function writeFile(
   client: PoolClient,
-  path: string,
-  range: { startOffset: number; firstDataLine: number; expectedBytes: number },
+  file: { fileId: number; path: string; startOffset: number; firstDataLine: number; expectedBytes: number },
   deps: LoadDeps,
   log: Logger,
-): Promise<CleanedTotals> {
-  for (const mode of ['ordered', 'sorted'] as const) {
-    await client.query('SAVEPOINT before_staging');
-    const staging = await openStaging(client);
+): Promise<{ totals: CleanedTotals; target: WriteTarget }> {
+  let mode: 'ordered' | 'sorted' = 'ordered';
+  let target: WriteTarget = 'reading';
+  for (;;) {
+    await client.query('SAVEPOINT load_attempt');
+    const writer = await openFileWriter(client, target);
     let lastProgress = Date.now();
     let result: CleanTaskResult;
     try {
-      result = await deps.cleaner.run({ path, ...range, settings: deps.settings, mode }, async (text, progress) => {
-        await staging.write(text);
-        deps.onProgress?.(progress);
-        if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
-          lastProgress = Date.now();
-          log.info({ lines: progress.lines, bytes: progress.bytes, of: range.expectedBytes, mode }, 'loading file');
+      const { path, fileId, startOffset, firstDataLine } = file;
+      result = await deps.cleaner.run(
+        { path, fileId, startOffset, firstDataLine, settings: deps.settings, mode },
+        async (kind, chunk, progress) => {
+          await writer.write(kind, chunk);
+          deps.onProgress?.(progress);
+          if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = Date.now();
+            log.info({ lines: progress.lines, bytes: progress.bytes, of: file.expectedBytes, mode, target }, 'loading file');
+          }
+        },
+      );
+      if (result.ordered) {
+        await writer.close();
+        if (result.bytesRead !== file.expectedBytes) {
+          throw new FileUnstableError(
+            `the file changed while it was read (${result.bytesRead} bytes read, ${file.expectedBytes} expected)`,
+          );
         }
-      });
+        await completeFile(client, target, fileId, result.ranges);
+      }
     } catch (error) {
-      staging.abort(error as Error);
-      throw error;
-    }
-    await staging.close();
-    if (!result.ordered) {
-      await client.query('ROLLBACK TO SAVEPOINT before_staging');
-      log.info('rows are not in time order per turbine: reading the file again to sort them');
+      await writer.abandon();
+      if (target !== 'reading' || !isKeyConflict(error)) throw error;
+      await client.query('ROLLBACK TO SAVEPOINT load_attempt');
+      log.info({ code: (error as { code?: string }).code }, 'the file overlaps readings already stored: loading it again to upsert');
+      target = 'staging';
       continue;
     }
-    if (result.bytesRead !== range.expectedBytes) {
-      throw new FileUnstableError(`the file changed while it was read (${result.bytesRead} bytes read, ${range.expectedBytes} expected)`);
+    if (!result.ordered) {
+      await writer.abandon();
+      await client.query('ROLLBACK TO SAVEPOINT load_attempt');
+      log.info('rows are not in time order per turbine: reading the file again to sort them');
+      mode = 'sorted';
+      continue;
     }
-    return result.totals;
+    await client.query('RELEASE SAVEPOINT load_attempt');
+    return { totals: result.totals, target };
   }
-  throw new Error('unreachable: sorted mode always completes');
 }

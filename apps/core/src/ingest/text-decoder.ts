@@ -1,72 +1,52 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { isAscii } from 'node:buffer';
 import { FileFormatError } from './errors.js';
 
-/** Longer lines than this are not telemetry; refusing them keeps memory bounded on hostile input. */
-export const MAX_LINE_BYTES = 1 << 20;
+/**
+ * Bytes in, text out, refusing what is not UTF-8 text: invalid byte sequences and NUL bytes (a
+ * gzip or spreadsheet renamed .csv). A chunk that is plain ASCII (nearly every chunk of an export)
+ * is read as Latin-1, the cheapest conversion V8 has and the same text for ASCII; any other chunk
+ * goes through a strict TextDecoder. A character split across two chunks is carried over.
+ */
+export class Utf8ChunkDecoder {
+  private readonly strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private carry: Buffer | null = null;
+  /** Bytes decoded so far (the offset of the next chunk). */
+  offset = 0;
+
+  decode(chunk: Buffer): string {
+    const nul = chunk.indexOf(0);
+    if (nul !== -1) throw new FileFormatError(`the file contains a NUL byte at offset ${this.offset + nul}: binary data, not CSV text`);
+    const start = this.offset - (this.carry?.length ?? 0);
+    this.offset += chunk.length;
+    const bytes = this.carry === null ? chunk : Buffer.concat([this.carry, chunk]);
+    this.carry = null;
+    if (isAscii(bytes)) return bytes.toString('latin1');
+    const end = completeCharactersEnd(bytes);
+    if (end < bytes.length) this.carry = Buffer.from(bytes.subarray(end));
+    try {
+      return this.strict.decode(bytes.subarray(0, end));
+    } catch {
+      throw new FileFormatError(`the file is not valid UTF-8 text (an invalid byte sequence near offset ${start})`);
+    }
+  }
+
+  /** Call at the end of the file: a character left incomplete is an error. */
+  finish(): void {
+    if (this.carry !== null) throw new FileFormatError('the file is not valid UTF-8 text (it ends inside a multi-byte character)');
+  }
+}
 
 /**
- * Bytes in, strings out, refusing what is not UTF-8 text: invalid byte sequences, NUL bytes (a
- * gzip or spreadsheet renamed .csv) and absurdly long lines. Also counts the bytes it passed on.
+ * Where the last complete UTF-8 character of `bytes` ends: the start of a trailing multi-byte
+ * sequence that is still missing bytes, or the length. Invalid bytes are left for the decoder.
  */
-export class Utf8TextDecoder extends Transform {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  private offset = 0;
-  private lineLength = 0;
-  bytes = 0;
-
-  constructor() {
-    super({ readableObjectMode: false, decodeStrings: true, encoding: 'utf8' });
+function completeCharactersEnd(bytes: Buffer): number {
+  const length = bytes.length;
+  for (let back = 1; back <= 4 && back <= length; back++) {
+    const byte = bytes[length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needed > back ? length - back : length;
   }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const nul = chunk.indexOf(0);
-    if (nul !== -1) {
-      done(new FileFormatError(`the file contains a NUL byte at offset ${this.offset + nul}: binary data, not CSV text`));
-      return;
-    }
-    const firstBreak = firstLineBreak(chunk);
-    if (firstBreak === -1) {
-      this.lineLength += chunk.length;
-    } else {
-      const longest = this.lineLength + firstBreak;
-      this.lineLength = chunk.length - 1 - lastLineBreak(chunk);
-      if (longest > MAX_LINE_BYTES) this.lineLength = longest;
-    }
-    if (this.lineLength > MAX_LINE_BYTES) {
-      done(new FileFormatError(`a line near offset ${this.offset} is longer than ${MAX_LINE_BYTES} bytes: not a telemetry CSV`));
-      return;
-    }
-    let text: string;
-    try {
-      text = this.decoder.decode(chunk, { stream: true });
-    } catch {
-      done(new FileFormatError(`the file is not valid UTF-8 text (an invalid byte sequence near offset ${this.offset})`));
-      return;
-    }
-    this.offset += chunk.length;
-    this.bytes += chunk.length;
-    done(null, text);
-  }
-
-  override _flush(done: TransformCallback): void {
-    try {
-      const tail = this.decoder.decode();
-      done(null, tail.length > 0 ? tail : undefined);
-    } catch {
-      done(new FileFormatError('the file is not valid UTF-8 text (it ends inside a multi-byte character)'));
-    }
-  }
-}
-
-const LF = 0x0a;
-const CR = 0x0d;
-
-function firstLineBreak(chunk: Buffer): number {
-  const lf = chunk.indexOf(LF);
-  const cr = chunk.indexOf(CR);
-  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-}
-
-function lastLineBreak(chunk: Buffer): number {
-  return Math.max(chunk.lastIndexOf(LF), chunk.lastIndexOf(CR));
+  return length;
 }
