@@ -59,14 +59,18 @@ const CANDIDATES = 'stats_reading_candidates';
  */
 export async function writeReadingAnomalies(client: PoolClient, params: AnomalyParams & { full: boolean }): Promise<number> {
   const band = { value: 'x.power_output', mean: 'b.mean', stddev: 'b.sd', k: '$2::float8' };
-  const join = params.full
-    ? `x.turbine_id = b.turbine_id AND ${windowStartSql('x.ts', '$1::int')} = b.window_start`
-    : `x.turbine_id = b.turbine_id AND x.ts >= b.window_start AND x.ts < ${windowEndSql('b.window_start', '$1::int')}`;
+  // A full run: one parallel hash join of every reading to its window. An incremental run: one
+  // index range scan per window (LATERAL; see window-aggregate.repository.ts for why).
+  const readings = params.full
+    ? `JOIN reading x ON x.turbine_id = b.turbine_id AND ${windowStartSql('x.ts', '$1::int')} = b.window_start`
+    : `CROSS JOIN LATERAL (SELECT r.ts, r.power_output FROM reading r
+                            WHERE r.turbine_id = b.turbine_id AND r.ts >= b.window_start
+                              AND r.ts < ${windowEndSql('b.window_start', '$1::int')}) x`;
   await client.query(
     `CREATE TEMPORARY TABLE ${CANDIDATES} ON COMMIT DROP AS
      SELECT b.turbine_id, b.window_start, x.ts, x.power_output AS value, b.mean, b.sd, NOT ${clearlyOutsideSql(band)} AS near_bound
        FROM ${WINDOW_AGGREGATES} b
-       JOIN reading x ON ${join}
+       ${readings}
       WHERE ${readingRuleAppliesSql('b.n', 'b.sd')} AND ${maybeOutsideSql(band)}`,
     [params.windowSeconds, params.sigma],
   );

@@ -4,7 +4,7 @@ import { retentionHorizon } from '../domain/retention.js';
 import type { Logger } from '../platform/logger.js';
 import { deleteAnomalies, writeReadingAnomalies, writeTurbineAnomalies } from './anomaly.repository.js';
 import { purgeComputedReadings } from './retention.repository.js';
-import { analyzeStaleTables } from './table-statistics.repository.js';
+import { maintainTables } from './table-statistics.repository.js';
 import { TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lock.js';
 import { findLastDoneRun, insertFailedRun, insertRunningRun, markRunDone, type StatsTrigger } from './stats-run.repository.js';
 import { consumeAllPendingNotes, scopeFromAggregates, scopeFromPendingNotes } from './stats-scope.repository.js';
@@ -83,11 +83,11 @@ export async function computeStats(pool: Pool, options: ComputeStatsOptions): Pr
   }
   const horizon = retentionHorizon(options.now ?? startedAt, options.retainReadingsDays ?? 0, options.windowSeconds);
   const readingsPurged = horizon ? await purge(pool, horizon, options) : 0;
-  const analyzed = await analyzeStaleTables(pool).catch((error: unknown) => {
-    logger?.warn({ err: (error as Error).message }, 'could not refresh table statistics');
-    return [];
+  const maintained = await maintainTables(pool).catch((error: unknown) => {
+    logger?.warn({ err: (error as Error).message }, 'could not vacuum or analyze the statistics tables');
+    return { vacuumed: [], analyzed: [] };
   });
-  if (analyzed.length > 0) logger?.debug({ tables: analyzed }, 'table statistics refreshed');
+  if (maintained.vacuumed.length + maintained.analyzed.length > 0) logger?.debug(maintained, 'table maintenance done');
   const outcome = { status: 'done' as const, ...result, readingsPurged, durationMs: Math.round(performance.now() - t0) };
   logger?.info({ trigger, ...outcome }, 'stats run done');
   return outcome;
@@ -145,7 +145,7 @@ async function runLocked(client: PoolClient, options: ComputeStatsOptions, progr
   const counts = { windowsComputed, anomaliesReading, anomaliesTurbine };
   await markRunDone(client, runId, counts);
   // Postgres publishes a session's row counts up to a second after it goes idle; asking for it at
-  // once lets analyzeStaleTables (right after the commit) see what this run changed. Without it a
+  // once lets maintainTables (right after the commit) see what this run changed. Without it a
   // big full run would be analyzed during the next, small run instead (seconds instead of ms).
   await client.query('SELECT pg_stat_force_next_flush()');
   await client.query('COMMIT');

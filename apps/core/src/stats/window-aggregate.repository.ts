@@ -21,6 +21,7 @@ export const WINDOW_AGGREGATES = 'stats_window_agg';
 const AGGREGATES = `count(*)::int AS n, min(power_output) AS min, max(power_output) AS max,
        avg(power_output) AS mean, stddev_samp(power_output) AS sd,
        (count(*) FILTER (WHERE power_imputed))::int AS imputed`;
+const AGGREGATE_COLUMNS = 'n, min, max, mean, sd, imputed';
 
 /**
  * Settings for the statements of a full run, scoped to the run's transaction. Postgres' default
@@ -49,13 +50,19 @@ export async function aggregateWindows(client: PoolClient, kind: ScopeKind, wind
     await client.query(`ANALYZE ${WINDOW_AGGREGATES}`);
     return result.rowCount ?? 0;
   }
+  // LATERAL makes each window one index range scan. As a plain join the planner may prefer a scan
+  // of the whole table: loaded file by file, `reading` is stored in time order, which makes its
+  // (turbine, time) index look expensive to a planner that cannot see how narrow each range is.
   const result = await client.query(
     `CREATE TEMPORARY TABLE ${WINDOW_AGGREGATES} ON COMMIT DROP AS
-     SELECT s.turbine_id, s.window_start, ${AGGREGATES}
+     SELECT s.turbine_id, s.window_start, a.${AGGREGATE_COLUMNS.split(', ').join(', a.')}
        FROM stats_scope s
-       JOIN reading r ON r.turbine_id = s.turbine_id
-                     AND r.ts >= s.window_start AND r.ts < ${windowEndSql('s.window_start', '$1::int')}
-      GROUP BY s.turbine_id, s.window_start`,
+      CROSS JOIN LATERAL (
+        SELECT ${AGGREGATES}
+          FROM reading r
+         WHERE r.turbine_id = s.turbine_id AND r.ts >= s.window_start AND r.ts < ${windowEndSql('s.window_start', '$1::int')}
+      ) a
+      WHERE a.n > 0`,
     [windowSeconds],
   );
   await client.query(`ANALYZE ${WINDOW_AGGREGATES}`);
