@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -10,6 +9,9 @@ import { createPrisma, type PrismaClient } from '@windmill/core/db/prisma';
 import { createLogger } from '@windmill/core/platform/logger';
 import { INGEST_QUEUE, STATS_JOB, STATS_QUEUE } from '@windmill/core/platform/queues';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { LogCapture } from '../helpers/silent-logger.js';
+
+export { LogCapture };
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -22,18 +24,6 @@ export const TEST_CONFIG: ApiConfig = {
   BOARD_PASSWORD: '',
   BOARD_READ_ONLY: false,
 };
-
-/** Captures the JSON log lines an app writes. */
-export class LogCapture extends Writable {
-  readonly lines: Array<Record<string, unknown>> = [];
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.lines.push(JSON.parse(line));
-    done();
-  }
-  messages(): string[] {
-    return this.lines.map((l) => String(l.msg));
-  }
-}
 
 /** One migrated database, pool, Prisma client and a pair of queues under a unique prefix. */
 export interface ApiWorld {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrate } from '@windmill/core/db/migrate';
+import { createPool, type Pool } from '@windmill/core/db/pool';
 
 /**
  * Each integration test file gets a database of its own, migrated from scratch, so test files can
@@ -34,10 +35,41 @@ export async function createTestDatabase(label: string, options: { migrate?: boo
   const name = `windmill_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   await withAdmin((client) => client.query(`CREATE DATABASE "${name}"`));
   const url = databaseUrl(name);
-  if (options.migrate !== false) await migrate(url);
+  const drop = () => withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined);
+  if (options.migrate !== false) {
+    // A database whose migration failed is dropped here: the caller never got it, so cannot.
+    await migrate(url).catch(async (error: unknown) => {
+      await drop().catch(() => undefined);
+      throw error;
+    });
+  }
+  return { name, url, drop };
+}
+
+/**
+ * A test file's own migrated database and a pool on it, for the length of the file: created in
+ * beforeAll, closed and dropped in afterAll, also when the set-up failed half-way. Read `pool` and
+ * `db` inside tests and hooks (they exist once beforeAll has run).
+ */
+export function useTestDatabase(label: string, options: { poolSize?: number } = {}): { readonly db: TestDatabase; readonly pool: Pool } {
+  let db: TestDatabase | undefined;
+  let pool: Pool | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase(label);
+    pool = createPool(db.url, options.poolSize ?? 2);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
   return {
-    name,
-    url,
-    drop: () => withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    get db() {
+      if (!db) throw new Error(`the test database ${label} is not set up (did beforeAll fail?)`);
+      return db;
+    },
+    get pool() {
+      if (!pool) throw new Error(`the test database ${label} is not set up (did beforeAll fail?)`);
+      return pool;
+    },
   };
 }

@@ -1,30 +1,20 @@
-import { createPool, type Pool } from '@windmill/core/db/pool';
+import { createPool } from '@windmill/core/db/pool';
 import { computeStats } from '@windmill/core/stats/compute-stats';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useTestDatabase } from '../helpers/database.js';
 import { DAILY, hourly, loadFile } from './stats-fixtures.js';
 import { collectPlans, generateReadings } from './synthetic-readings.js';
 
-let db: TestDatabase;
-let pool: Pool;
-
-beforeAll(async () => {
-  db = await createTestDatabase('stats_incremental_cost');
-  pool = createPool(db.url, 2);
-});
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
+const database = useTestDatabase('stats_incremental_cost');
 
 describe('the cost of an incremental run', () => {
   it('reads only the new windows of reading through its index, never the whole table', async () => {
     // 40 turbines x 100 days of hourly history: 96 000 readings, 4 000 turbine-days.
-    const generated = await generateReadings(pool, { turbines: 40, hours: 2400, start: '2022-01-01T00:00:00Z' });
+    const generated = await generateReadings(database.pool, { turbines: 40, hours: 2400, start: '2022-01-01T00:00:00Z' });
     expect(generated).toBe(96_000);
-    expect(await computeStats(pool, DAILY)).toMatchObject({ status: 'done', full: true, windowsComputed: 4000 });
+    expect(await computeStats(database.pool, DAILY)).toMatchObject({ status: 'done', full: true, windowsComputed: 4000 });
     // A new file: one day of turbine 7, right after the history.
     await loadFile(
-      pool,
+      database.pool,
       hourly(
         7,
         '2022-04-11T00:00:00Z',
@@ -32,7 +22,7 @@ describe('the cost of an incremental run', () => {
       ),
     );
 
-    const explained = createPool(db.url, 1);
+    const explained = createPool(database.db.url, 1);
     const plans = collectPlans(explained);
     try {
       expect(await computeStats(explained, DAILY)).toMatchObject({ status: 'done', full: false, windowsComputed: 1 });

@@ -1,6 +1,5 @@
-import { createPool, type Pool } from '@windmill/core/db/pool';
 import { computeStats } from '@windmill/core/stats/compute-stats';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useTestDatabase } from '../helpers/database.js';
 import {
   DAILY,
   type FixtureReading,
@@ -13,18 +12,8 @@ import {
   writeFile,
 } from './stats-fixtures.js';
 
-let db: TestDatabase;
-let pool: Pool;
-
-beforeAll(async () => {
-  db = await createTestDatabase('stats_incremental');
-  pool = createPool(db.url, 3);
-});
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
-beforeEach(() => resetData(pool));
+const database = useTestDatabase('stats_incremental', { poolSize: 3 });
+beforeEach(() => resetData(database.pool));
 
 const DAY1 = '2022-03-01T00:00:00Z';
 const DAY2 = '2022-03-02T00:00:00Z';
@@ -45,26 +34,26 @@ describe('incremental stats runs', () => {
     // Day 1: turbine 3 stands out. Day 2: turbine 7 stands out.
     const day1 = [10, 10.5, 0, 10, 10.2, 9.8, 10];
     const day2 = [10, 10.5, 9.5, 10, 10.2, 9.8, 0];
-    await loadFile(pool, [...days(DAY1, day1), ...days(DAY2, day2)]);
-    const first = doneRun(await computeStats(pool, DAILY));
+    await loadFile(database.pool, [...days(DAY1, day1), ...days(DAY2, day2)]);
+    const first = doneRun(await computeStats(database.pool, DAILY));
     expect(first).toMatchObject({ full: true, windowsComputed: 14, anomaliesTurbine: 2 });
-    expect((await readAnomalies(pool, 'turbine')).map((a) => [a.windowStart, a.turbineId])).toEqual([
+    expect((await readAnomalies(database.pool, 'turbine')).map((a) => [a.windowStart, a.turbineId])).toEqual([
       [DAY1, 3],
       [DAY2, 7],
     ]);
-    const before = await readWindowStats(pool);
+    const before = await readWindowStats(database.pool);
 
     // A later file overwrites turbine 1's day 2 with zeros and adds its day 3. With two turbines at
     // 0 on day 2 neither is outside the fleet band any more (expected values computed below).
-    await loadFile(pool, [...hourly(1, DAY2, [0, 0, 0]), ...hourly(1, DAY3, [4, 4, 4])]);
+    await loadFile(database.pool, [...hourly(1, DAY2, [0, 0, 0]), ...hourly(1, DAY3, [4, 4, 4])]);
     const newDay2 = [0, ...day2.slice(1)];
     const { mean: mu, sd } = sampleStats(newDay2);
     expect(newDay2.filter((m) => Math.abs(m - mu) > 2 * sd)).toEqual([]);
 
-    const second = doneRun(await computeStats(pool, DAILY));
+    const second = doneRun(await computeStats(database.pool, DAILY));
 
     expect(second).toMatchObject({ full: false, windowsComputed: 2, anomaliesTurbine: 0 });
-    const after = await readWindowStats(pool);
+    const after = await readWindowStats(database.pool);
     const recomputed = after.filter((s) => s.runId === second.runId).map((s) => [s.turbineId, s.windowStart, s.mean]);
     expect(recomputed).toEqual([
       [1, DAY2, 0],
@@ -74,51 +63,51 @@ describe('incremental stats runs', () => {
     const untouched = after.filter((s) => s.runId !== second.runId);
     expect(untouched).toEqual(before.filter((s) => !(s.turbineId === 1 && s.windowStart === DAY2)));
     // Day 2's fleet verdict was redone (turbine 7 no longer flagged); day 1's stays from the first run.
-    expect(await readAnomalies(pool, 'turbine')).toMatchObject([{ windowStart: DAY1, turbineId: 3, runId: first.runId }]);
+    expect(await readAnomalies(database.pool, 'turbine')).toMatchObject([{ windowStart: DAY1, turbineId: 3, runId: first.runId }]);
   });
 
   it('computes nothing when nothing is pending', async () => {
-    await loadFile(pool, days(DAY1, [1, 2, 3]));
-    doneRun(await computeStats(pool, DAILY));
-    const before = await readWindowStats(pool);
+    await loadFile(database.pool, days(DAY1, [1, 2, 3]));
+    doneRun(await computeStats(database.pool, DAILY));
+    const before = await readWindowStats(database.pool);
 
-    const idle = doneRun(await computeStats(pool, DAILY));
+    const idle = doneRun(await computeStats(database.pool, DAILY));
 
     expect(idle).toMatchObject({ full: false, windowsComputed: 0, anomaliesReading: 0, anomaliesTurbine: 0 });
-    expect(await readWindowStats(pool)).toEqual(before);
+    expect(await readWindowStats(database.pool)).toEqual(before);
   });
 
   it('recomputes reading anomalies of a window whose readings were overwritten', async () => {
     // Eight zeros and one 9: the 9 is 8/3 sample stddevs above the mean, outside k = 2.
-    await loadFile(pool, hourly(1, DAY1, [0, 0, 0, 0, 0, 0, 0, 0, 9]));
-    expect(doneRun(await computeStats(pool, DAILY))).toMatchObject({ anomaliesReading: 1 });
-    expect(await readAnomalies(pool, 'reading')).toMatchObject([{ ts: '2022-03-01T08:00:00Z', value: 9 }]);
+    await loadFile(database.pool, hourly(1, DAY1, [0, 0, 0, 0, 0, 0, 0, 0, 9]));
+    expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ anomaliesReading: 1 });
+    expect(await readAnomalies(database.pool, 'reading')).toMatchObject([{ ts: '2022-03-01T08:00:00Z', value: 9 }]);
 
     // A later file corrects the 9 to 0: the window is all zeros (stddev 0) and flags nothing.
-    await loadFile(pool, [{ turbine: 1, ts: '2022-03-01T08:00:00Z', power: 0 }]);
-    const second = doneRun(await computeStats(pool, DAILY));
+    await loadFile(database.pool, [{ turbine: 1, ts: '2022-03-01T08:00:00Z', power: 0 }]);
+    const second = doneRun(await computeStats(database.pool, DAILY));
 
     expect(second).toMatchObject({ full: false, windowsComputed: 1, anomaliesReading: 0 });
-    expect(await readWindowStats(pool)).toMatchObject([{ count: 9, max: 0, stddev: 0, runId: second.runId }]);
-    expect(await readAnomalies(pool, 'reading')).toEqual([]);
+    expect(await readWindowStats(database.pool)).toMatchObject([{ count: 9, max: 0, stddev: 0, runId: second.runId }]);
+    expect(await readAnomalies(database.pool, 'reading')).toEqual([]);
   });
 
   it('leaves a file that commits during a run for the next run', async () => {
-    await loadFile(pool, days(DAY1, [1, 2, 3]));
-    doneRun(await computeStats(pool, DAILY));
+    await loadFile(database.pool, days(DAY1, [1, 2, 3]));
+    doneRun(await computeStats(database.pool, DAILY));
 
-    const loader = await pool.connect();
+    const loader = await database.pool.connect();
     try {
       await loader.query('BEGIN');
       await writeFile(loader, hourly(2, DAY2, [6, 8]));
       // The run cannot see the uncommitted readings or their pending note, and must not lose the note.
-      expect(doneRun(await computeStats(pool, DAILY))).toMatchObject({ windowsComputed: 0 });
+      expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ windowsComputed: 0 });
       await loader.query('COMMIT');
     } finally {
       loader.release();
     }
 
-    expect(doneRun(await computeStats(pool, DAILY))).toMatchObject({ full: false, windowsComputed: 1 });
-    expect((await readWindowStats(pool)).find((s) => s.windowStart === DAY2)).toMatchObject({ turbineId: 2, count: 2, mean: 7 });
+    expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ full: false, windowsComputed: 1 });
+    expect((await readWindowStats(database.pool)).find((s) => s.windowStart === DAY2)).toMatchObject({ turbineId: 2, count: 2, mean: 7 });
   });
 });

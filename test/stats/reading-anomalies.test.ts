@@ -1,20 +1,9 @@
-import { createPool, type Pool } from '@windmill/core/db/pool';
 import { computeStats } from '@windmill/core/stats/compute-stats';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useTestDatabase } from '../helpers/database.js';
 import { DAILY, hourly, loadFile, readAnomalies, readWindowStats, resetData, sampleStats } from './stats-fixtures.js';
 
-let db: TestDatabase;
-let pool: Pool;
-
-beforeAll(async () => {
-  db = await createTestDatabase('stats_reading_anomalies');
-  pool = createPool(db.url, 2);
-});
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
-beforeEach(() => resetData(pool));
+const database = useTestDatabase('stats_reading_anomalies');
+beforeEach(() => resetData(database.pool));
 
 describe('reading anomalies', () => {
   it('flags a reading strictly outside mean ± k·stddev, not one exactly on the bound', async () => {
@@ -23,15 +12,15 @@ describe('reading anomalies', () => {
     const { mean, sd } = sampleStats(powers);
     expect([mean, sd]).toEqual([1, 2]);
     expect(mean + 1.5 * sd).toBe(4);
-    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', powers));
+    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', powers));
 
-    const onBound = await computeStats(pool, { ...DAILY, sigma: 1.5 });
+    const onBound = await computeStats(database.pool, { ...DAILY, sigma: 1.5 });
     expect(onBound).toMatchObject({ status: 'done', anomaliesReading: 0 });
-    expect(await readAnomalies(pool, 'reading')).toEqual([]);
+    expect(await readAnomalies(database.pool, 'reading')).toEqual([]);
 
-    const justInside = await computeStats(pool, { ...DAILY, sigma: 1.49 });
+    const justInside = await computeStats(database.pool, { ...DAILY, sigma: 1.49 });
     expect(justInside).toMatchObject({ status: 'done', full: true, anomaliesReading: 1 });
-    const [anomaly, ...rest] = await readAnomalies(pool, 'reading');
+    const [anomaly, ...rest] = await readAnomalies(database.pool, 'reading');
     expect(rest).toEqual([]);
     expect(anomaly).toEqual({
       kind: 'reading',
@@ -51,12 +40,12 @@ describe('reading anomalies', () => {
   it('does not flag decimal readings exactly on the bound, where double arithmetic would', async () => {
     // In hundredths: 54, 54, 54, 170 have mean 83 and sample stddev 58, and 83 + 1.5·58 = 170.
     expect(sampleStats([54, 54, 54, 170])).toEqual({ mean: 83, sd: 58 });
-    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', [0.54, 0.54, 0.54, 1.7]));
+    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [0.54, 0.54, 0.54, 1.7]));
 
-    const outcome = await computeStats(pool, { ...DAILY, sigma: 1.5 });
+    const outcome = await computeStats(database.pool, { ...DAILY, sigma: 1.5 });
 
     expect(outcome).toMatchObject({ status: 'done', anomaliesReading: 0 });
-    expect(await readWindowStats(pool)).toMatchObject([{ mean: 0.83, stddev: 0.58 }]);
+    expect(await readWindowStats(database.pool)).toMatchObject([{ mean: 0.83, stddev: 0.58 }]);
   });
 
   it('flags low readings too', async () => {
@@ -64,22 +53,22 @@ describe('reading anomalies', () => {
     const powers = [4, 4, 4, 0];
     const { mean, sd } = sampleStats(powers);
     expect([mean, sd]).toEqual([3, 2]);
-    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', powers));
+    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', powers));
 
-    await computeStats(pool, { ...DAILY, sigma: 1.4 });
+    await computeStats(database.pool, { ...DAILY, sigma: 1.4 });
 
-    expect(await readAnomalies(pool, 'reading')).toMatchObject([{ value: 0, mean, stddev: sd, deviation: -3 }]);
+    expect(await readAnomalies(database.pool, 'reading')).toMatchObject([{ value: 0, mean, stddev: sd, deviation: -3 }]);
   });
 
   it('flags nothing in a window with fewer than 3 readings or with stddev 0', async () => {
     // With k = 0.5 both readings of turbine 1 would be outside mean ± k·stddev (5 ± 3.54).
-    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', [0, 10]));
-    await loadFile(pool, hourly(2, '2022-03-01T00:00:00Z', [3, 3, 3, 3]));
+    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [0, 10]));
+    await loadFile(database.pool, hourly(2, '2022-03-01T00:00:00Z', [3, 3, 3, 3]));
 
-    const outcome = await computeStats(pool, { ...DAILY, sigma: 0.5 });
+    const outcome = await computeStats(database.pool, { ...DAILY, sigma: 0.5 });
 
     expect(outcome).toMatchObject({ status: 'done', windowsComputed: 2, anomaliesReading: 0 });
-    expect(await readAnomalies(pool, 'reading')).toEqual([]);
+    expect(await readAnomalies(database.pool, 'reading')).toEqual([]);
   });
 
   it('follows a changed sigma with a full run, and an unchanged one with an incremental run', async () => {
@@ -88,19 +77,27 @@ describe('reading anomalies', () => {
     const { mean, sd } = sampleStats(powers);
     expect(5 - mean).toBeGreaterThan(1.5 * sd);
     expect(5 - mean).toBeLessThan(2 * sd);
-    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', powers));
+    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', powers));
 
-    expect(await computeStats(pool, { ...DAILY, sigma: 2 })).toMatchObject({ full: true, anomaliesReading: 0 });
-    expect(await readAnomalies(pool, 'reading')).toEqual([]);
+    expect(await computeStats(database.pool, { ...DAILY, sigma: 2 })).toMatchObject({ full: true, anomaliesReading: 0 });
+    expect(await readAnomalies(database.pool, 'reading')).toEqual([]);
 
-    expect(await computeStats(pool, { ...DAILY, sigma: 1.5 })).toMatchObject({ full: true, windowsComputed: 1, anomaliesReading: 1 });
-    expect(await readAnomalies(pool, 'reading')).toMatchObject([{ value: 5, sigma: 1.5 }]);
+    expect(await computeStats(database.pool, { ...DAILY, sigma: 1.5 })).toMatchObject({
+      full: true,
+      windowsComputed: 1,
+      anomaliesReading: 1,
+    });
+    expect(await readAnomalies(database.pool, 'reading')).toMatchObject([{ value: 5, sigma: 1.5 }]);
 
     // Same settings, nothing new: nothing recomputed, the anomaly stays.
-    expect(await computeStats(pool, { ...DAILY, sigma: 1.5 })).toMatchObject({ full: false, windowsComputed: 0, anomaliesReading: 0 });
-    expect(await readAnomalies(pool, 'reading')).toMatchObject([{ value: 5, sigma: 1.5 }]);
+    expect(await computeStats(database.pool, { ...DAILY, sigma: 1.5 })).toMatchObject({
+      full: false,
+      windowsComputed: 0,
+      anomaliesReading: 0,
+    });
+    expect(await readAnomalies(database.pool, 'reading')).toMatchObject([{ value: 5, sigma: 1.5 }]);
 
-    expect(await computeStats(pool, { ...DAILY, sigma: 2 })).toMatchObject({ full: true, anomaliesReading: 0 });
-    expect(await readAnomalies(pool, 'reading')).toEqual([]);
+    expect(await computeStats(database.pool, { ...DAILY, sigma: 2 })).toMatchObject({ full: true, anomaliesReading: 0 });
+    expect(await readAnomalies(database.pool, 'reading')).toEqual([]);
   });
 });

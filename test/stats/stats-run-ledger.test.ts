@@ -1,22 +1,10 @@
-import { Writable } from 'node:stream';
-import { createPool, type Pool } from '@windmill/core/db/pool';
-import { createLogger } from '@windmill/core/platform/logger';
 import { computeStats } from '@windmill/core/stats/compute-stats';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { memoryLogger } from '../helpers/silent-logger.js';
 import { DAILY, hourly, loadFile, readWindowStats, resetData } from './stats-fixtures.js';
 
-let db: TestDatabase;
-let pool: Pool;
-
-beforeAll(async () => {
-  db = await createTestDatabase('stats_run_ledger');
-  pool = createPool(db.url, 2);
-});
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
-beforeEach(() => resetData(pool));
+const database = useTestDatabase('stats_run_ledger');
+beforeEach(() => resetData(database.pool));
 
 interface StatsRunRow {
   id: number;
@@ -33,27 +21,17 @@ interface StatsRunRow {
 }
 
 async function readRuns(): Promise<StatsRunRow[]> {
-  return (await pool.query<StatsRunRow>('SELECT * FROM stats_run ORDER BY id')).rows;
-}
-
-function captureLog() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { lines, logger: createLogger('test', { level: 'info', destination }) };
+  return (await database.pool.query<StatsRunRow>('SELECT * FROM stats_run ORDER BY id')).rows;
 }
 
 describe('the stats_run ledger', () => {
   it('records a completed run with its settings, counts and trigger, and logs one line', async () => {
-    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', [0, 0, 0, 0, 0, 0, 0, 0, 9]));
-    await loadFile(pool, hourly(2, '2022-03-01T00:00:00Z', [1, 1, 1]));
-    const { lines, logger } = captureLog();
+    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [0, 0, 0, 0, 0, 0, 0, 0, 9]));
+    await loadFile(database.pool, hourly(2, '2022-03-01T00:00:00Z', [1, 1, 1]));
+    const { lines: logLines, logger } = memoryLogger('test', 'info');
+    const lines = logLines();
 
-    const outcome = await computeStats(pool, { ...DAILY, sigma: 2, trigger: 'api', logger });
+    const outcome = await computeStats(database.pool, { ...DAILY, sigma: 2, trigger: 'api', logger });
 
     // Turbine 1: mean 1, the 9 is 8/3 stddevs out. Only 2 turbines: no fleet comparison.
     expect(outcome).toMatchObject({ status: 'done', full: true, windowsComputed: 2, anomaliesReading: 1, anomaliesTurbine: 0 });
@@ -74,29 +52,29 @@ describe('the stats_run ledger', () => {
   });
 
   it('rolls a failing run back completely and records it as failed', async () => {
-    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
-    await computeStats(pool, DAILY);
-    const before = await readWindowStats(pool);
-    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', [7, 8, 9]));
+    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
+    await computeStats(database.pool, DAILY);
+    const before = await readWindowStats(database.pool);
+    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [7, 8, 9]));
     // Make the run fail after it has deleted and rewritten part of its results.
-    await pool.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+    await database.pool.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
                       BEGIN RAISE EXCEPTION 'disk on fire'; END $$`);
-    await pool.query('CREATE TRIGGER refuse_anomaly BEFORE INSERT ON anomaly FOR EACH STATEMENT EXECUTE FUNCTION refuse()');
+    await database.pool.query('CREATE TRIGGER refuse_anomaly BEFORE INSERT ON anomaly FOR EACH STATEMENT EXECUTE FUNCTION refuse()');
     try {
-      await expect(computeStats(pool, DAILY)).rejects.toThrow('disk on fire');
+      await expect(computeStats(database.pool, DAILY)).rejects.toThrow('disk on fire');
 
-      expect(await readWindowStats(pool)).toEqual(before);
-      expect((await pool.query('SELECT 1 FROM stats_pending')).rowCount).toBe(1);
+      expect(await readWindowStats(database.pool)).toEqual(before);
+      expect((await database.pool.query('SELECT 1 FROM stats_pending')).rowCount).toBe(1);
       expect((await readRuns()).map((r) => [r.status, r.full, r.trigger, r.finished_at !== null])).toEqual([
         ['done', true, 'cli', true],
         ['failed', false, 'cli', true],
       ]);
     } finally {
-      await pool.query('DROP TRIGGER refuse_anomaly ON anomaly; DROP FUNCTION refuse()');
+      await database.pool.query('DROP TRIGGER refuse_anomaly ON anomaly; DROP FUNCTION refuse()');
     }
 
     // The pending note survived, so the next run picks the change up.
-    expect(await computeStats(pool, DAILY)).toMatchObject({ status: 'done', full: false, windowsComputed: 1 });
-    expect(await readWindowStats(pool)).toMatchObject([{ mean: 8 }]);
+    expect(await computeStats(database.pool, DAILY)).toMatchObject({ status: 'done', full: false, windowsComputed: 1 });
+    expect(await readWindowStats(database.pool)).toMatchObject([{ mean: 8 }]);
   });
 });

@@ -1,32 +1,21 @@
-import { createPool, type Pool } from '@windmill/core/db/pool';
 import { computeStats } from '@windmill/core/stats/compute-stats';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useTestDatabase } from '../helpers/database.js';
 import { DAILY, hourly, loadFile, readWindowStats, resetData } from './stats-fixtures.js';
 
-let db: TestDatabase;
-let pool: Pool;
-
-beforeAll(async () => {
-  db = await createTestDatabase('stats_window');
-  pool = createPool(db.url, 2);
-});
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
-beforeEach(() => resetData(pool));
+const database = useTestDatabase('stats_window');
+beforeEach(() => resetData(database.pool));
 
 describe('window statistics', () => {
   it('stores count, min, max, mean, sample stddev, imputed and expected counts per turbine-day', async () => {
     const powers = [2, 3.5, 4, 6.5];
     const readings = hourly(1, '2022-03-01T00:00:00Z', powers);
     readings[1]!.imputed = true;
-    await loadFile(pool, readings);
+    await loadFile(database.pool, readings);
 
-    const outcome = await computeStats(pool, DAILY);
+    const outcome = await computeStats(database.pool, DAILY);
 
     expect(outcome).toMatchObject({ status: 'done', full: true, windowsComputed: 1 });
-    const [stat, ...rest] = await readWindowStats(pool);
+    const [stat, ...rest] = await readWindowStats(database.pool);
     expect(rest).toEqual([]);
     // mean 16 / 4 = 4; squared deviations 4 + 0.25 + 0 + 6.25 = 10.5, divided by n - 1 = 3.
     const sample = Math.sqrt(10.5 / 3);
@@ -48,63 +37,65 @@ describe('window statistics', () => {
   });
 
   it('leaves stddev null for a window with a single reading', async () => {
-    await loadFile(pool, [{ turbine: 4, ts: '2022-03-05T12:00:00Z', power: 7.25 }]);
+    await loadFile(database.pool, [{ turbine: 4, ts: '2022-03-05T12:00:00Z', power: 7.25 }]);
 
-    await computeStats(pool, DAILY);
+    await computeStats(database.pool, DAILY);
 
-    expect(await readWindowStats(pool)).toMatchObject([{ turbineId: 4, count: 1, min: 7.25, max: 7.25, mean: 7.25, stddev: null }]);
+    expect(await readWindowStats(database.pool)).toMatchObject([
+      { turbineId: 4, count: 1, min: 7.25, max: 7.25, mean: 7.25, stddev: null },
+    ]);
   });
 
   it('computes the mean of decimal readings exactly', async () => {
     // Summing as double gives 2.9749999999999996; the decimal mean is 2.975.
     expect((2.9 + 3.05) / 2).not.toBe(2.975);
-    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', [2.9, 3.05]));
-    await loadFile(pool, hourly(2, '2022-03-01T00:00:00Z', [0.1, 0.2, 0.3]));
+    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [2.9, 3.05]));
+    await loadFile(database.pool, hourly(2, '2022-03-01T00:00:00Z', [0.1, 0.2, 0.3]));
 
-    await computeStats(pool, DAILY);
+    await computeStats(database.pool, DAILY);
 
-    const stats = await readWindowStats(pool);
+    const stats = await readWindowStats(database.pool);
     expect(stats.map((s) => s.mean)).toEqual([2.975, 0.2]);
   });
 
   it('puts a reading exactly on a boundary into the window that starts there', async () => {
-    await loadFile(pool, [
+    await loadFile(database.pool, [
       { turbine: 1, ts: '2022-03-01T23:59:59.999Z', power: 1 },
       { turbine: 1, ts: '2022-03-02T00:00:00Z', power: 5 },
       { turbine: 1, ts: '2022-03-02T00:00:00.001Z', power: 7 },
     ]);
 
-    await computeStats(pool, DAILY);
+    await computeStats(database.pool, DAILY);
 
-    expect(await readWindowStats(pool)).toMatchObject([
+    expect(await readWindowStats(database.pool)).toMatchObject([
       { windowStart: '2022-03-01T00:00:00Z', count: 1, mean: 1 },
       { windowStart: '2022-03-02T00:00:00Z', count: 2, min: 5, max: 7, mean: 6 },
     ]);
   });
 
   it('stores windows that have readings only, across gaps', async () => {
-    await loadFile(pool, [
+    await loadFile(database.pool, [
       { turbine: 3, ts: '2022-03-01T10:00:00Z', power: 1 },
       { turbine: 3, ts: '2022-03-05T10:00:00Z', power: 2 },
     ]);
 
-    const outcome = await computeStats(pool, DAILY);
+    const outcome = await computeStats(database.pool, DAILY);
 
     expect(outcome).toMatchObject({ status: 'done', windowsComputed: 2 });
-    expect((await readWindowStats(pool)).map((s) => s.windowStart)).toEqual(['2022-03-01T00:00:00Z', '2022-03-05T00:00:00Z']);
+    expect((await readWindowStats(database.pool)).map((s) => s.windowStart)).toEqual(['2022-03-01T00:00:00Z', '2022-03-05T00:00:00Z']);
   });
 
   it('gives 6-hour windows aligned to the epoch for WINDOW_SECONDS=21600', async () => {
-    await loadFile(pool, [
+    await loadFile(database.pool, [
       { turbine: 2, ts: '2022-03-01T05:59:59Z', power: 1 },
       { turbine: 2, ts: '2022-03-01T06:00:00Z', power: 2 },
       { turbine: 2, ts: '2022-03-01T11:00:00Z', power: 4 },
       { turbine: 2, ts: '2022-03-01T13:00:00Z', power: 8 },
     ]);
 
-    await computeStats(pool, { ...DAILY, windowSeconds: 21_600 });
+    await computeStats(database.pool, { ...DAILY, windowSeconds: 21_600 });
 
-    expect(await readWindowStats(pool)).toMatchObject([
+    expect(await readWindowStats(database.pool)).toMatchObject([
       { windowStart: '2022-03-01T00:00:00Z', windowSeconds: 21_600, count: 1, mean: 1, expectedCount: 6 },
       { windowStart: '2022-03-01T06:00:00Z', windowSeconds: 21_600, count: 2, mean: 3, expectedCount: 6 },
       { windowStart: '2022-03-01T12:00:00Z', windowSeconds: 21_600, count: 1, mean: 8, expectedCount: 6 },
@@ -112,12 +103,12 @@ describe('window statistics', () => {
   });
 
   it('recomputes everything when the reading interval changes expected_count', async () => {
-    await loadFile(pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2]));
-    await computeStats(pool, DAILY);
+    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2]));
+    await computeStats(database.pool, DAILY);
 
-    const outcome = await computeStats(pool, { ...DAILY, readingIntervalSeconds: 600 });
+    const outcome = await computeStats(database.pool, { ...DAILY, readingIntervalSeconds: 600 });
 
     expect(outcome).toMatchObject({ status: 'done', full: true, windowsComputed: 1 });
-    expect(await readWindowStats(pool)).toMatchObject([{ expectedCount: 144 }]);
+    expect(await readWindowStats(database.pool)).toMatchObject([{ expectedCount: 144 }]);
   });
 });
