@@ -4,8 +4,8 @@ import type { ScopeKind } from './stats-scope.repository.js';
 
 /**
  * Per (turbine, window) aggregates of power for one stats run, in the table `stats_window_agg`
- * that the run's later statements read: n, min, max, mean and sample σ (double precision), and the
- * count of imputed readings. The table lives as long as the run's transaction.
+ * that the run's later statements read: n, min, max, mean, sample σ and sum (double precision), and
+ * the count of imputed readings. The table lives as long as the run's transaction.
  *
  * - A full run reads `reading` once, in parallel: one GROUP BY over every reading. For the plan to
  *   be parallel, its result is a plain unlogged table (scans of temporary tables are parallel
@@ -19,7 +19,7 @@ import type { ScopeKind } from './stats-scope.repository.js';
 export const WINDOW_AGGREGATES = 'stats_window_agg';
 
 const AGGREGATES = `count(*)::int AS n, min(power_output) AS min, max(power_output) AS max,
-       avg(power_output) AS mean, stddev_samp(power_output) AS sd,
+       avg(power_output) AS mean, stddev_samp(power_output) AS sd, sum(power_output) AS total,
        (count(*) FILTER (WHERE power_imputed))::int AS imputed`;
 
 /**
