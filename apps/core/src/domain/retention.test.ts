@@ -18,7 +18,7 @@ describe('retentionHorizon', () => {
     // 7 h windows meet midnight once a week (lcm 168 h): 2022-03-17 is a Thursday, as was the epoch.
     expect(retentionHorizon(now, 10, 25_200)).toEqual(new Date('2022-03-17T00:00:00Z'));
     // 2-day windows start at every other midnight since the epoch.
-    expect(retentionHorizon(now, 10, 172_800).getTime() % 172_800_000).toBe(0);
+    expect(retentionHorizon(now, 10, 172_800)!.getTime() % 172_800_000).toBe(0);
   });
 
   it('takes a window that ends exactly at now - N days', () => {

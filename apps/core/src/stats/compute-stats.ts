@@ -24,11 +24,13 @@ import {
   buildReferenceCurves,
   dropPerformanceTables,
   PERFORMANCE_SCOPE,
+  REF_DAYS_OF_SPAN_SQL,
+  refDaysOfWindowsSql,
   scopeAffectedWindows,
   updateAffectedWindowStats,
 } from './window-performance.repository.js';
 import { consumeAllPendingNotes, scopeFromAggregates, scopeFromPendingNotes } from './stats-scope.repository.js';
-import { aggregateWindows, dropWindowAggregates, WINDOW_AGGREGATES } from './window-aggregate.repository.js';
+import { aggregateWindows, dropWindowAggregates, useFullRunSettings } from './window-aggregate.repository.js';
 import { deleteWindowStats, findStoredExpectedCount, writeWindowStats } from './window-stat.repository.js';
 
 export type { StatsTrigger } from './stats-run.repository.js';
@@ -174,19 +176,21 @@ async function runLocked(client: PoolClient, options: RunOptions, progress: { fu
   let powerCurveDays: number;
   let powerCurveWindows = 0;
   if (full) {
+    await useFullRunSettings(client);
     await consumeAllPendingNotes(client);
-    await aggregateWindows(client, 'all', options.windowSeconds);
+    const days = await tallyAllDays(client, curve.binWidth, last?.powerCurve?.binWidth !== curve.binWidth);
+    powerCurveDays = days.days;
+    // The curves first, so the one pass over every reading computes statistics and performance together.
+    await buildReferenceCurves(client, REF_DAYS_OF_SPAN_SQL, curve, true, [days.first, days.last, options.windowSeconds]);
+    await aggregateWindows(client, 'all', options.windowSeconds, curve.binWidth);
     await scopeFromAggregates(client);
-    powerCurveDays = await tallyAllDays(client, curve.binWidth, last?.powerCurve?.binWidth !== curve.binWidth);
-    await buildReferenceCurves(client, WINDOW_AGGREGATES, curve, true);
-    await aggregatePerformance(client, true, curve.binWidth, options.windowSeconds);
   } else {
     await scopeFromPendingNotes(client, options.windowSeconds);
     await aggregateWindows(client, 'pending', options.windowSeconds);
     powerCurveDays = await tallyScopeDays(client, curve.binWidth, options.windowSeconds);
     await scopeAffectedWindows(client, options.windowSeconds, curve.referenceDays);
-    await buildReferenceCurves(client, PERFORMANCE_SCOPE, curve, false);
-    powerCurveWindows = await aggregatePerformance(client, false, curve.binWidth, options.windowSeconds);
+    await buildReferenceCurves(client, refDaysOfWindowsSql(PERFORMANCE_SCOPE), curve, false);
+    powerCurveWindows = await aggregatePerformance(client, curve.binWidth, options.windowSeconds);
   }
 
   // Both kinds of run replace only the windows in scope. A full run's scope is every window that
@@ -194,7 +198,7 @@ async function runLocked(client: PoolClient, options: RunOptions, progress: { fu
   await deleteWindowStats(client, options.windowSeconds);
   await deleteAnomalies(client, options.windowSeconds);
   await deleteUnderperformance(client, options.windowSeconds, full);
-  const write = { ...options, runId, minExpectedShare: curve.minExpectedShare };
+  const write = { ...options, runId, minExpectedShare: curve.minExpectedShare, full };
   const windowsComputed = await writeWindowStats(client, write);
   if (full) powerCurveWindows = windowsComputed;
   else await updateAffectedWindowStats(client, write);

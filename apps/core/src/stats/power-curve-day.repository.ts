@@ -1,5 +1,6 @@
 import type { PoolClient } from '../db/pool.js';
 import { daysSql, isMeasuredSql, utcDaySql, windBinSql } from './power-curve.sql.js';
+import { withHashAggregation } from './window-aggregate.repository.js';
 
 /**
  * The fleet's power-curve tallies in `power_curve_day`: per UTC day and wind-speed bin, the count,
@@ -20,18 +21,27 @@ import { daysSql, isMeasuredSql, utcDaySql, windBinSql } from './power-curve.sql
 const TALLY = 'stats_pc_tally';
 export const TOUCHED_DAYS = 'stats_pc_days';
 
-/** A full run's tallies; returns the number of days that have readings (all re-tallied). */
-export async function tallyAllDays(client: PoolClient, binWidth: number, binWidthChanged: boolean): Promise<number> {
+/** Days that have readings: how many, the first and the last (null when there are no readings). */
+export interface TalliedDays {
+  days: number;
+  first: Date | null;
+  last: Date | null;
+}
+
+/** A full run's tallies; returns the days that have readings (all re-tallied). */
+export async function tallyAllDays(client: PoolClient, binWidth: number, binWidthChanged: boolean): Promise<TalliedDays> {
   // An unlogged table so the GROUP BY runs in parallel (see window-aggregate.repository.ts); a
   // NULL bin stands for a day's readings that are not measured, so every day with readings shows.
-  await client.query(
-    `CREATE UNLOGGED TABLE ${TALLY} AS
+  await withHashAggregation(client, () =>
+    client.query(
+      `CREATE UNLOGGED TABLE ${TALLY} AS
      SELECT ${utcDaySql('r.ts')} AS day,
             CASE WHEN ${isMeasuredSql('r')} THEN ${windBinSql('r.wind_speed', '$1::float8')} END AS bin,
             count(*)::int AS n, sum(r.power_output) AS s, sum(r.power_output * r.power_output) AS ss
        FROM reading r
       GROUP BY 1, 2`,
-    [binWidth],
+      [binWidth],
+    ),
   );
   if (binWidthChanged) await client.query('DELETE FROM power_curve_day');
   else await client.query(`DELETE FROM power_curve_day WHERE day IN (SELECT day FROM ${TALLY})`);
@@ -39,9 +49,11 @@ export async function tallyAllDays(client: PoolClient, binWidth: number, binWidt
     `INSERT INTO power_curve_day (day, bin, count, sum, sum_sq)
      SELECT day, bin, n, s, ss FROM ${TALLY} WHERE bin IS NOT NULL ORDER BY day, bin`,
   );
-  const { rows } = await client.query<{ days: number }>(`SELECT count(DISTINCT day)::int AS days FROM ${TALLY}`);
+  const { rows } = await client.query<TalliedDays>(
+    `SELECT count(DISTINCT day)::int AS days, min(day) AS first, max(day) AS last FROM ${TALLY}`,
+  );
   await client.query(`DROP TABLE ${TALLY}`);
-  return rows[0]?.days ?? 0;
+  return rows[0] ?? { days: 0, first: null, last: null };
 }
 
 /**

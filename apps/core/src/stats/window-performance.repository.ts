@@ -14,8 +14,9 @@ import { daysSql, expectedPowerSql, isMeasuredSql, performanceSql, utcDaySql, wi
  *    D days of tallies before it) as a lookup by bin: for every bin k from the lowest to the
  *    highest usable one, the greatest usable bin u <= k and the usable bins before and after u,
  *    with their means, and the curve's rated power (highest usable mean).
- * 3. `stats_pc_agg`: per window, the readings used, their power and their expected power
- *    (expectedPowerSql), read in one parallel pass (full run) or by index range (incremental).
+ * 3. per window, the readings used, their power and their expected power (expectedPowerSql): a
+ *    full run in its one parallel pass over every reading (in `stats_window_agg`), an incremental
+ *    run by index range into `stats_pc_agg`.
  *
  * The tables live as long as the run's transaction; the full run's are unlogged (parallel plans
  * cannot scan temporary tables) and dropped before the commit.
@@ -58,14 +59,21 @@ export async function scopeAffectedWindows(client: PoolClient, windowSeconds: nu
 }
 
 /**
- * Builds the reference-curve lookup for the reference days of `windows` (a table with
- * window_start). Parameters: $1 reference days, $2 min bin count.
+ * Builds the reference-curve lookup `stats_pc_curve` for the reference days `refDaysSql` yields
+ * (a query with one column, ref_day; it may bind $3 and later). A full run's is unlogged, so the
+ * parallel pass over every reading can join it. Parameters: $1 reference days, $2 min bin count.
  */
-export async function buildReferenceCurves(client: PoolClient, windows: string, params: CurveParams, full: boolean): Promise<void> {
+export async function buildReferenceCurves(
+  client: PoolClient,
+  refDaysSql: string,
+  params: CurveParams,
+  full: boolean,
+  refDaysParams: unknown[] = [],
+): Promise<void> {
   await client.query(
     `CREATE ${full ? 'UNLOGGED' : 'TEMPORARY'} TABLE ${CURVE} ${full ? '' : 'ON COMMIT DROP'} AS
      WITH ref AS (
-       SELECT DISTINCT ${utcDaySql('window_start')} AS ref_day FROM ${windows}
+       ${refDaysSql}
      ), usable AS (
        SELECT ref.ref_day, t.bin, sum(t.sum) / sum(t.count) AS mean
          FROM ref
@@ -83,10 +91,23 @@ export async function buildReferenceCurves(client: PoolClient, windows: string, 
      SELECT ref_day, k AS bin, u, mean_u, prev_u, prev_mean, next_u, next_mean, rated
        FROM linked
       CROSS JOIN LATERAL generate_series(u, coalesce(next_u - 1, u)) AS k`,
-    [params.referenceDays, params.minBinCount],
+    [params.referenceDays, params.minBinCount, ...refDaysParams],
   );
   await client.query(`ANALYZE ${CURVE}`);
 }
+
+/** The reference days of the windows in a table with a window_start column. */
+export function refDaysOfWindowsSql(windows: string): string {
+  return `SELECT DISTINCT ${utcDaySql('window_start')} AS ref_day FROM ${windows}`;
+}
+
+/**
+ * Every day from the start of the window holding `first` to `last` ($3, $4, $5 = window seconds):
+ * the reference days of every window a full run finds readings in (a window longer than a day may
+ * start before its first reading's day).
+ */
+export const REF_DAYS_OF_SPAN_SQL = `SELECT generate_series(date_bin($5::int * interval '1 second', $3::timestamptz, timestamptz 'epoch'),
+                                          $4::timestamptz, interval '86400 seconds') AS ref_day`;
 
 /** Per-window sums of a join of readings `r` (in window `window_start`) with the curve lookup `c`. */
 function performanceAggregates(binWidth: string): string {
@@ -96,40 +117,40 @@ function performanceAggregates(binWidth: string): string {
           max(c.rated) AS rated`;
 }
 
+/**
+ * The join of readings `r` (in the window starting at `windowStart`) with the curve lookup `c`: a
+ * reading finds the row of its bin in its window's reference curve when it is measured (the bin is
+ * NULL otherwise, so the hash join needs no extra filter).
+ */
 function curveJoin(windowStart: string, binWidth: string): string {
-  return `LEFT JOIN ${CURVE} c ON ${isMeasuredSql('r')} AND c.ref_day = ${utcDaySql(windowStart)}
-                             AND c.bin = ${windBinSql('r.wind_speed', binWidth)}`;
+  return `LEFT JOIN ${CURVE} c ON c.ref_day = ${utcDaySql(windowStart)}
+                             AND c.bin = CASE WHEN ${isMeasuredSql('r')} THEN ${windBinSql('r.wind_speed', binWidth)} END`;
 }
 
 /**
- * Fills `stats_pc_agg` (turbine_id, window_start, used, used_power, expected_power, rated) with a
- * row per assessed window that has readings. Full run: one parallel pass over every reading (windows
- * whose readings are all unmeasured or outside the curve get no row; their window_stat row is
- * written with zeros). Incremental: the windows of `stats_pc_scope`, by index range, each with a
- * row as long as it has readings. Returns the number of rows. $1 bin width, $2 window seconds.
+ * For the full run's one pass over every reading (window-aggregate.repository.ts): the curve join
+ * and the performance sums, so readings are read once for both the statistics and the curve.
  */
-export async function aggregatePerformance(client: PoolClient, full: boolean, binWidth: number, windowSeconds: number): Promise<number> {
-  const result = full
-    ? await client.query(
-        `CREATE UNLOGGED TABLE ${PERFORMANCE_AGGREGATES} AS
-         SELECT r.turbine_id, date_bin($2::int * interval '1 second', r.ts, timestamptz 'epoch') AS window_start,
-                ${performanceAggregates('$1::float8')}
-           FROM reading r
-           JOIN ${CURVE} c ON ${isMeasuredSql('r')}
-                          AND c.ref_day = ${utcDaySql("date_bin($2::int * interval '1 second', r.ts, timestamptz 'epoch')")}
-                          AND c.bin = ${windBinSql('r.wind_speed', '$1::float8')}
-          GROUP BY 1, 2`,
-        [binWidth, windowSeconds],
-      )
-    : await client.query(
-        `CREATE TEMPORARY TABLE ${PERFORMANCE_AGGREGATES} ON COMMIT DROP AS
-         SELECT s.turbine_id, s.window_start, ${performanceAggregates('$1::float8')}
-           FROM ${PERFORMANCE_SCOPE} s
-           JOIN reading r ON r.turbine_id = s.turbine_id AND r.ts >= s.window_start AND r.ts < ${windowEndSql('s.window_start', '$2::int')}
-           ${curveJoin('s.window_start', '$1::float8')}
-          GROUP BY s.turbine_id, s.window_start`,
-        [binWidth, windowSeconds],
-      );
+export function fullPassPerformanceSql(windowStart: string, binWidth: string): { join: string; columns: string } {
+  return { join: curveJoin(windowStart, binWidth), columns: performanceAggregates(binWidth) };
+}
+
+/**
+ * An incremental run's performance sums: fills `stats_pc_agg` (turbine_id, window_start, used,
+ * used_power, expected_power, rated) with a row for each window of `stats_pc_scope` that has
+ * readings, read by index range. (A full run computes the same sums in its pass over every
+ * reading, see fullPassPerformanceSql.) Returns the number of rows. $1 bin width, $2 window seconds.
+ */
+export async function aggregatePerformance(client: PoolClient, binWidth: number, windowSeconds: number): Promise<number> {
+  const result = await client.query(
+    `CREATE TEMPORARY TABLE ${PERFORMANCE_AGGREGATES} ON COMMIT DROP AS
+     SELECT s.turbine_id, s.window_start, ${performanceAggregates('$1::float8')}
+       FROM ${PERFORMANCE_SCOPE} s
+       JOIN reading r ON r.turbine_id = s.turbine_id AND r.ts >= s.window_start AND r.ts < ${windowEndSql('s.window_start', '$2::int')}
+       ${curveJoin('s.window_start', '$1::float8')}
+      GROUP BY s.turbine_id, s.window_start`,
+    [binWidth, windowSeconds],
+  );
   await client.query(`ANALYZE ${PERFORMANCE_AGGREGATES}`);
   return result.rowCount ?? 0;
 }
