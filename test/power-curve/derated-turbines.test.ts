@@ -10,8 +10,8 @@ import { referenceCurve, referencePowerWindows, type RefPowerWindow } from '../h
 /**
  * Generated data with known derates, cleaned by the reference cleaner, judged by the power-curve
  * domain code and checked against the independent calculation in test/helpers and against the
- * loss the generator injected. (Once the stats job computes the feature, the same checks read
- * window_stat and anomaly instead of calling assessFleet.)
+ * loss the generator injected. derated-turbines-db.test.ts makes the same checks on what the stats
+ * job stores after loading such data through the real loader.
  */
 
 const THRESHOLD = 0.1;
