@@ -26,16 +26,25 @@ const anomalyItem = z.object({
   turbineId: z.number().int(),
   windowStart: timestamp,
   windowSeconds: z.number().int(),
-  ts: timestamp.nullable().meta({ description: 'The reading time for kind reading; null for the window kinds turbine and underperformance' }),
+  ts: timestamp
+    .nullable()
+    .meta({ description: 'The reading time for kind reading; null for the window kinds turbine and underperformance' }),
   value: z.number().meta({
-    description: 'The reading power in MW (reading), the turbine window mean in MW (turbine), or the performance ratio actual / expected energy (underperformance)',
+    description:
+      'The reading power in MW (reading), the turbine window mean in MW (turbine), or the performance ratio actual / expected energy (underperformance)',
   }),
   mean: z.number().meta({ description: 'Reference: the turbine-window mean, the mean over turbines (MW), or 1 for underperformance' }),
   stddev: z.number().nullable().meta({ description: 'The reference standard deviation (MW); null for underperformance' }),
   deviation: z.number().meta({ description: 'value - mean (for underperformance: ratio - 1, e.g. -0.25 for 25 % below the curve)' }),
   sigma: z.number().nullable().meta({ description: 'The k of mean ± k·stddev used by the run; null for underperformance' }),
-  threshold: z.number().nullable().meta({ description: 'UNDERPERFORMANCE_THRESHOLD of the run (flagged below 1 - threshold); null for the other kinds' }),
-  lostEnergyMWh: z.number().nullable().meta({ description: 'Expected minus actual energy of the window, MWh (underperformance); null for the other kinds' }),
+  threshold: z
+    .number()
+    .nullable()
+    .meta({ description: 'UNDERPERFORMANCE_THRESHOLD of the run (flagged below 1 - threshold); null for the other kinds' }),
+  lostEnergyMWh: z
+    .number()
+    .nullable()
+    .meta({ description: 'Expected minus actual energy of the window, MWh (underperformance); null for the other kinds' }),
 });
 
 const anomaliesQuery = z

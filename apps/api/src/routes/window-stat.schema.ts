@@ -20,7 +20,10 @@ export const windowStatItem = z.object({
   expectedEnergyMWh: z.number().meta({ description: 'What the fleet power curve of the reference period expects of those readings, MWh' }),
   lostEnergyMWh: z.number().meta({ description: 'expectedEnergyMWh - actualEnergyMWh; negative when the turbine beat the curve' }),
   performanceRatio: z.number().nullable().meta({ description: 'actualEnergyMWh / expectedEnergyMWh; null when nothing was expected' }),
-  readingsUsed: z.number().int().meta({ description: 'Readings with wind speed and power measured (not imputed) and an expected value from the curve' }),
+  readingsUsed: z
+    .number()
+    .int()
+    .meta({ description: 'Readings with wind speed and power measured (not imputed) and an expected value from the curve' }),
   performanceJudged: z
     .boolean()
     .meta({ description: 'Whether the underperformance rule judged the window: half its expected readings used and not a calm window' }),

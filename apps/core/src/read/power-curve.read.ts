@@ -53,7 +53,12 @@ export async function readFleetCurve(db: Queryable, period: CurvePeriod, setting
 }
 
 /** One turbine's own curve over [from, to), from its readings (one index range scan). */
-export async function readTurbineCurve(db: Queryable, turbineId: number, period: CurvePeriod, settings: CurveSettings): Promise<PeriodCurve> {
+export async function readTurbineCurve(
+  db: Queryable,
+  turbineId: number,
+  period: CurvePeriod,
+  settings: CurveSettings,
+): Promise<PeriodCurve> {
   const { rows } = await db.query<TallyRow>(
     `SELECT ${windBinSql('r.wind_speed', '$4::float8')} AS bin, count(*)::int AS count, sum(r.power_output) AS sum,
             sum(r.power_output * r.power_output) AS sum_sq
