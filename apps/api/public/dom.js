@@ -68,14 +68,23 @@ export function weekday(value) {
   return new Date(value).toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' });
 }
 
-/** Fixed decimals; an em dash for null. */
+/** Fixed decimals; an em dash for null. A value that rounds to zero is 0.00, never -0.00. */
 export function num(value, digits = 2) {
-  return value === null || value === undefined || Number.isNaN(value) ? '—' : Number(value).toFixed(digits);
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  const text = Number(value).toFixed(digits);
+  return Number(text) === 0 ? text.replace('-', '') : text;
 }
 
+/** With its sign (+1.50, −0.25); a value that rounds to zero is ±0.00. */
 export function signed(value, digits = 2) {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(digits)}`;
+  const magnitude = Math.abs(value).toFixed(digits);
+  return `${Number(magnitude) === 0 ? '±' : value > 0 ? '+' : '−'}${magnitude}`;
+}
+
+/** A performance ratio as a percentage of what the curve expects (87%); an em dash for null. */
+export function ratio(value) {
+  return value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`;
 }
 
 /** Whole percents, except that anything short of complete never rounds up to 100%. */
