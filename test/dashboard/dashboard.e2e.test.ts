@@ -245,13 +245,21 @@ describe('the power curve on the challenge data, whose power does not follow the
     await expect(page.locator('.card', { hasText: 'Underperforming' }).innerText()).resolves.toContain('no usable power curve');
   });
 
+  it('warns in the fleet view that its verdicts say little where wind does not explain power', async () => {
+    await openView(page, `${world.api.url}/#/fleet/${windowStarts[1]}`);
+    await expect(page.locator('#lost-energy-chart').getAttribute('data-rendered')).resolves.toBe('true');
+    await expect(page.locator('#lost-energy #weak-curve').innerText()).resolves.toMatch(
+      /^Wind speed explains only \d+% of the power variance in this window/,
+    );
+  });
+
   it('names the units: MW for power, MWh for energy, and what coverage and complete mean', async () => {
     const headers = await page.$$eval('#fleet-table thead th', (ths) => ths.map((th) => th.textContent));
     expect(headers).toEqual(expect.arrayContaining(['Min (MW)', 'Max (MW)', 'Mean (MW)', 'σ (MW)', 'Energy (MWh)', 'Lost (MWh)']));
     await expect(page.locator('.definitions').innerText()).resolves.toContain('Coverage = readings received ÷ readings expected');
     await openView(page, `${world.api.url}/#/turbine/1`);
     await expect(page.locator('.card', { hasText: 'Windows' }).first().innerText()).resolves.toMatch(
-      /complete \(\d+%\): every expected reading/,
+      /complete \(\d+%\), i\.e\. with every expected reading/,
     );
     await expect(page.locator('.card', { hasText: 'Readings' }).first().innerText()).resolves.toMatch(
       /coverage [\d.]+% of [\d,]+ expected/,

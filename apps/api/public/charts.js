@@ -19,6 +19,19 @@ export const COLORS = {
   lost: '#64748b',
 };
 
+/**
+ * Share of the power variance the fleet curve's bins explain (between-bin over total variance,
+ * from their counts, means and σ): near 1 when wind speed decides power, near 0 when it does not.
+ */
+export function explainedVariance(bins) {
+  const n = bins.reduce((a, b) => a + b.count, 0);
+  if (n < 2) return null;
+  const mean = bins.reduce((a, b) => a + b.count * b.mean, 0) / n;
+  const between = bins.reduce((a, b) => a + b.count * (b.mean - mean) ** 2, 0);
+  const within = bins.reduce((a, b) => a + (b.count - 1) * (b.stddev ?? 0) ** 2, 0);
+  return between + within > 0 ? between / (between + within) : null;
+}
+
 const utc = (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC');
 const noLine = () => null;
 

@@ -95,6 +95,13 @@ export function percent(part, whole) {
   return `${Math.round(p)}%`;
 }
 
+/** Lost energy against what was expected, in words: "lost 3.1 of 48.0 MWh expected", or "0.4 MWh above the 48.0 expected". */
+export function energyBalance(lost, expected) {
+  return lost >= 0
+    ? `lost ${num(lost, 1)} of ${num(expected, 1)} MWh expected`
+    : `${num(-lost, 1)} MWh above the ${num(expected, 1)} expected`;
+}
+
 // One formatter for every call: building an Intl formatter per number costs more than the table.
 const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

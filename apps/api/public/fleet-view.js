@@ -1,7 +1,7 @@
 // The fleet in one window: a row per turbine, the fleet rule's outliers standing out, and the ledger.
 import { cached, getAll, getJson } from './api.js';
-import { fleetChart, lostEnergyChart } from './charts.js';
-import { card, chartWidth, h, int, num, percent, ratio, signed, weekday, windowLabel } from './dom.js';
+import { explainedVariance, fleetChart, lostEnergyChart } from './charts.js';
+import { card, chartWidth, energyBalance, h, int, num, percent, ratio, signed, weekday, windowLabel } from './dom.js';
 import { ledgerSection } from './ledger.js';
 
 const LEDGER_PAGE = 15;
@@ -15,12 +15,17 @@ const LIST_MAX_AGE_MS = 30_000;
  */
 export async function loadFleet(route) {
   const wanted = route.windowStart ? Date.parse(route.windowStart) : NaN;
-  const readWindow = (start) => {
+  const readWindow = (start, windowSeconds) => {
     const iso = new Date(start).toISOString();
     const to = new Date(start + 1).toISOString();
-    return Promise.all([getAll('/stats', { window_start: iso, limit: 1000 }), getAll('/anomalies', { from: iso, to, limit: 1000 })]);
+    return Promise.all([
+      getAll('/stats', { window_start: iso, limit: 1000 }),
+      getAll('/anomalies', { from: iso, to, limit: 1000 }),
+      // The fleet's curve within the window: how much wind speed explains of its power.
+      windowSeconds ? getJson('/power-curve', { from: iso, to: new Date(start + windowSeconds * 1000).toISOString() }) : null,
+    ]);
   };
-  const early = Number.isNaN(wanted) ? null : readWindow(wanted);
+  const early = Number.isNaN(wanted) ? null : readWindow(wanted, null);
   const [windows, turbines, files, named] = await Promise.all([
     cached('windows', LIST_MAX_AGE_MS, () => getAll('/windows', { limit: 1000 })),
     cached('turbines', LIST_MAX_AGE_MS, () => getJson('/turbines')),
@@ -32,8 +37,14 @@ export async function loadFleet(route) {
   const asked = windows.find((w) => Date.parse(w.windowStart) === wanted);
   // The window asked for, or the latest one with statistics.
   const current = asked ?? windows.at(-1);
-  const [stats, anomalies] = asked && named ? named : await readWindow(Date.parse(current.windowStart));
-  return { ...base, current, stats, anomalies, missing: !Number.isNaN(wanted) && !asked };
+  const [stats, anomalies, windowCurve] = asked && named ? named : await readWindow(Date.parse(current.windowStart), current.windowSeconds);
+  const curve =
+    windowCurve ??
+    (await getJson('/power-curve', {
+      from: current.windowStart,
+      to: new Date(Date.parse(current.windowStart) + current.windowSeconds * 1000).toISOString(),
+    }));
+  return { ...base, current, stats, anomalies, curve, missing: !Number.isNaN(wanted) && !asked };
 }
 
 /** One row per known turbine, joined with its statistics and anomalies in the window. */
@@ -218,6 +229,17 @@ function fleetTable(rows, band, current) {
   );
 }
 
+/** A warning when wind speed explains less than half of the window's power variance: its verdicts then say little. */
+function weakCurveNotice(curve) {
+  const explained = curve ? explainedVariance(curve.fleet.bins) : null;
+  if (explained === null || explained >= 0.5) return null;
+  return h(
+    'p',
+    { class: 'notice', id: 'weak-curve' },
+    `Wind speed explains only ${Math.round(explained * 100)}% of the power variance in this window: these readings do not follow a power curve, so expected energies and underperformance verdicts say little.`,
+  );
+}
+
 /** Builds the view; `mount(width)` draws the chart once the node is in the document. */
 export function fleetView(data) {
   if (!data.current) {
@@ -258,6 +280,7 @@ export function fleetView(data) {
           'No usable power curve for this window: its readings have no measured wind speed, or the days before it too few readings per wind-speed bin.',
         )
       : [
+          weakCurveNotice(data.curve),
           h(
             'p',
             { class: 'muted' },
@@ -356,9 +379,7 @@ export function fleetView(data) {
               i > 0 ? ', ' : '',
               h('a', { href: `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}` }, `#${r.id}`),
             ]),
-        assessed.length === 0
-          ? 'no usable power curve'
-          : `fleet lost ${num(current.lostEnergyMWh, 1)} of ${num(current.expectedEnergyMWh, 1)} MWh expected`,
+        assessed.length === 0 ? 'no usable power curve' : `fleet: ${energyBalance(current.lostEnergyMWh, current.expectedEnergyMWh)}`,
         under.length > 0 ? 'danger' : '',
       ),
     ),

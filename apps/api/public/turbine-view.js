@@ -1,7 +1,22 @@
 // One turbine over time: readings, window means with their band, anomalies, and its windows.
 import { ApiRequestError, cached, getAll, getJson } from './api.js';
-import { COLORS, powerCurveChart, turbineChart } from './charts.js';
-import { DAY_MS, card, chartWidth, dateTime, day, h, int, num, percent, ratio, signed, startOfUtcDay, windowLabel } from './dom.js';
+import { COLORS, explainedVariance, powerCurveChart, turbineChart } from './charts.js';
+import {
+  DAY_MS,
+  card,
+  chartWidth,
+  dateTime,
+  day,
+  energyBalance,
+  h,
+  int,
+  num,
+  percent,
+  ratio,
+  signed,
+  startOfUtcDay,
+  windowLabel,
+} from './dom.js';
 
 /** The chart's default span: a month, which at hourly readings is ~744 points per turbine. */
 const DEFAULT_DAYS = 31;
@@ -322,7 +337,11 @@ export function turbineView(data) {
         powers.length ? `${num(Math.min(...powers))} … ${num(Math.max(...powers))}` : '—',
         powers.length ? `mean ${num(powers.reduce((a, b) => a + b, 0) / powers.length, 3)} MW` : '',
       ),
-      card('Windows', int(stats.length), `${int(complete)} complete (${percent(complete, stats.length)}): every expected reading`),
+      card(
+        'Windows',
+        int(stats.length),
+        `${int(complete)} complete (${percent(complete, stats.length)}), i.e. with every expected reading`,
+      ),
       card(
         'Flagged by the fleet rule',
         flaggedWindows.length === 0 ? 'none' : `${flaggedWindows.length} window${flaggedWindows.length > 1 ? 's' : ''}`,
@@ -337,7 +356,7 @@ export function turbineView(data) {
           : `${underperformingWindows.length} window${underperformingWindows.length > 1 ? 's' : ''}`,
         judged.length === 0
           ? 'no window judged by the power curve'
-          : `lost ${num(lost, 1)} of ${num(expectedEnergy, 1)} MWh expected (${ratio(expectedEnergy > 0 ? 1 - lost / expectedEnergy : null)} delivered)`,
+          : `${energyBalance(lost, expectedEnergy)} (${ratio(expectedEnergy > 0 ? 1 - lost / expectedEnergy : null)} delivered)`,
         underperformingWindows.length ? 'danger' : '',
       ),
     ),
@@ -390,19 +409,6 @@ export function turbineView(data) {
       curve.unmount();
     },
   };
-}
-
-/**
- * Share of the power variance the fleet curve's bins explain (between-bin over total variance,
- * from their counts, means and σ): near 1 when wind speed decides power, near 0 when it does not.
- */
-function explainedVariance(bins) {
-  const n = bins.reduce((a, b) => a + b.count, 0);
-  if (n < 2) return null;
-  const mean = bins.reduce((a, b) => a + b.count * b.mean, 0) / n;
-  const between = bins.reduce((a, b) => a + b.count * (b.mean - mean) ** 2, 0);
-  const within = bins.reduce((a, b) => a + (b.count - 1) * (b.stddev ?? 0) ** 2, 0);
-  return between + within > 0 ? between / (between + within) : null;
 }
 
 /**
