@@ -8,7 +8,7 @@ import type { Pool } from '../db/pool.js';
  * autovacuum's default analyze threshold: 50 rows plus 10 % of the table changed since the last
  * analyze, or never analyzed at all.
  */
-const TABLES = ['reading', 'window_stat', 'anomaly'] as const;
+const TABLES = ['reading', 'window_stat', 'anomaly', 'power_curve_day'] as const;
 
 export async function analyzeStaleTables(pool: Pool): Promise<string[]> {
   const { rows } = await pool.query<{ relname: string }>(
