@@ -31,6 +31,7 @@ describe('OpenAPI', () => {
         '/health',
         '/ingest',
         '/metrics',
+        '/power-curve',
         '/stats',
         '/stats/run',
         '/turbines',

@@ -115,6 +115,13 @@ describe('GET /turbines/:id/stats', () => {
           imputedCount: 1,
           expectedCount: 24,
           computedAt: '2022-03-06T00:00:00.000Z',
+          energyMWh: 5.95,
+          actualEnergyMWh: 2.9,
+          expectedEnergyMWh: 3.2,
+          lostEnergyMWh: 0.3,
+          performanceRatio: 0.90625,
+          readingsUsed: 1,
+          performanceJudged: false,
         },
         {
           turbineId: 1,
@@ -128,6 +135,13 @@ describe('GET /turbines/:id/stats', () => {
           imputedCount: 0,
           expectedCount: 24,
           computedAt: '2022-03-06T00:00:00.000Z',
+          energyMWh: 0,
+          actualEnergyMWh: 0,
+          expectedEnergyMWh: 0,
+          lostEnergyMWh: 0,
+          performanceRatio: null,
+          readingsUsed: 0,
+          performanceJudged: false,
         },
       ],
       nextCursor: null,
@@ -227,6 +241,8 @@ describe('GET /anomalies', () => {
       stddev: 0.01,
       deviation: 0.075,
       sigma: 2,
+      threshold: null,
+      lostEnergyMWh: null,
     });
     expect(body.items[1]).toMatchObject({ id: 10, kind: 'turbine', turbineId: 2, ts: null, value: 1.5, deviation: -3.5 });
     expect(body.nextCursor).toBeNull();

@@ -32,9 +32,9 @@ describe('GET /turbines/:id/readings', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       items: [
-        { ts: '2022-03-01T00:00:00.000Z', power: 2.9, powerImputed: false },
-        { ts: '2022-03-01T01:00:00.000Z', power: 3.05, powerImputed: true },
-        { ts: '2022-03-02T00:00:00.000Z', power: 10, powerImputed: false },
+        { ts: '2022-03-01T00:00:00.000Z', power: 2.9, powerImputed: false, windSpeed: 5, windSpeedImputed: false },
+        { ts: '2022-03-01T01:00:00.000Z', power: 3.05, powerImputed: true, windSpeed: 5.5, windSpeedImputed: false },
+        { ts: '2022-03-02T00:00:00.000Z', power: 10, powerImputed: false, windSpeed: 9, windSpeedImputed: false },
       ],
       nextCursor: null,
     });
@@ -55,7 +55,10 @@ describe('GET /turbines/:id/readings', () => {
     expect(first.body.items.map((r: { power: number }) => r.power)).toEqual([2.9, 3.05]);
     expect(typeof first.body.nextCursor).toBe('string');
     const second = await get(`/turbines/1/readings?limit=2&cursor=${first.body.nextCursor}`);
-    expect(second.body).toEqual({ items: [{ ts: '2022-03-02T00:00:00.000Z', power: 10, powerImputed: false }], nextCursor: null });
+    expect(second.body).toEqual({
+      items: [{ ts: '2022-03-02T00:00:00.000Z', power: 10, powerImputed: false, windSpeed: 9, windSpeedImputed: false }],
+      nextCursor: null,
+    });
   });
 
   it('caps a page at 10000 readings (a month of hourly data is one page)', async () => {
@@ -106,8 +109,21 @@ describe('GET /windows', () => {
     fleetMean: 2.2375,
     fleetStddev: Math.sqrt(2 * 0.7375 ** 2),
     fleetRuleApplies: false,
+    // Sums of the turbines' power-curve columns (only turbine 1's window has them in the seed).
+    underperformanceAnomalies: 0,
+    energyMWh: 5.95,
+    expectedEnergyMWh: 3.2,
+    lostEnergyMWh: 0.3,
   };
-  const oneTurbine = { turbineCount: 1, readingCount: 1, expectedCount: 24, fleetStddev: null };
+  const oneTurbine = {
+    turbineCount: 1,
+    readingCount: 1,
+    expectedCount: 24,
+    fleetStddev: null,
+    energyMWh: 0,
+    expectedEnergyMWh: 0,
+    lostEnergyMWh: 0,
+  };
   const march2 = { ...march1, ...oneTurbine, windowStart: '2022-03-02T00:00:00.000Z', fleetMean: 10 };
   const march3 = { ...march2, windowStart: '2022-03-03T00:00:00.000Z', turbineAnomalies: 0, readingAnomalies: 0, fleetMean: 2.5 };
 

@@ -37,6 +37,10 @@ export async function seed(pool: Pool): Promise<void> {
       (2, '2022-03-01T00:00:00Z', 86400, 1, 1.5, 1.5, 1.5, NULL, 0, 24, '2022-03-06T00:00:00Z', 1),
       (2, '2022-03-03T00:00:00Z', 86400, 1, 2.5, 2.5, 2.5, NULL, 0, 24, '2022-03-06T00:00:00Z', 1),
       (1, '2022-03-01T00:00:00Z', 3600, 1, 2.9, 2.9, 2.9, NULL, 0, 1, '2022-03-06T00:00:00Z', 1);
+    -- Power-curve performance of one window (the others keep the zeros of a window judged by no curve).
+    UPDATE window_stat SET energy_mwh = 5.95, actual_energy_mwh = 2.9, expected_energy_mwh = 3.2, lost_energy_mwh = 0.3,
+                           performance_ratio = 0.90625, readings_used = 1, performance_judged = false
+     WHERE turbine_id = 1 AND window_start = '2022-03-01T00:00:00Z' AND window_seconds = 86400;
 
     INSERT INTO anomaly (id, kind, turbine_id, window_start, window_seconds, ts, value, mean, stddev, deviation, sigma, run_id) VALUES
       (10, 'turbine', 2, '2022-03-01T00:00:00Z', 86400, NULL, 1.5, 5, 1, -3.5, 2, 1),

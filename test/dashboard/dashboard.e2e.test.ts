@@ -121,6 +121,8 @@ describe('the fleet view', () => {
         rows.map((r) => [Number(r.dataset.turbineId), Number(r.dataset.readingAnomalies)] as const),
       );
       for (const [id, n] of counts) expect({ start, id, n }).toEqual({ start, id, n: readingAnomalies.get(`${start}/${id}`) ?? 0 });
+      // Negative zero (a band's lower bound of -0.001, say) reads 0.00, never -0.00.
+      expect(await page.locator('main').innerText()).not.toMatch(/[-−]0\.0+(?![0-9])/);
     }
     expect(shown).toEqual(flaggedByWindow);
   });
@@ -133,7 +135,9 @@ describe('the fleet view', () => {
     const background = (row: typeof flagged) => row.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor);
     expect(await background(flagged)).not.toBe(await background(calm));
     await expect(flagged.locator('.badge.danger').innerText()).resolves.toBe('outlier');
-    await expect(page.locator('.card.danger .card-value').innerText()).resolves.toContain(`#${turbineId}`);
+    await expect(page.locator('.card.danger', { hasText: 'Flagged turbines' }).locator('.card-value').innerText()).resolves.toContain(
+      `#${turbineId}`,
+    );
     expect(await countCanvasPixels(page, '#fleet-chart', [220, 38, 38])).toBeGreaterThan(20);
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'fleet.png'), fullPage: true });
   });
@@ -220,6 +224,46 @@ describe('while a stats computation holds the lock', () => {
     } finally {
       await holder.end();
     }
+  });
+});
+
+describe('the power curve on the challenge data, whose power does not follow the wind', () => {
+  it('says the curve explains little in the turbine view, and still draws it without errors', async () => {
+    await openView(page, `${world.api.url}/#/turbine/1`);
+    await expect(page.locator('#power-curve-chart').getAttribute('data-rendered')).resolves.toBe('true');
+    await expect(page.locator('#weak-curve').innerText()).resolves.toMatch(/^Wind speed explains only \d+% of the power variance here/);
+    // Every window shows a ratio or a dash and a verdict, whatever it is.
+    const verdicts = await page.$$eval('#windows-table tbody tr', (trs) => trs.map((tr) => tr.lastElementChild!.textContent));
+    expect(verdicts).toHaveLength(31);
+    expect(verdicts[0]).toBe('not judged');
+    for (const v of verdicts) expect(v).toMatch(/^(not judged|as expected|underperforming: -?\d+\.\d MWh lost)$/);
+  });
+
+  it('says there is no usable curve for the first window, which has no days before it', async () => {
+    await openView(page, `${world.api.url}/#/fleet/${windowStarts[0]}`);
+    await expect(page.locator('#lost-energy #no-curve').innerText()).resolves.toMatch(/^No usable power curve for this window/);
+    await expect(page.locator('.card', { hasText: 'Underperforming' }).innerText()).resolves.toContain('no usable power curve');
+  });
+
+  it('warns in the fleet view that its verdicts say little where wind does not explain power', async () => {
+    await openView(page, `${world.api.url}/#/fleet/${windowStarts[1]}`);
+    await expect(page.locator('#lost-energy-chart').getAttribute('data-rendered')).resolves.toBe('true');
+    await expect(page.locator('#lost-energy #weak-curve').innerText()).resolves.toMatch(
+      /^Wind speed explains only \d+% of the power variance in this window/,
+    );
+  });
+
+  it('names the units: MW for power, MWh for energy, and what coverage and complete mean', async () => {
+    const headers = await page.$$eval('#fleet-table thead th', (ths) => ths.map((th) => th.textContent));
+    expect(headers).toEqual(expect.arrayContaining(['Min (MW)', 'Max (MW)', 'Mean (MW)', 'σ (MW)', 'Energy (MWh)', 'Lost (MWh)']));
+    await expect(page.locator('.definitions').innerText()).resolves.toContain('Coverage = readings received ÷ readings expected');
+    await openView(page, `${world.api.url}/#/turbine/1`);
+    await expect(page.locator('.card', { hasText: 'Windows' }).first().innerText()).resolves.toMatch(
+      /complete \(\d+%\), i\.e\. with every expected reading/,
+    );
+    await expect(page.locator('.card', { hasText: 'Readings' }).first().innerText()).resolves.toMatch(
+      /coverage [\d.]+% of [\d,]+ expected/,
+    );
   });
 });
 

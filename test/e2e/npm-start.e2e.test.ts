@@ -121,7 +121,7 @@ describe('npm start, end to end over HTTP', () => {
     });
   });
 
-  it('serves the same anomalies of both kinds as the one-shot ingest stores', async () => {
+  it('serves the same anomalies of every kind as the one-shot ingest stores', async () => {
     // Wait for a stats run that saw all three files: the window count is then complete.
     await waitFor('465 windows', async () => (await all('/stats')).length === 465, 60_000);
     const live = await all('/anomalies');
@@ -132,7 +132,8 @@ describe('npm start, end to end over HTTP', () => {
     expect(live.map((a) => key(a.kind, a.turbineId, a.windowStart, a.ts)).sort()).toEqual(
       rows.map((r) => key(r.kind, r.turbine_id, r.window_start.toISOString(), r.ts?.toISOString() ?? null)).sort(),
     );
-    expect(new Set(live.map((a) => a.kind))).toEqual(new Set(['reading', 'turbine']));
+    // The challenge files follow no power curve, yet some windows fall below it by chance.
+    expect(new Set(live.map((a) => a.kind))).toEqual(new Set(['reading', 'turbine', 'underperformance']));
   });
 
   it('guards Bull Board with basic auth', async () => {

@@ -8,7 +8,9 @@
  * readings with wind speed and power both measured in the D whole UTC days before the day its
  * start falls in. Bins with fewer than the minimum count are not used. Expected power
  * interpolates linearly between the nearest usable centres below and above; beyond the
- * outermost usable centres it is their mean, up to the outer edge of their bin.
+ * outermost usable centres it is their mean, up to the outer edge of their bin. A window is judged
+ * when it has a ratio, used at least half its expected readings and expects at least a minimum
+ * share of the rated energy (the highest usable bin mean over the window's hours).
  */
 
 export interface RefPowerReading {
@@ -25,6 +27,8 @@ export interface RefPowerSettings {
   minBinCount: number;
   referenceDays: number;
   threshold: number;
+  /** A window is judged only when it expects at least this share of rated power (the highest usable bin mean) × its hours. */
+  minExpectedShare: number;
   windowSeconds: number;
   intervalSeconds: number;
 }
@@ -47,6 +51,10 @@ export interface RefPowerWindow {
   expectedEnergy: number;
   lostEnergy: number;
   ratio: number | null;
+  /** Highest usable bin mean of the window's curve × the window's hours; null without a usable bin. */
+  ratedEnergy: number | null;
+  /** Ratio present, at least half the expected readings used, and expected energy >= share × rated energy. */
+  judged: boolean;
   flagged: boolean;
   /** Timestamps of the readings used, to compare with what was injected into exactly those. */
   usedTs: number[];
@@ -127,6 +135,8 @@ export function referencePowerWindows(readings: RefPowerReading[], s: RefPowerSe
       expectedEnergy: 0,
       lostEnergy: 0,
       ratio: null,
+      ratedEnergy: null,
+      judged: false,
       flagged: false,
       usedTs: [],
     };
@@ -145,7 +155,14 @@ export function referencePowerWindows(readings: RefPowerReading[], s: RefPowerSe
     w.lostEnergy = w.expectedEnergy - w.usedEnergy;
     w.ratio = w.expectedEnergy > 0 ? w.usedEnergy / w.expectedEnergy : null;
     const expectedCount = s.windowSeconds / s.intervalSeconds;
-    w.flagged = w.ratio !== null && w.ratio < 1 - s.threshold && w.readingsUsed >= expectedCount / 2;
+    const usableMeans = bins.filter((b) => b.usable).map((b) => b.mean);
+    w.ratedEnergy = usableMeans.length === 0 ? null : Math.max(...usableMeans) * (s.windowSeconds / 3600);
+    w.judged =
+      w.ratio !== null &&
+      w.readingsUsed >= expectedCount / 2 &&
+      w.ratedEnergy !== null &&
+      w.expectedEnergy >= s.minExpectedShare * w.ratedEnergy;
+    w.flagged = w.judged && w.ratio! < 1 - s.threshold;
     out.push(w);
   }
   return out.sort((a, b) => a.windowStart - b.windowStart || a.turbineId - b.turbineId);

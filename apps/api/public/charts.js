@@ -11,7 +11,26 @@ export const COLORS = {
   flaggedWindow: 'rgba(220, 38, 38, 0.09)',
   focusWindow: 'rgba(37, 99, 235, 0.10)',
   fleet: '#475569',
+  underperforming: '#c026d3',
+  underperformingWindow: 'rgba(192, 38, 211, 0.10)',
+  curve: '#0f172a',
+  curveBand: 'rgba(15, 23, 42, 0.45)',
+  curveFill: 'rgba(15, 23, 42, 0.07)',
+  lost: '#64748b',
 };
+
+/**
+ * Share of the power variance the fleet curve's bins explain (between-bin over total variance,
+ * from their counts, means and σ): near 1 when wind speed decides power, near 0 when it does not.
+ */
+export function explainedVariance(bins) {
+  const n = bins.reduce((a, b) => a + b.count, 0);
+  if (n < 2) return null;
+  const mean = bins.reduce((a, b) => a + b.count * b.mean, 0) / n;
+  const between = bins.reduce((a, b) => a + b.count * (b.mean - mean) ** 2, 0);
+  const within = bins.reduce((a, b) => a + (b.count - 1) * (b.stddev ?? 0) ** 2, 0);
+  return between + within > 0 ? between / (between + within) : null;
+}
 
 const utc = (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC');
 const noLine = () => null;
@@ -71,7 +90,7 @@ export function turbineChart(target, data, spans, width) {
     tzDate: utc,
     cursor: { drag: { x: true, y: false } },
     scales: { y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.05)] } },
-    axes: [{}, { label: 'power', size: 56 }],
+    axes: [{}, { label: 'power (MW)', size: 56 }],
     series: [
       { value: '{YYYY}-{MM}-{DD} {HH}:{mm} UTC' },
       { label: 'power', stroke: COLORS.power, width: 1.25, points: { show: false } },
@@ -143,7 +162,7 @@ export function fleetChart(target, data, width) {
     scales: { x: { time: false, range: (_u, min, max) => [min - 1, max + 1] } },
     axes: [
       { label: 'turbine', values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v : '')) },
-      { label: 'window mean', size: 56 },
+      { label: 'window mean (MW)', size: 56 },
     ],
     cursor: { drag: { x: false, y: false } },
     series: [
@@ -169,4 +188,88 @@ export function fleetChart(target, data, width) {
   const plain = data.means.map((m, i) => (data.flagged[i] ? null : m));
   const flagged = data.means.map((m, i) => (data.flagged[i] ? m : null));
   return new uPlot(opts, [data.ids, plain, flagged, constant(data.mu), constant(data.upper), constant(data.lower)], target);
+}
+
+/**
+ * Wind speed against power: the period's readings as dots (those of windows flagged
+ * underperforming in their own colour) under the fleet's power curve, its usable bin means as a
+ * line with mean ± σ. `data` = { readings: [{ v, p, flagged }], bins: [{ centre, mean, stddev }] }
+ * (usable bins only). uPlot needs ascending x, so readings and bin centres share one sorted axis and
+ * each series is null where it has no point (the curve's lines span those gaps).
+ */
+export function powerCurveChart(target, data, width) {
+  const points = [
+    ...data.readings.map((r) => ({ x: r.v, kind: r.flagged ? 2 : 1, y: r.p })),
+    ...data.bins.map((b) => ({ x: b.centre, kind: 3, y: b.mean, sd: b.stddev })),
+  ].sort((a, b) => a.x - b.x || a.kind - b.kind);
+  const xs = points.map((pt) => pt.x);
+  const column = (kind, value) => points.map((pt) => (pt.kind === kind ? value(pt) : null));
+  const dots = (label, stroke, size) => ({
+    label,
+    stroke,
+    paths: noLine,
+    points: { show: true, size, space: 0, width: 0, fill: stroke },
+  });
+  const curveLine = (label, dash) => ({ label, stroke: COLORS.curveBand, width: 1, dash, spanGaps: true, points: { show: false } });
+  /** @type {uPlot.Options} */
+  const opts = {
+    width,
+    height: 340,
+    scales: { x: { time: false }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.05)] } },
+    axes: [{ label: 'wind speed (m/s)' }, { label: 'power (MW)', size: 56 }],
+    cursor: { drag: { x: true, y: false } },
+    series: [
+      { label: 'wind speed (m/s)' },
+      dots('reading', 'rgba(37, 99, 235, 0.55)', 4),
+      dots('reading in an underperforming window', COLORS.underperforming, 6),
+      {
+        label: 'fleet curve (bin mean)',
+        stroke: COLORS.curve,
+        width: 2,
+        spanGaps: true,
+        points: { show: true, size: 5, fill: COLORS.curve },
+      },
+      curveLine('mean + σ', [5, 4]),
+      curveLine('mean − σ', [5, 4]),
+    ],
+    bands: [{ series: /** @type {[number, number]} */ ([4, 5]), fill: COLORS.curveFill }],
+  };
+  const curve = (pt) => pt.y;
+  const upper = (pt) => (pt.sd === null ? pt.y : pt.y + pt.sd);
+  const lower = (pt) => (pt.sd === null ? pt.y : pt.y - pt.sd);
+  return new uPlot(opts, [xs, column(1, curve), column(2, curve), column(3, curve), column(3, upper), column(3, lower)], target);
+}
+
+/**
+ * Lost energy per turbine in one window (expected − actual, MWh; negative when a turbine beat the
+ * curve), as bars: turbines flagged underperforming in their own colour.
+ * `data` = { ids, lost, flagged }.
+ */
+export function lostEnergyChart(target, data, width) {
+  const bars = uPlot.paths.bars({ size: [0.6, 24] });
+  /** @type {uPlot.Options} */
+  const opts = {
+    width,
+    height: 220,
+    scales: { x: { time: false, range: (_u, min, max) => [min - 1, max + 1] } },
+    axes: [
+      { label: 'turbine', values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v : '')) },
+      { label: 'lost (MWh)', size: 56 },
+    ],
+    cursor: { drag: { x: false, y: false } },
+    series: [
+      { label: 'turbine' },
+      { label: 'lost energy (MWh)', stroke: COLORS.lost, fill: 'rgba(100, 116, 139, 0.45)', paths: bars, points: { show: false } },
+      {
+        label: 'underperforming',
+        stroke: COLORS.underperforming,
+        fill: 'rgba(192, 38, 211, 0.7)',
+        paths: bars,
+        points: { show: false },
+      },
+    ],
+  };
+  const plain = data.lost.map((v, i) => (data.flagged[i] ? null : v));
+  const flagged = data.lost.map((v, i) => (data.flagged[i] ? v : null));
+  return new uPlot(opts, [data.ids, plain, flagged], target);
 }

@@ -68,14 +68,23 @@ export function weekday(value) {
   return new Date(value).toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' });
 }
 
-/** Fixed decimals; an em dash for null. */
+/** Fixed decimals; an em dash for null. A value that rounds to zero is 0.00, never -0.00. */
 export function num(value, digits = 2) {
-  return value === null || value === undefined || Number.isNaN(value) ? '—' : Number(value).toFixed(digits);
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  const text = Number(value).toFixed(digits);
+  return Number(text) === 0 ? text.replace('-', '') : text;
 }
 
+/** With its sign (+1.50, −0.25); a value that rounds to zero is ±0.00. */
 export function signed(value, digits = 2) {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(digits)}`;
+  const magnitude = Math.abs(value).toFixed(digits);
+  return `${Number(magnitude) === 0 ? '±' : value > 0 ? '+' : '−'}${magnitude}`;
+}
+
+/** A performance ratio as a percentage of what the curve expects (87%); an em dash for null. */
+export function ratio(value) {
+  return value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`;
 }
 
 /** Whole percents, except that anything short of complete never rounds up to 100%. */
@@ -84,6 +93,13 @@ export function percent(part, whole) {
   const p = (100 * part) / whole;
   if (part < whole && p >= 99.5) return `${Math.min(99.9, Math.floor(p * 10) / 10)}%`;
   return `${Math.round(p)}%`;
+}
+
+/** Lost energy against what was expected, in words: "lost 3.1 of 48.0 MWh expected", or "0.4 MWh above the 48.0 expected". */
+export function energyBalance(lost, expected) {
+  return lost >= 0
+    ? `lost ${num(lost, 1)} of ${num(expected, 1)} MWh expected`
+    : `${num(-lost, 1)} MWh above the ${num(expected, 1)} expected`;
 }
 
 // One formatter for every call: building an Intl formatter per number costs more than the table.

@@ -1,7 +1,7 @@
 // The fleet in one window: a row per turbine, the fleet rule's outliers standing out, and the ledger.
 import { cached, getAll, getJson } from './api.js';
-import { fleetChart } from './charts.js';
-import { card, chartWidth, h, int, num, percent, signed, weekday, windowLabel } from './dom.js';
+import { explainedVariance, fleetChart, lostEnergyChart } from './charts.js';
+import { card, chartWidth, energyBalance, h, int, num, percent, ratio, signed, weekday, windowLabel } from './dom.js';
 import { ledgerSection } from './ledger.js';
 
 const LEDGER_PAGE = 15;
@@ -15,12 +15,17 @@ const LIST_MAX_AGE_MS = 30_000;
  */
 export async function loadFleet(route) {
   const wanted = route.windowStart ? Date.parse(route.windowStart) : NaN;
-  const readWindow = (start) => {
+  const readWindow = (start, windowSeconds) => {
     const iso = new Date(start).toISOString();
     const to = new Date(start + 1).toISOString();
-    return Promise.all([getAll('/stats', { window_start: iso, limit: 1000 }), getAll('/anomalies', { from: iso, to, limit: 1000 })]);
+    return Promise.all([
+      getAll('/stats', { window_start: iso, limit: 1000 }),
+      getAll('/anomalies', { from: iso, to, limit: 1000 }),
+      // The fleet's curve within the window: how much wind speed explains of its power.
+      windowSeconds ? getJson('/power-curve', { from: iso, to: new Date(start + windowSeconds * 1000).toISOString() }) : null,
+    ]);
   };
-  const early = Number.isNaN(wanted) ? null : readWindow(wanted);
+  const early = Number.isNaN(wanted) ? null : readWindow(wanted, null);
   const [windows, turbines, files, named] = await Promise.all([
     cached('windows', LIST_MAX_AGE_MS, () => getAll('/windows', { limit: 1000 })),
     cached('turbines', LIST_MAX_AGE_MS, () => getJson('/turbines')),
@@ -32,17 +37,25 @@ export async function loadFleet(route) {
   const asked = windows.find((w) => Date.parse(w.windowStart) === wanted);
   // The window asked for, or the latest one with statistics.
   const current = asked ?? windows.at(-1);
-  const [stats, anomalies] = asked && named ? named : await readWindow(Date.parse(current.windowStart));
-  return { ...base, current, stats, anomalies, missing: !Number.isNaN(wanted) && !asked };
+  const [stats, anomalies, windowCurve] = asked && named ? named : await readWindow(Date.parse(current.windowStart), current.windowSeconds);
+  const curve =
+    windowCurve ??
+    (await getJson('/power-curve', {
+      from: current.windowStart,
+      to: new Date(Date.parse(current.windowStart) + current.windowSeconds * 1000).toISOString(),
+    }));
+  return { ...base, current, stats, anomalies, curve, missing: !Number.isNaN(wanted) && !asked };
 }
 
 /** One row per known turbine, joined with its statistics and anomalies in the window. */
 function fleetRows(data) {
   const statsById = new Map(data.stats.map((s) => [s.turbineId, s]));
   const flaggedById = new Map();
+  const underById = new Map();
   const readingAnomalies = new Map();
   for (const a of data.anomalies) {
     if (a.kind === 'turbine') flaggedById.set(a.turbineId, a);
+    else if (a.kind === 'underperformance') underById.set(a.turbineId, a);
     else readingAnomalies.set(a.turbineId, (readingAnomalies.get(a.turbineId) ?? 0) + 1);
   }
   const ids = new Set([...data.turbines.map((t) => t.id), ...statsById.keys()]);
@@ -52,6 +65,7 @@ function fleetRows(data) {
       id,
       stat: statsById.get(id) ?? null,
       flag: flaggedById.get(id) ?? null,
+      under: underById.get(id) ?? null,
       readingAnomalies: readingAnomalies.get(id) ?? 0,
     }));
 }
@@ -80,7 +94,7 @@ function windowStrip(windows, current) {
           href: `#/fleet/${w.windowStart}`,
           role: 'listitem',
           'aria-current': isCurrent ? 'true' : false,
-          title: `${label}: ${w.turbineCount} turbines, ${w.turbineAnomalies} flagged by the fleet rule, ${w.readingAnomalies} anomalous readings, coverage ${percent(w.readingCount, w.expectedCount)}`,
+          title: `${label}: ${w.turbineCount} turbines, ${w.turbineAnomalies} flagged by the fleet rule, ${w.underperformanceAnomalies} underperforming, ${w.readingAnomalies} anomalous readings, coverage ${percent(w.readingCount, w.expectedCount)}`,
           dataset: { windowStart: w.windowStart, turbineAnomalies: String(w.turbineAnomalies) },
         },
         w.windowSeconds === 86_400 ? label.slice(8, 10) : label.slice(11, 16),
@@ -102,7 +116,22 @@ function coverageCell(stat) {
 }
 
 function fleetTable(rows, band, current) {
-  const head = ['Turbine', 'Coverage', 'Imputed', 'Min', 'Max', 'Mean', 'σ', 'Mean − μ', 'Anomalous readings', 'Fleet rule'];
+  const head = [
+    'Turbine',
+    'Coverage',
+    'Imputed',
+    'Min (MW)',
+    'Max (MW)',
+    'Mean (MW)',
+    'σ (MW)',
+    'Mean − μ (MW)',
+    'Anomalous readings',
+    'Fleet rule',
+    'Energy (MWh)',
+    'Lost (MWh)',
+    'Ratio',
+    'Power curve',
+  ];
   return h(
     'table',
     { id: 'fleet-table', class: 'data' },
@@ -120,15 +149,24 @@ function fleetTable(rows, band, current) {
       {},
       rows.map((r) => {
         const z = r.stat && band.usable ? (r.stat.mean - band.mu) / band.sd : null;
-        const classes = [r.flag ? 'flagged' : '', r.readingAnomalies > 0 ? 'has-reading-anomalies' : '', r.stat ? '' : 'no-data'].filter(
-          Boolean,
-        );
+        const classes = [
+          r.flag ? 'flagged' : '',
+          r.under ? 'underperforming' : '',
+          r.readingAnomalies > 0 ? 'has-reading-anomalies' : '',
+          r.stat ? '' : 'no-data',
+        ].filter(Boolean);
         const link = `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}`;
         return h(
           'tr',
           {
             class: classes.join(' '),
-            dataset: { turbineId: String(r.id), flagged: String(Boolean(r.flag)), readingAnomalies: String(r.readingAnomalies) },
+            dataset: {
+              turbineId: String(r.id),
+              flagged: String(Boolean(r.flag)),
+              underperforming: String(Boolean(r.under)),
+              readingAnomalies: String(r.readingAnomalies),
+              lost: r.stat ? String(r.stat.lostEnergyMWh) : '',
+            },
           },
           h('th', { scope: 'row' }, h('a', { href: link, title: `Turbine ${r.id} over time` }, `#${r.id}`)),
           coverageCell(r.stat),
@@ -159,9 +197,46 @@ function fleetTable(rows, band, current) {
                 ? h('span', { class: 'muted' }, 'in band')
                 : '',
           ),
+          h('td', { class: 'num' }, r.stat ? num(r.stat.energyMWh, 1) : '—'),
+          h(
+            'td',
+            { class: 'num', title: r.stat ? `expected ${num(r.stat.expectedEnergyMWh, 1)} MWh over ${r.stat.readingsUsed} readings` : '' },
+            r.stat && r.stat.readingsUsed > 0 ? num(r.stat.lostEnergyMWh, 1) : '—',
+          ),
+          h('td', { class: 'num strong' }, ratio(r.stat?.performanceRatio)),
+          h(
+            'td',
+            {},
+            r.under
+              ? h(
+                  'span',
+                  { class: 'badge underperforming', title: `below 1 − ${r.under.threshold} of the expected energy` },
+                  'underperforming',
+                )
+              : r.stat?.performanceJudged
+                ? h('span', { class: 'muted' }, 'as expected')
+                : r.stat
+                  ? h(
+                      'span',
+                      { class: 'muted', title: 'too few readings the curve could judge, no usable curve, or a calm window' },
+                      'not judged',
+                    )
+                  : '',
+          ),
         );
       }),
     ),
+  );
+}
+
+/** A warning when wind speed explains less than half of the window's power variance: its verdicts then say little. */
+function weakCurveNotice(curve) {
+  const explained = curve ? explainedVariance(curve.fleet.bins) : null;
+  if (explained === null || explained >= 0.5) return null;
+  return h(
+    'p',
+    { class: 'notice', id: 'weak-curve' },
+    `Wind speed explains only ${Math.round(explained * 100)}% of the power variance in this window: these readings do not follow a power curve, so expected energies and underperformance verdicts say little.`,
   );
 }
 
@@ -185,8 +260,35 @@ export function fleetView(data) {
   const prev = windows[index - 1];
   const next = windows[index + 1];
   const flagged = rows.filter((r) => r.flag);
+  const under = rows.filter((r) => r.under);
   const chartBox = h('div', { id: 'fleet-chart', class: 'chart' });
   const withData = rows.filter((r) => r.stat);
+  const assessed = withData.filter((r) => r.stat.readingsUsed > 0);
+  const lostBox = h('div', {
+    id: 'lost-energy-chart',
+    class: 'chart',
+    dataset: { turbines: String(assessed.length), underperforming: String(under.length) },
+  });
+  const lostSection = h(
+    'section',
+    { id: 'lost-energy' },
+    h('h2', {}, 'Lost energy against the power curve'),
+    assessed.length === 0
+      ? h(
+          'p',
+          { class: 'empty', id: 'no-curve' },
+          'No usable power curve for this window: its readings have no measured wind speed, or the days before it too few readings per wind-speed bin.',
+        )
+      : [
+          weakCurveNotice(data.curve),
+          h(
+            'p',
+            { class: 'muted' },
+            'Expected minus actual energy of each turbine, expected from the fleet’s power curve of the days before the window (POWER_CURVE_REFERENCE_DAYS); negative when a turbine beat the curve.',
+          ),
+          lostBox,
+        ],
+  );
 
   const node = h(
     'section',
@@ -245,12 +347,12 @@ export function fleetView(data) {
       card('Turbines with data', `${withData.length} of ${rows.length}`),
       card(
         'Fleet mean μ',
-        band.mu === null ? '—' : `${num(band.mu, 3)}`,
-        band.sd === null ? '' : `σ ${num(band.sd, 3)} · k ${band.k ?? '—'}`,
+        band.mu === null ? '—' : `${num(band.mu, 3)} MW`,
+        band.sd === null ? '' : `σ ${num(band.sd, 3)} MW · k ${band.k ?? '—'}`,
       ),
       card(
         'Band μ ± kσ',
-        band.usable ? `${num(band.mu - band.k * band.sd, 2)} … ${num(band.mu + band.k * band.sd, 2)}` : 'needs ≥ 3 turbines',
+        band.usable ? `${num(band.mu - band.k * band.sd, 2)} … ${num(band.mu + band.k * band.sd, 2)} MW` : 'needs ≥ 3 turbines',
       ),
       card(
         'Flagged turbines',
@@ -267,19 +369,50 @@ export function fleetView(data) {
       card(
         'Coverage',
         percent(current.readingCount, current.expectedCount),
-        `${int(current.readingCount)} of ${int(current.expectedCount)} readings`,
+        `${int(current.readingCount)} of ${int(current.expectedCount)} expected readings`,
+      ),
+      card(
+        'Underperforming',
+        under.length === 0
+          ? 'none'
+          : under.flatMap((r, i) => [
+              i > 0 ? ', ' : '',
+              h('a', { href: `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}` }, `#${r.id}`),
+            ]),
+        assessed.length === 0 ? 'no usable power curve' : `fleet: ${energyBalance(current.lostEnergyMWh, current.expectedEnergyMWh)}`,
+        under.length > 0 ? 'danger' : '',
       ),
     ),
+    h(
+      'p',
+      { class: 'definitions muted' },
+      h('strong', {}, 'Coverage'),
+      ' = readings received ÷ readings expected (one per READING_INTERVAL_SECONDS). Power in MW, energy in MWh.',
+    ),
     chartBox,
+    lostSection,
     fleetTable(rows, band, current),
     ledgerSection(data.files, LEDGER_PAGE),
   );
 
   let chart = null;
+  let lostChart = null;
   return {
     node,
     mount(width) {
       if (withData.length === 0) return;
+      if (assessed.length > 0) {
+        lostChart = lostEnergyChart(
+          lostBox,
+          {
+            ids: assessed.map((r) => r.id),
+            lost: assessed.map((r) => r.stat.lostEnergyMWh),
+            flagged: assessed.map((r) => Boolean(r.under)),
+          },
+          chartWidth(width),
+        );
+        lostBox.dataset.rendered = 'true';
+      }
       chart = fleetChart(
         chartBox,
         {
@@ -297,9 +430,11 @@ export function fleetView(data) {
     },
     resize() {
       chart?.setSize({ width: chartWidth(chartBox.parentElement.clientWidth), height: chart.height });
+      lostChart?.setSize({ width: chartWidth(lostBox.parentElement.clientWidth), height: lostChart.height });
     },
     unmount() {
       chart?.destroy();
+      lostChart?.destroy();
     },
   };
 }

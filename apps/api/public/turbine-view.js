@@ -1,7 +1,22 @@
 // One turbine over time: readings, window means with their band, anomalies, and its windows.
 import { ApiRequestError, cached, getAll, getJson } from './api.js';
-import { COLORS, turbineChart } from './charts.js';
-import { DAY_MS, card, chartWidth, dateTime, day, h, int, num, percent, signed, startOfUtcDay, windowLabel } from './dom.js';
+import { COLORS, explainedVariance, powerCurveChart, turbineChart } from './charts.js';
+import {
+  DAY_MS,
+  card,
+  chartWidth,
+  dateTime,
+  day,
+  energyBalance,
+  h,
+  int,
+  num,
+  percent,
+  ratio,
+  signed,
+  startOfUtcDay,
+  windowLabel,
+} from './dom.js';
 
 /** The chart's default span: a month, which at hourly readings is ~744 points per turbine. */
 const DEFAULT_DAYS = 31;
@@ -29,13 +44,14 @@ export async function loadTurbine(route) {
   if (!turbine) throw new ApiRequestError(404, 'not_found', `turbine ${id} not found`);
   const period = choosePeriod(turbine, route);
   const range = { from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() };
-  const [readings, stats, anomalies, windows] = await Promise.all([
+  const [readings, stats, anomalies, windows, curve] = await Promise.all([
     getAll(`/turbines/${id}/readings`, { ...range, limit: 10_000 }),
     getAll(`/turbines/${id}/stats`, { ...range, limit: 1000 }),
     getAll('/anomalies', { turbine: id, ...range, limit: 1000 }),
     getAll('/windows', { ...range, limit: 1000 }),
+    getJson('/power-curve', { ...range, turbine: id }),
   ]);
-  return { turbines, turbine, period, readings, stats, anomalies, windows, focus: route.focus ?? null };
+  return { turbines, turbine, period, readings, stats, anomalies, windows, curve, focus: route.focus ?? null };
 }
 
 /** Aligns readings with their window's mean and band, and marks imputed and anomalous readings. */
@@ -103,7 +119,24 @@ function windowsTable(data, cd) {
     const start = Date.parse(a.windowStart);
     readingCounts.set(start, (readingCounts.get(start) ?? 0) + 1);
   }
-  const head = ['Window (UTC)', 'Coverage', 'Imputed', 'Min', 'Max', 'Mean', 'σ', 'Band mean ± kσ', 'Anomalous readings', 'Fleet rule'];
+  const underperforming = new Map(data.anomalies.filter((a) => a.kind === 'underperformance').map((a) => [Date.parse(a.windowStart), a]));
+  const head = [
+    'Window (UTC)',
+    'Coverage',
+    'Imputed',
+    'Min (MW)',
+    'Max (MW)',
+    'Mean (MW)',
+    'σ (MW)',
+    'Band mean ± kσ (MW)',
+    'Anomalous readings',
+    'Fleet rule',
+    'Energy (MWh)',
+    'Expected (MWh)',
+    'Lost (MWh)',
+    'Ratio',
+    'Power curve',
+  ];
   return h(
     'table',
     { id: 'windows-table', class: 'data' },
@@ -125,13 +158,26 @@ function windowsTable(data, cd) {
         const n = readingCounts.get(start) ?? 0;
         const k = cd.sigmaByStart.get(start) ?? cd.fallbackSigma;
         const banded = k !== null && s.count >= 3 && s.stddev !== null && s.stddev > 0;
+        const under = underperforming.get(start);
         return h(
           'tr',
           {
-            class: [flag ? 'flagged' : '', n > 0 ? 'has-reading-anomalies' : '', data.focus === s.windowStart ? 'focus' : '']
+            class: [
+              flag ? 'flagged' : '',
+              under ? 'underperforming' : '',
+              n > 0 ? 'has-reading-anomalies' : '',
+              data.focus === s.windowStart ? 'focus' : '',
+            ]
               .filter(Boolean)
               .join(' '),
-            dataset: { windowStart: s.windowStart, flagged: String(Boolean(flag)), readingAnomalies: String(n) },
+            dataset: {
+              windowStart: s.windowStart,
+              flagged: String(Boolean(flag)),
+              underperforming: String(Boolean(under)),
+              readingAnomalies: String(n),
+              ratio: s.performanceRatio === null ? '' : String(s.performanceRatio),
+              lost: String(s.lostEnergyMWh),
+            },
           },
           h(
             'th',
@@ -157,10 +203,34 @@ function windowsTable(data, cd) {
                 )
               : h('span', { class: 'muted' }, 'in band'),
           ),
+          h('td', { class: 'num' }, num(s.energyMWh, 1)),
+          h('td', { class: 'num', title: `over the ${s.readingsUsed} readings the curve could judge` }, num(s.expectedEnergyMWh, 1)),
+          h('td', { class: 'num' }, s.readingsUsed > 0 ? num(s.lostEnergyMWh, 1) : '—'),
+          h('td', { class: 'num strong' }, ratio(s.performanceRatio)),
+          h('td', {}, curveVerdict(s, under)),
         );
       }),
     ),
   );
+}
+
+/** The power-curve rule's verdict on a window: underperforming, within the threshold, or why it was not judged. */
+function curveVerdict(s, under) {
+  if (under) {
+    return h(
+      'span',
+      { class: 'badge underperforming', title: `${ratio(under.value)} of the expected energy, below 1 − ${under.threshold}` },
+      `underperforming: ${num(under.lostEnergyMWh, 1)} MWh lost`,
+    );
+  }
+  if (s.performanceJudged) return h('span', { class: 'muted' }, 'as expected');
+  const why =
+    s.performanceRatio === null
+      ? 'no expected energy: no usable curve for its wind (first days, no wind speed, or wind outside the curve)'
+      : s.readingsUsed * 2 < s.expectedCount
+        ? `only ${s.readingsUsed} of ${s.expectedCount} expected readings could be judged`
+        : 'a calm window: too little expected energy to judge';
+  return h('span', { class: 'muted', title: why }, 'not judged');
 }
 
 function anomalousReadings(data) {
@@ -175,7 +245,7 @@ function anomalousReadings(data) {
       h(
         'tr',
         {},
-        ['Time (UTC)', 'Power', 'Window mean', 'Deviation', 'In σ'].map((t) => h('th', { scope: 'col' }, t)),
+        ['Time (UTC)', 'Power (MW)', 'Window mean (MW)', 'Deviation (MW)', 'In σ'].map((t) => h('th', { scope: 'col' }, t)),
       ),
     ),
     h(
@@ -205,6 +275,7 @@ export function turbineView(data) {
   const { turbine, readings, stats, anomalies } = data;
   const cd = chartData(data);
   const flaggedWindows = anomalies.filter((a) => a.kind === 'turbine');
+  const underperformingWindows = anomalies.filter((a) => a.kind === 'underperformance');
   const readingAnomalyCount = anomalies.filter((a) => a.kind === 'reading').length;
   const imputedCount = readings.filter((r) => r.powerImputed).length;
   const powers = readings.map((r) => r.power);
@@ -213,6 +284,13 @@ export function turbineView(data) {
     end: (Date.parse(a.windowStart) + cd.windowMs) / 1000,
     color: COLORS.flaggedWindow,
   }));
+  for (const a of underperformingWindows) {
+    spans.push({
+      start: Date.parse(a.windowStart) / 1000,
+      end: (Date.parse(a.windowStart) + cd.windowMs) / 1000,
+      color: COLORS.underperformingWindow,
+    });
+  }
   if (data.focus)
     spans.push({ start: Date.parse(data.focus) / 1000, end: (Date.parse(data.focus) + cd.windowMs) / 1000, color: COLORS.focusWindow });
   const chartBox = h('div', {
@@ -226,6 +304,11 @@ export function turbineView(data) {
     },
   });
   const expected = stats.reduce((a, s) => a + s.expectedCount, 0);
+  const complete = stats.filter((s) => s.count >= s.expectedCount).length;
+  const judged = stats.filter((s) => s.readingsUsed > 0);
+  const lost = judged.reduce((a, s) => a + s.lostEnergyMWh, 0);
+  const expectedEnergy = judged.reduce((a, s) => a + s.expectedEnergyMWh, 0);
+  const curve = curveSection(data, underperformingWindows, cd.windowMs);
 
   const node = h(
     'section',
@@ -244,13 +327,21 @@ export function turbineView(data) {
     h(
       'div',
       { class: 'cards' },
-      card('Readings', int(readings.length), `${int(imputedCount)} imputed · coverage ${percent(readings.length, expected)}`),
       card(
-        'Power',
-        powers.length ? `${num(Math.min(...powers))} … ${num(Math.max(...powers))}` : '—',
-        powers.length ? `mean ${num(powers.reduce((a, b) => a + b, 0) / powers.length, 3)}` : '',
+        'Readings',
+        int(readings.length),
+        `coverage ${percent(readings.length, expected)} of ${int(expected)} expected · ${int(imputedCount)} imputed`,
       ),
-      card('Windows', int(stats.length), `${percent(stats.filter((s) => s.count >= s.expectedCount).length, stats.length)} complete`),
+      card(
+        'Power (MW)',
+        powers.length ? `${num(Math.min(...powers))} … ${num(Math.max(...powers))}` : '—',
+        powers.length ? `mean ${num(powers.reduce((a, b) => a + b, 0) / powers.length, 3)} MW` : '',
+      ),
+      card(
+        'Windows',
+        int(stats.length),
+        `${int(complete)} complete (${percent(complete, stats.length)}), i.e. with every expected reading`,
+      ),
       card(
         'Flagged by the fleet rule',
         flaggedWindows.length === 0 ? 'none' : `${flaggedWindows.length} window${flaggedWindows.length > 1 ? 's' : ''}`,
@@ -258,6 +349,24 @@ export function turbineView(data) {
         flaggedWindows.length ? 'danger' : '',
       ),
       card('Anomalous readings', int(readingAnomalyCount), 'outside their window’s mean ± kσ', readingAnomalyCount ? 'warn' : ''),
+      card(
+        'Underperforming',
+        underperformingWindows.length === 0
+          ? 'none'
+          : `${underperformingWindows.length} window${underperformingWindows.length > 1 ? 's' : ''}`,
+        judged.length === 0
+          ? 'no window judged by the power curve'
+          : `${energyBalance(lost, expectedEnergy)} (${ratio(expectedEnergy > 0 ? 1 - lost / expectedEnergy : null)} delivered)`,
+        underperformingWindows.length ? 'danger' : '',
+      ),
+    ),
+    h(
+      'p',
+      { class: 'definitions muted' },
+      h('strong', {}, 'Coverage'),
+      ' = readings received ÷ readings expected (one per READING_INTERVAL_SECONDS). A ',
+      h('strong', {}, 'complete'),
+      ' window has every expected reading. Power in MW, energy in MWh.',
     ),
     h(
       'p',
@@ -268,12 +377,14 @@ export function turbineView(data) {
       legendItem('l-band', 'mean ± kσ'),
       legendItem('l-anomaly', 'anomalous reading'),
       legendItem('l-flagged', 'window flagged by the fleet rule'),
+      legendItem('l-underperforming', 'underperforming window (power curve)'),
       data.focus ? legendItem('l-focus', 'window picked in the fleet view') : null,
       h('span', { class: 'muted' }, ' · drag to zoom, double-click to reset'),
     ),
     readings.length === 0
       ? h('p', { class: 'empty' }, 'No readings in this period (RETAIN_READINGS_DAYS may have deleted them); its windows are listed below.')
       : chartBox,
+    curve.node,
     h('h2', {}, 'Windows'),
     windowsTable(data, cd),
     h('h2', {}, 'Anomalous readings'),
@@ -284,12 +395,102 @@ export function turbineView(data) {
   return {
     node,
     mount(width) {
+      curve.mount(width);
       if (readings.length === 0) return;
       chart = turbineChart(chartBox, cd, spans, chartWidth(width));
       chartBox.dataset.rendered = 'true';
     },
     resize() {
       chart?.setSize({ width: chartWidth(chartBox.parentElement.clientWidth), height: chart.height });
+      curve.resize();
+    },
+    unmount() {
+      chart?.destroy();
+      curve.unmount();
+    },
+  };
+}
+
+/**
+ * Wind speed against power for the period: the turbine's measured readings (those of
+ * underperforming windows marked) under the fleet's curve ± σ. Says so plainly when there is no
+ * usable curve, or when wind speed hardly explains power (the curve is then a poor yardstick).
+ */
+function curveSection(data, underperformingWindows, windowMs) {
+  const { curve } = data;
+  const flaggedStarts = new Set(underperformingWindows.map((a) => Date.parse(a.windowStart)));
+  const measured = data.readings.filter((r) => r.windSpeed !== null && !r.windSpeedImputed && !r.powerImputed);
+  const usable = curve.fleet.bins.filter((b) => b.usable);
+  const explained = explainedVariance(curve.fleet.bins);
+  const box = h('div', {
+    id: 'power-curve-chart',
+    class: 'chart',
+    dataset: {
+      readings: String(measured.length),
+      usableBins: String(usable.length),
+      flaggedReadings: String(measured.filter((r) => flaggedStarts.has(Math.floor(Date.parse(r.ts) / windowMs) * windowMs)).length),
+    },
+  });
+  const own = curve.turbine;
+  const summary =
+    usable.length === 0
+      ? null
+      : h(
+          'p',
+          { class: 'legend-line' },
+          legendItem('l-reading', 'reading (wind and power measured)'),
+          legendItem('l-underperforming-dot', 'reading in an underperforming window'),
+          legendItem('l-curve', `fleet curve over the period (${usable.length} usable ${curve.binWidth} m/s bins) ± σ`),
+          h(
+            'span',
+            { class: 'muted' },
+            ` · rated ${num(curve.fleet.ratedPower)} MW · wind speed explains ${explained === null ? '—' : `${Math.round(explained * 100)}%`} of the power variance`,
+          ),
+        );
+  const reason =
+    measured.length === 0
+      ? 'No usable power curve: none of these readings has a measured wind speed and power.'
+      : usable.length === 0
+        ? `No usable power curve for this period: no wind-speed bin of the fleet has ${curve.minBinCount} measured readings.`
+        : null;
+  const weak =
+    reason === null && explained !== null && explained < 0.5
+      ? h(
+          'p',
+          { class: 'notice', id: 'weak-curve' },
+          `Wind speed explains only ${Math.round(explained * 100)}% of the power variance here: these readings do not follow a power curve, so expected energies and underperformance verdicts say little.`,
+        )
+      : null;
+  const node = h(
+    'section',
+    { id: 'power-curve' },
+    h('h2', {}, 'Power curve'),
+    reason ? h('p', { class: 'empty', id: 'no-curve' }, reason) : [summary, weak, box],
+    own && own.bins.some((b) => b.usable)
+      ? h('p', { class: 'muted' }, `This turbine alone: ${own.readings} measured readings, rated ${num(own.ratedPower)} MW.`)
+      : null,
+  );
+  let chart = null;
+  return {
+    node,
+    mount(width) {
+      if (reason) return;
+      chart = powerCurveChart(
+        box,
+        {
+          readings: measured.map((r) => ({
+            v: r.windSpeed,
+            p: r.power,
+            flagged: flaggedStarts.has(Math.floor(Date.parse(r.ts) / windowMs) * windowMs),
+          })),
+          bins: usable.map((b) => ({ centre: b.centre, mean: b.mean, stddev: b.stddev })),
+        },
+        chartWidth(width),
+      );
+      box.dataset.rendered = 'true';
+    },
+    resize() {
+      chart?.setSize({ width: chartWidth(box.parentElement.clientWidth), height: chart.height });
     },
     unmount() {
       chart?.destroy();

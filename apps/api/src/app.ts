@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.routes.js';
 import { anomalyRoutes } from './routes/anomalies.routes.js';
 import { fileRoutes } from './routes/files.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { powerCurveRoutes } from './routes/power-curve.routes.js';
 import { statsRoutes } from './routes/stats.routes.js';
 import { turbineRoutes } from './routes/turbines.routes.js';
 import { windowRoutes } from './routes/windows.routes.js';
@@ -44,6 +45,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(statsRoutes, { deps });
   await app.register(windowRoutes, { deps });
   await app.register(anomalyRoutes, { deps });
+  await app.register(powerCurveRoutes, { deps });
   await app.register(fileRoutes, { deps });
   await app.register(adminRoutes, { deps });
   await registerDashboard(app);

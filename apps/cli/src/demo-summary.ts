@@ -19,8 +19,14 @@ export function formatDemoSummary(s: PipelineSummary, urls: { api: string; board
     ...s.topTurbineAnomalies.map(
       (a) => `          turbine ${a.turbineId} on ${a.day}: mean ${fixed(a.mean)} vs fleet ${fixed(a.fleetMean)}`,
     ),
+    `          ${s.anomalies.underperformance} turbine-days below the fleet's power curve (underperformance)`,
+    ...s.topUnderperformance.map(
+      (a) =>
+        `          turbine ${a.turbineId} on ${a.day}: ${Math.round(a.ratio * 100)}% of the expected energy, ${a.lostEnergyMWh.toFixed(1)} MWh lost`,
+    ),
     '',
     `API        ${urls.api}            (try: curl ${urls.api}/turbines/1/stats)`,
+    `Dashboard  ${urls.api}/#/turbine/${s.topUnderperformance[0]?.turbineId ?? 1}   (the power curve: wind speed against power)`,
     `API docs   ${urls.api}/docs`,
     `Bull Board ${urls.board}   user ${urls.user}  password ${urls.password}`,
     '',

@@ -54,7 +54,8 @@ const { connections, service } = await runService('demo', ALL_IN_ONE_NEEDS, star
 const { pool, queues } = connections;
 await queues.ingest.obliterate({ force: true }).catch(() => undefined);
 
-// A month of hourly data for 20 turbines, one file per day, with the mess real exports have.
+// A month of hourly data for 20 turbines, one file per day, with the mess real exports have, and
+// one turbine derated late in the month so the dashboard shows an underperforming turbine.
 const generated = path.join(demoRoot, 'generated');
 say(`Generating a month of sample data into ${generated} ...`);
 const data = await writeSampleData(generated, {
@@ -67,6 +68,8 @@ const data = await writeSampleData(generated, {
   duplicateRate: 0.003,
   malformedRate: 0.002,
   gapRate: 0.0005,
+  // 2022-03-01 + 30 days: turbine 7 delivers 75 % of its power on 25-28 March.
+  derates: [{ turbines: [7], from: '2022-03-25', to: '2022-03-28', fraction: 0.25 }],
 });
 await mkdir(config.dirs.watch, { recursive: true });
 for (const file of data.files) await rename(file, path.join(config.dirs.watch, path.basename(file)));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { AnomalyKind } from '@windmill/core/domain/enums';
 import type { IngestSummary } from '@windmill/core/ingest/batch-ingest';
 
 /** The summary table printed at the end of `npm run ingest`. */
@@ -40,6 +41,8 @@ export function formatSummary(summary: IngestSummary, cwd: string): string {
   } else {
     out.push('stats: skipped, another stats run holds the lock; the scheduled run will catch up');
   }
-  out.push(`anomalies: reading ${summary.anomalies.reading}, turbine ${summary.anomalies.turbine}`);
+  // readStatsTotals counts every kind; the summary's declared type names the first two.
+  const underperformance = (summary.anomalies as Partial<Record<AnomalyKind, number>>).underperformance ?? 0;
+  out.push(`anomalies: reading ${summary.anomalies.reading}, turbine ${summary.anomalies.turbine}, underperformance ${underperformance}`);
   return `${out.join('\n')}\n`;
 }

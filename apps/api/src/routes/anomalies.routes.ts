@@ -26,12 +26,25 @@ const anomalyItem = z.object({
   turbineId: z.number().int(),
   windowStart: timestamp,
   windowSeconds: z.number().int(),
-  ts: timestamp.nullable().meta({ description: 'The reading time for kind reading; null for kind turbine' }),
-  value: z.number().meta({ description: 'The reading power (reading) or the turbine window mean (turbine)' }),
-  mean: z.number().meta({ description: 'Reference mean: the turbine-window mean, or the mean over turbines' }),
-  stddev: z.number(),
-  deviation: z.number().meta({ description: 'value - mean' }),
-  sigma: z.number().meta({ description: 'The k of mean ± k·stddev used by the run' }),
+  ts: timestamp
+    .nullable()
+    .meta({ description: 'The reading time for kind reading; null for the window kinds turbine and underperformance' }),
+  value: z.number().meta({
+    description:
+      'The reading power in MW (reading), the turbine window mean in MW (turbine), or the performance ratio actual / expected energy (underperformance)',
+  }),
+  mean: z.number().meta({ description: 'Reference: the turbine-window mean, the mean over turbines (MW), or 1 for underperformance' }),
+  stddev: z.number().nullable().meta({ description: 'The reference standard deviation (MW); null for underperformance' }),
+  deviation: z.number().meta({ description: 'value - mean (for underperformance: ratio - 1, e.g. -0.25 for 25 % below the curve)' }),
+  sigma: z.number().nullable().meta({ description: 'The k of mean ± k·stddev used by the run; null for underperformance' }),
+  threshold: z
+    .number()
+    .nullable()
+    .meta({ description: 'UNDERPERFORMANCE_THRESHOLD of the run (flagged below 1 - threshold); null for the other kinds' }),
+  lostEnergyMWh: z
+    .number()
+    .nullable()
+    .meta({ description: 'Expected minus actual energy of the window, MWh (underperformance); null for the other kinds' }),
 });
 
 const anomaliesQuery = z
@@ -59,7 +72,7 @@ export const anomalyRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
         tags: ['anomalies'],
         summary: 'Anomalies, by window, turbine, then id',
         description:
-          'Anomalies of the configured window size. from/to filter window_start for both kinds (from inclusive, to exclusive). 503 while a stats run writes.',
+          'Anomalies of the configured window size: reading (a reading outside its turbine-window mean ± k·σ), turbine (a window mean outside the fleet band) and underperformance (a turbine-window producing less than 1 - UNDERPERFORMANCE_THRESHOLD of what the fleet power curve expects). from/to filter window_start for every kind (from inclusive, to exclusive). 503 while a stats run writes.',
         querystring: anomaliesQuery,
         response: { 200: pageOf(anomalyItem), 400: errorBodySchema, 503: errorBodySchema },
       },

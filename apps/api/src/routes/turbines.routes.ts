@@ -41,8 +41,10 @@ const readingsQuery = z
 
 const readingItem = z.object({
   ts: timestamp,
-  power: z.number().meta({ description: 'power_output' }),
+  power: z.number().meta({ description: 'power_output, MW' }),
   powerImputed: z.boolean().meta({ description: 'True when the cleaner interpolated the power value' }),
+  windSpeed: z.number().nullable().meta({ description: 'wind_speed, m/s; null when missing and not imputable' }),
+  windSpeedImputed: z.boolean().meta({ description: 'True when the cleaner interpolated the wind speed' }),
 });
 
 const summaryResponse = z.object({
@@ -118,7 +120,7 @@ export const turbineRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
     {
       schema: {
         tags: ['turbines'],
-        summary: `One turbine's power readings in time order`,
+        summary: `One turbine's readings (power and wind speed) in time order`,
         description:
           'from inclusive, to exclusive, on the reading time; both optional. Pages hold up to 10000 readings ' +
           '(a chart’s worth). Reads readings, so it is not blocked by stats runs.',
@@ -134,7 +136,7 @@ export const turbineRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
       const page = await listPowerPoints(pool, { turbineId: id, from, to, limit, after: cursor ? new Date(cursor[0]) : undefined });
       const last = page.rows.at(-1);
       return {
-        items: page.rows.map((r) => ({ ts: toIso(r.ts), power: r.power, powerImputed: r.powerImputed })),
+        items: page.rows.map((r) => ({ ...r, ts: toIso(r.ts) })),
         nextCursor: page.hasMore && last ? encodeCursor([last.ts.getTime()]) : null,
       };
     },

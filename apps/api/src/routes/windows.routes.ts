@@ -15,6 +15,13 @@ const windowItem = z.object({
   expectedCount: z.number().int().meta({ description: 'Sum of their expected counts; coverage = readingCount / expectedCount' }),
   turbineAnomalies: z.number().int().meta({ description: 'Turbines whose window mean left the fleet band (kind turbine)' }),
   readingAnomalies: z.number().int().meta({ description: 'Readings outside their turbine-window band (kind reading)' }),
+  underperformanceAnomalies: z
+    .number()
+    .int()
+    .meta({ description: 'Turbines producing less than the power curve expects (kind underperformance)' }),
+  energyMWh: z.number().meta({ description: "Sum of the turbines' energy in the window, MWh" }),
+  expectedEnergyMWh: z.number().meta({ description: "Sum of the turbines' expected energy against the fleet power curve, MWh" }),
+  lostEnergyMWh: z.number().meta({ description: "Sum of the turbines' lost energy (expected - actual), MWh" }),
   sigma: z.number().nullable().meta({ description: 'The k of mean ± k·stddev used by the run that computed the window' }),
   fleetMean: z.number().meta({ description: "The fleet rule's μ: the mean of the turbines' window means" }),
   fleetStddev: z.number().nullable().meta({ description: "The fleet rule's σ: the sample stddev of those means (null for one turbine)" }),

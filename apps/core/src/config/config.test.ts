@@ -44,6 +44,47 @@ describe('parseConfig', () => {
     expect((error as ConfigError).problems).toHaveLength(5);
   });
 
+  it('reads the power-curve settings, with the defaults the README documents', () => {
+    expect(parseConfig({}, '/')).toMatchObject({
+      POWER_CURVE_BIN_WIDTH: 0.5,
+      POWER_CURVE_REFERENCE_DAYS: 30,
+      POWER_CURVE_MIN_BIN_COUNT: 5,
+      UNDERPERFORMANCE_THRESHOLD: 0.1,
+      UNDERPERFORMANCE_MIN_EXPECTED_SHARE: 0.05,
+    });
+    const config = parseConfig(
+      { POWER_CURVE_BIN_WIDTH: '1', UNDERPERFORMANCE_THRESHOLD: '0', UNDERPERFORMANCE_MIN_EXPECTED_SHARE: '1' },
+      '/',
+    );
+    expect(config).toMatchObject({ POWER_CURVE_BIN_WIDTH: 1, UNDERPERFORMANCE_THRESHOLD: 0, UNDERPERFORMANCE_MIN_EXPECTED_SHARE: 1 });
+  });
+
+  it('names every bad power-curve setting in one message', () => {
+    let error: unknown;
+    try {
+      parseConfig(
+        {
+          POWER_CURVE_BIN_WIDTH: '0',
+          POWER_CURVE_REFERENCE_DAYS: '0',
+          POWER_CURVE_MIN_BIN_COUNT: '2.5',
+          UNDERPERFORMANCE_THRESHOLD: '1',
+          UNDERPERFORMANCE_MIN_EXPECTED_SHARE: '-0.1',
+        },
+        '/',
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('POWER_CURVE_BIN_WIDTH="0": expected a number above 0');
+    expect(message).toContain('POWER_CURVE_REFERENCE_DAYS="0"');
+    expect(message).toContain('POWER_CURVE_MIN_BIN_COUNT="2.5": expected an integer');
+    expect(message).toContain('UNDERPERFORMANCE_THRESHOLD="1": expected a fraction from 0 up to but excluding 1');
+    expect(message).toContain('UNDERPERFORMANCE_MIN_EXPECTED_SHARE="-0.1": expected a fraction from 0 to 1');
+    expect((error as ConfigError).problems).toHaveLength(5);
+  });
+
   it('rejects settings that contradict each other', () => {
     expect(() => parseConfig({ POWER_MIN: '30' }, '/')).toThrow(/POWER_MIN="30": must not exceed POWER_MAX \(20\)/);
     expect(() => parseConfig({ WINDOW_SECONDS: '5000' }, '/')).toThrow(/WINDOW_SECONDS="5000": must be a multiple/);

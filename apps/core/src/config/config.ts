@@ -53,6 +53,15 @@ export const configSchema = z
     WINDOW_SECONDS: int(1).default(86_400),
     READING_INTERVAL_SECONDS: int(1).default(3600),
     ANOMALY_SIGMA: num().pipe(z.number().positive('expected a number above 0')).default(2),
+    POWER_CURVE_BIN_WIDTH: num().pipe(z.number().positive('expected a number above 0')).default(0.5),
+    POWER_CURVE_REFERENCE_DAYS: int(1, 3660).default(30),
+    POWER_CURVE_MIN_BIN_COUNT: int(1).default(5),
+    UNDERPERFORMANCE_THRESHOLD: num()
+      .pipe(z.number().min(0, 'expected a fraction from 0 up to but excluding 1').lt(1, 'expected a fraction from 0 up to but excluding 1'))
+      .default(0.1),
+    UNDERPERFORMANCE_MIN_EXPECTED_SHARE: num()
+      .pipe(z.number().min(0, 'expected a fraction from 0 to 1').max(1, 'expected a fraction from 0 to 1'))
+      .default(0.05),
     STATS_INTERVAL_SECONDS: int(1).default(60),
     RETAIN_READINGS_DAYS: int(0).default(0),
     WORKER_CONCURRENCY: int(1, 64).default(2),

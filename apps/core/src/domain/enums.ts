@@ -15,8 +15,11 @@ export const FINAL_FILE_STATUSES = ['done', 'duplicate', 'failed'] as const sati
 export const REJECT_REASONS = ['column_count', 'bad_timestamp', 'bad_turbine_id', 'missing_power'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
-/** What an anomaly flags: one reading against its turbine-window, or a turbine-window against the fleet. */
-export const ANOMALY_KINDS = ['reading', 'turbine'] as const;
+/**
+ * What an anomaly flags: one reading against its turbine-window, a turbine-window against the
+ * fleet's window means, or a turbine-window producing less than the fleet's power curve expects.
+ */
+export const ANOMALY_KINDS = ['reading', 'turbine', 'underperformance'] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 export const STATS_RUN_STATUSES = ['running', 'done', 'failed'] as const;

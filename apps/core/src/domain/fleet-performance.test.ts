@@ -8,6 +8,7 @@ const SETTINGS: PerformanceSettings = {
   minBinCount: 5,
   referenceDays: 3,
   underperformanceThreshold: 0.1,
+  minExpectedShare: 0.05,
   windowSeconds: 86_400,
   readingIntervalSeconds: 3600,
 };
@@ -107,6 +108,23 @@ describe('assessFleet', () => {
     for (const w of day1) expect(w).toMatchObject({ readingsUsed: 6, performanceRatio: expect.closeTo(0.8, 12), underperforming: true });
   });
 
+  it('does not judge a calm window: expected energy below the minimum share of the rated energy', () => {
+    // The toy curve's highest usable mean is 3.25 MW (9.5 m/s): rated energy 78 MWh a day. Turbine 2's
+    // day 3 has calm wind only (4 m/s, 0.5 MW): 12 MWh expected, judged with a share of 0.15, not with 0.2.
+    const calm = fleet(3, 4, (t, d) => (t === 2 && d === 3 ? 0.5 : 1)).map((r) =>
+      r.turbineId === 2 && r.ts >= T0 + 3 * DAY ? { ...r, windSpeed: 4, power: curvePower(4) * 0.5 } : r,
+    );
+    const judgedAt = (share: number) => pick(assessFleet(calm, { ...SETTINGS, minExpectedShare: share }), 2, 3);
+    expect(judgedAt(0.15)).toMatchObject({
+      ratedEnergyMWh: 78,
+      expectedEnergyMWh: 12,
+      performanceRatio: 0.5,
+      judged: true,
+      underperforming: true,
+    });
+    expect(judgedAt(0.2)).toMatchObject({ expectedEnergyMWh: 12, performanceRatio: 0.5, judged: false, underperforming: false });
+  });
+
   it('does not judge windows whose readings are all imputed, nor build curves from them', () => {
     const readings = fleet(2, 3).map((r) => (r.ts < T0 + 2 * DAY ? { ...r, powerImputed: true } : r));
     const results = assessFleet(readings, SETTINGS);
@@ -117,8 +135,8 @@ describe('assessFleet', () => {
     expect(() => assessFleet([], { ...SETTINGS, binWidth: 0, minBinCount: 0.5, windowSeconds: 5000 })).toThrow(
       /binWidth must be > 0.*minBinCount must be an integer >= 1.*windowSeconds must be a positive multiple/,
     );
-    expect(() => assessFleet([], { ...SETTINGS, referenceDays: 0, underperformanceThreshold: 1 })).toThrow(
-      /referenceDays.*underperformanceThreshold/,
+    expect(() => assessFleet([], { ...SETTINGS, referenceDays: 0, underperformanceThreshold: 1, minExpectedShare: 1.5 })).toThrow(
+      /referenceDays.*underperformanceThreshold.*minExpectedShare/,
     );
   });
 });

@@ -1,7 +1,7 @@
 import { mergeTallies, tallyBins, type BinTally, type CurveReading } from './power-curve-bins.js';
-import { curveFromTallies, type CurveSettings, type PowerCurve } from './power-curve.js';
+import { curveFromTallies, ratedPower, type CurveSettings, type PowerCurve } from './power-curve.js';
 import { referenceDayMs, referencePeriod } from './reference-period.js';
-import { assessWindow, isUnderperforming, type WindowPerformance } from './window-performance.js';
+import { assessWindow, isJudged, ratedEnergy, type WindowPerformance } from './window-performance.js';
 import { windowStartMs } from './anomaly-rules.js';
 
 /**
@@ -23,6 +23,8 @@ export interface PerformanceSettings extends CurveSettings {
   referenceDays: number;
   /** UNDERPERFORMANCE_THRESHOLD, in [0, 1) (default 0.1). */
   underperformanceThreshold: number;
+  /** UNDERPERFORMANCE_MIN_EXPECTED_SHARE, in [0, 1] (default 0.05); see `isJudged`. */
+  minExpectedShare: number;
   /** WINDOW_SECONDS. */
   windowSeconds: number;
   /** READING_INTERVAL_SECONDS; WINDOW_SECONDS is a multiple of it. */
@@ -33,6 +35,10 @@ export interface TurbineWindowPerformance extends WindowPerformance {
   turbineId: number;
   /** Epoch milliseconds. */
   windowStart: number;
+  /** The fleet's rated energy for the window (see `ratedEnergy`); null when its curve has no usable bin. */
+  ratedEnergyMWh: number | null;
+  /** Whether the underperformance rule judged the window (see `isJudged`). */
+  judged: boolean;
   underperforming: boolean;
 }
 
@@ -49,6 +55,8 @@ export function checkPerformanceSettings(s: PerformanceSettings): void {
   if (!(s.underperformanceThreshold >= 0 && s.underperformanceThreshold < 1)) {
     problems.push(`underperformanceThreshold must be in [0, 1) (got ${s.underperformanceThreshold})`);
   }
+  if (!(s.minExpectedShare >= 0 && s.minExpectedShare <= 1))
+    problems.push(`minExpectedShare must be in [0, 1] (got ${s.minExpectedShare})`);
   if (!(Number.isInteger(s.readingIntervalSeconds) && s.readingIntervalSeconds >= 1)) {
     problems.push(`readingIntervalSeconds must be a positive integer (got ${s.readingIntervalSeconds})`);
   } else if (!(Number.isInteger(s.windowSeconds) && s.windowSeconds >= 1 && s.windowSeconds % s.readingIntervalSeconds === 0)) {
@@ -96,11 +104,25 @@ export function assessFleet(readings: Iterable<FleetReading>, settings: Performa
     return curve;
   };
 
-  const rule = { threshold: settings.underperformanceThreshold, expectedCount: settings.windowSeconds / settings.readingIntervalSeconds };
+  const rule = {
+    threshold: settings.underperformanceThreshold,
+    expectedCount: settings.windowSeconds / settings.readingIntervalSeconds,
+    minExpectedShare: settings.minExpectedShare,
+  };
   return [...byWindow.values()]
     .sort((a, b) => a.windowStart - b.windowStart || a.turbineId - b.turbineId)
     .map(({ turbineId, windowStart, readings: list }) => {
-      const performance = assessWindow(list, curveFor(windowStart), settings.readingIntervalSeconds);
-      return { turbineId, windowStart, ...performance, underperforming: isUnderperforming(performance, rule) };
+      const curve = curveFor(windowStart);
+      const performance = assessWindow(list, curve, settings.readingIntervalSeconds);
+      const ratedEnergyMWh = ratedEnergy(ratedPower(curve), settings.windowSeconds);
+      const judged = isJudged(performance, rule, ratedEnergyMWh);
+      return {
+        turbineId,
+        windowStart,
+        ...performance,
+        ratedEnergyMWh,
+        judged,
+        underperforming: judged && performance.performanceRatio! < 1 - rule.threshold,
+      };
     });
 }

@@ -1,4 +1,4 @@
-import { buildPowerCurve, curveFromTallies, expectedPower, type PowerCurve } from '@windmill/core/domain/power-curve';
+import { buildPowerCurve, curveFromTallies, expectedPower, ratedPower, type PowerCurve } from '@windmill/core/domain/power-curve';
 import type { CurveReading } from '@windmill/core/domain/power-curve-bins';
 
 const SETTINGS = { binWidth: 0.5, minBinCount: 3 };
@@ -86,5 +86,28 @@ describe('expectedPower', () => {
     expect(expectedPower(single, 7.8)).toBe(2.5);
     expect(expectedPower(single, 8.2)).toBe(2.5);
     expect(expectedPower(single, 8.3)).toBeNull();
+  });
+});
+
+describe('ratedPower', () => {
+  it('is the highest mean of a usable bin, wherever it sits on the curve', () => {
+    // Past cut-out power may fall again: the highest usable mean counts, not the last one.
+    expect(
+      ratedPower(
+        curveOf([
+          [5, 1],
+          [12, 4.5],
+          [13, 4.4],
+        ]),
+      ),
+    ).toBe(4.5);
+    // A thin bin above it does not count.
+    const withThin = buildPowerCurve([...many(3, 12, 4.2), ...many(2, 13, 9)], SETTINGS);
+    expect(ratedPower(withThin)).toBe(4.2);
+  });
+
+  it('is null without a usable bin', () => {
+    expect(ratedPower(buildPowerCurve(many(2, 12, 4), SETTINGS))).toBeNull();
+    expect(ratedPower(buildPowerCurve([], SETTINGS))).toBeNull();
   });
 });

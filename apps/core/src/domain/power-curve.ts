@@ -98,3 +98,16 @@ export function expectedPower(curve: PowerCurve, windSpeed: number | null): numb
   const b = usable[hi]!;
   return a.mean + ((b.mean - a.mean) * (windSpeed - a.centre)) / ((b.bin - a.bin) * binWidth);
 }
+
+/**
+ * The fleet's rated power as the curve sees it: the highest mean of a usable bin, MW; null when no
+ * bin is usable. It is the yardstick of the underperformance guard (`isJudged`): a window whose
+ * expected energy is a small share of `ratedPower × window hours` is a calm one, where the 0.1 MW
+ * resolution of exports makes the ratio too noisy to judge. Taken from the curve rather than from a
+ * setting, so it follows the fleet (and a derated reference period) without configuration.
+ */
+export function ratedPower(curve: PowerCurve): number | null {
+  let max: number | null = null;
+  for (const bin of curve.usable) if (max === null || bin.mean > max) max = bin.mean;
+  return max;
+}

@@ -1,6 +1,6 @@
 import { buildPowerCurve } from '@windmill/core/domain/power-curve';
 import type { CurveReading } from '@windmill/core/domain/power-curve-bins';
-import { assessWindow, isUnderperforming, type WindowPerformance } from '@windmill/core/domain/window-performance';
+import { assessWindow, isJudged, isUnderperforming, ratedEnergy, type WindowPerformance } from '@windmill/core/domain/window-performance';
 
 const measured = (windSpeed: number | null, power: number): CurveReading => ({
   windSpeed,
@@ -77,33 +77,57 @@ describe('assessWindow', () => {
   });
 });
 
-describe('isUnderperforming', () => {
-  const window = (performanceRatio: number | null, readingsUsed: number): WindowPerformance => ({
+describe('isUnderperforming and isJudged', () => {
+  /** A window expecting `expected` MWh, with the given ratio and readings used. */
+  const window = (performanceRatio: number | null, readingsUsed: number, expected = 50): WindowPerformance => ({
     readings: 24,
     readingsUsed,
     energyMWh: 0,
-    usedEnergyMWh: 0,
-    expectedEnergyMWh: 0,
+    usedEnergyMWh: performanceRatio === null ? 0 : performanceRatio * expected,
+    expectedEnergyMWh: performanceRatio === null ? 0 : expected,
     lostEnergyMWh: 0,
     performanceRatio,
   });
-  const rule = { threshold: 0.1, expectedCount: 24 };
+  const rule = { threshold: 0.1, expectedCount: 24, minExpectedShare: 0.05 };
+  /** 4.5 MW for 24 h. */
+  const RATED = 108;
 
   it('flags a ratio strictly below 1 - threshold', () => {
-    expect(isUnderperforming(window(0.75, 24), rule)).toBe(true);
-    expect(isUnderperforming(window(0.8999, 24), rule)).toBe(true);
-    expect(isUnderperforming(window(0.9, 24), rule)).toBe(false);
-    expect(isUnderperforming(window(1.3, 24), rule)).toBe(false);
+    expect(isUnderperforming(window(0.75, 24), rule, RATED)).toBe(true);
+    expect(isUnderperforming(window(0.8999, 24), rule, RATED)).toBe(true);
+    expect(isUnderperforming(window(0.9, 24), rule, RATED)).toBe(false);
+    expect(isUnderperforming(window(1.3, 24), rule, RATED)).toBe(false);
   });
 
   it('needs at least half of the expected readings used', () => {
-    expect(isUnderperforming(window(0.5, 12), rule)).toBe(true);
-    expect(isUnderperforming(window(0.5, 11), rule)).toBe(false);
-    expect(isUnderperforming(window(0.5, 3), { threshold: 0.1, expectedCount: 5 })).toBe(true);
-    expect(isUnderperforming(window(0.5, 2), { threshold: 0.1, expectedCount: 5 })).toBe(false);
+    expect(isUnderperforming(window(0.5, 12), rule, RATED)).toBe(true);
+    expect(isUnderperforming(window(0.5, 11), rule, RATED)).toBe(false);
+    expect(isUnderperforming(window(0.5, 3), { ...rule, expectedCount: 5 }, RATED)).toBe(true);
+    expect(isUnderperforming(window(0.5, 2), { ...rule, expectedCount: 5 }, RATED)).toBe(false);
+    expect(isJudged(window(0.5, 11), rule, RATED)).toBe(false);
   });
 
   it('never flags a null ratio', () => {
-    expect(isUnderperforming(window(null, 24), rule)).toBe(false);
+    expect(isUnderperforming(window(null, 24), rule, RATED)).toBe(false);
+    expect(isJudged(window(null, 24), rule, RATED)).toBe(false);
+  });
+
+  it('judges only windows expecting at least the minimum share of the rated energy (calm days are not judged)', () => {
+    // 5 % of 108 MWh is 5.4 MWh: at the bound the window is judged, just below it not.
+    expect(isJudged(window(0.5, 24, 5.4), rule, RATED)).toBe(true);
+    expect(isUnderperforming(window(0.5, 24, 5.4), rule, RATED)).toBe(true);
+    expect(isJudged(window(0.5, 24, 5.39), rule, RATED)).toBe(false);
+    expect(isUnderperforming(window(0.5, 24, 5.39), rule, RATED)).toBe(false);
+    // A share of 0 turns the guard off; 1 judges only windows expecting the full rated energy.
+    expect(isUnderperforming(window(0.5, 24, 0.01), { ...rule, minExpectedShare: 0 }, RATED)).toBe(true);
+    expect(isJudged(window(0.95, 24, 107), { ...rule, minExpectedShare: 1 }, RATED)).toBe(false);
+    // No usable bin, no rated energy: nothing is judged.
+    expect(isJudged(window(0.5, 24), rule, null)).toBe(false);
+  });
+
+  it('takes the rated energy as the rated power over the window', () => {
+    expect(ratedEnergy(4.5, 86_400)).toBe(108);
+    expect(ratedEnergy(4.5, 6 * 3600)).toBe(27);
+    expect(ratedEnergy(null, 86_400)).toBeNull();
   });
 });

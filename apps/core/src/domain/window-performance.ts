@@ -27,12 +27,25 @@ export interface WindowPerformance {
   performanceRatio: number | null;
 }
 
-/** UNDERPERFORMANCE_THRESHOLD and the window's expected reading count (SPEC §4 `expected_count`). */
+/** The settings of the `underperformance` rule and the window's expected reading count. */
 export interface UnderperformanceRule {
-  /** Fraction in [0, 1) (default 0.1): flagged below a ratio of 1 − threshold. */
+  /** UNDERPERFORMANCE_THRESHOLD, a fraction in [0, 1) (default 0.1): flagged below a ratio of 1 − threshold. */
   threshold: number;
-  /** WINDOW_SECONDS / READING_INTERVAL_SECONDS. */
+  /** WINDOW_SECONDS / READING_INTERVAL_SECONDS (SPEC §4 `expected_count`). */
   expectedCount: number;
+  /**
+   * UNDERPERFORMANCE_MIN_EXPECTED_SHARE, in [0, 1] (default 0.05): a window is judged only when its
+   * expected energy is at least this share of the fleet's rated energy for the window.
+   */
+  minExpectedShare: number;
+}
+
+/**
+ * The fleet's rated energy for a window of `windowSeconds`: `ratedPowerMW` (see `ratedPower`) ×
+ * the window's hours, MWh; null when the curve has no usable bin.
+ */
+export function ratedEnergy(ratedPowerMW: number | null, windowSeconds: number): number | null {
+  return ratedPowerMW === null ? null : ratedPowerMW * (windowSeconds / 3600);
 }
 
 /**
@@ -75,12 +88,30 @@ export function assessWindow(readings: Iterable<CurveReading>, curve: PowerCurve
 }
 
 /**
- * The `underperformance` rule: the ratio is below 1 − threshold (strictly) and at least half of
- * the window's expected readings were used (readingsUsed · 2 >= expectedCount), so a window
- * judged on a few readings, or by a curve that covers little of its wind, is never flagged.
- * A null ratio (nothing used, or nothing expected) is never flagged.
+ * Whether the `underperformance` rule judges the window at all:
+ * - it has a ratio (some expected energy);
+ * - at least half of its expected readings were used (readingsUsed · 2 >= expectedCount), so a
+ *   window judged on a few readings, or by a curve that covers little of its wind, is not judged;
+ * - its expected energy is at least `minExpectedShare` of `ratedEnergyMWh` (see `ratedEnergy`):
+ *   on a calm day a healthy turbine's ratio is too noisy to judge. Exports round power to 0.1 MW,
+ *   so a window expecting under 5 % of its rated energy has a ratio sd of ~3.5 % (1 % on ordinary
+ *   days) and a 10 % shortfall happens by chance (4 of ~47 000 healthy generated windows, all
+ *   expecting at most 5.6 of a possible 108 MWh). A null rated energy (no usable bin) judges nothing.
  */
-export function isUnderperforming(performance: WindowPerformance, rule: UnderperformanceRule): boolean {
-  const { performanceRatio, readingsUsed } = performance;
-  return performanceRatio !== null && performanceRatio < 1 - rule.threshold && readingsUsed * 2 >= rule.expectedCount;
+export function isJudged(performance: WindowPerformance, rule: UnderperformanceRule, ratedEnergyMWh: number | null): boolean {
+  const { performanceRatio, readingsUsed, expectedEnergyMWh } = performance;
+  return (
+    performanceRatio !== null &&
+    readingsUsed * 2 >= rule.expectedCount &&
+    ratedEnergyMWh !== null &&
+    expectedEnergyMWh >= rule.minExpectedShare * ratedEnergyMWh
+  );
+}
+
+/**
+ * The `underperformance` rule: a judged window (`isJudged`) whose ratio is strictly below
+ * 1 − threshold. A null ratio (nothing used, or nothing expected) is never flagged.
+ */
+export function isUnderperforming(performance: WindowPerformance, rule: UnderperformanceRule, ratedEnergyMWh: number | null): boolean {
+  return isJudged(performance, rule, ratedEnergyMWh) && performance.performanceRatio! < 1 - rule.threshold;
 }

@@ -11,13 +11,21 @@ export interface AnomalyRow {
   turbineId: number;
   windowStart: Date;
   windowSeconds: number;
-  /** The reading's time for kind `reading`; null for kind `turbine`. */
+  /** The reading's time for kind `reading`; null for the window kinds `turbine` and `underperformance`. */
   ts: Date | null;
+  /** The reading's power, the turbine's window mean, or the performance ratio (underperformance). */
   value: number;
+  /** The reference: the turbine-window mean, the fleet mean, or 1 (underperformance). */
   mean: number;
-  stddev: number;
+  /** Null for underperformance. */
+  stddev: number | null;
   deviation: number;
-  sigma: number;
+  /** The k of mean ± k·stddev; null for underperformance. */
+  sigma: number | null;
+  /** UNDERPERFORMANCE_THRESHOLD of the run; null for the other kinds. */
+  threshold: number | null;
+  /** The window's lost energy, MWh; null for the other kinds. */
+  lostEnergyMWh: number | null;
 }
 
 /** Where a page of anomalies ends; the next page starts strictly after it. */
@@ -60,11 +68,14 @@ export async function listAnomalies(db: Queryable, q: AnomalyQuery): Promise<Pag
     ts: Date | null;
     value: number;
     mean: number;
-    stddev: number;
+    stddev: number | null;
     deviation: number;
-    sigma: number;
+    sigma: number | null;
+    threshold: number | null;
+    lost_energy_mwh: number | null;
   }>(
-    `SELECT id, kind::text AS kind, turbine_id, window_start, window_seconds, ts, value, mean, stddev, deviation, sigma
+    `SELECT id, kind::text AS kind, turbine_id, window_start, window_seconds, ts, value, mean, stddev, deviation, sigma,
+            threshold, lost_energy_mwh
        FROM anomaly ${filter.where}
       ORDER BY window_start, turbine_id, id
       LIMIT ${limit}`,
@@ -83,6 +94,8 @@ export async function listAnomalies(db: Queryable, q: AnomalyQuery): Promise<Pag
       stddev: r.stddev,
       deviation: r.deviation,
       sigma: r.sigma,
+      threshold: r.threshold,
+      lostEnergyMWh: r.lost_energy_mwh,
     })),
     q.limit,
   );

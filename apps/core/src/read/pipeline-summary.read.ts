@@ -7,8 +7,10 @@ export interface PipelineSummary {
   rejectionsByReason: Record<string, number>;
   turbines: number;
   windows: number;
-  anomalies: { reading: number; turbine: number };
+  anomalies: { reading: number; turbine: number; underperformance: number };
   topTurbineAnomalies: Array<{ turbineId: number; day: string; mean: number; fleetMean: number }>;
+  /** The turbine-windows that lost the most energy against the power curve (flagged underperforming). */
+  topUnderperformance: Array<{ turbineId: number; day: string; ratio: number; lostEnergyMWh: number }>;
 }
 
 /** Read back from the tables, as a user would (the demo prints it once its data is in). */
@@ -27,11 +29,17 @@ export async function readPipelineSummary(db: Queryable, windowSeconds: number):
       r.n,
     ]),
   );
-  const [counts] = await q<{ turbines: number; windows: number; reading: number; turbine: number }>(
+  const [counts] = await q<{ turbines: number; windows: number; reading: number; turbine: number; underperformance: number }>(
     `SELECT (SELECT count(*)::int FROM turbine) AS turbines,
             (SELECT count(*)::int FROM window_stat WHERE window_seconds = $1) AS windows,
             (SELECT count(*)::int FROM anomaly WHERE kind = 'reading' AND window_seconds = $1) AS reading,
-            (SELECT count(*)::int FROM anomaly WHERE kind = 'turbine' AND window_seconds = $1) AS turbine`,
+            (SELECT count(*)::int FROM anomaly WHERE kind = 'turbine' AND window_seconds = $1) AS turbine,
+            (SELECT count(*)::int FROM anomaly WHERE kind = 'underperformance' AND window_seconds = $1) AS underperformance`,
+    [windowSeconds],
+  );
+  const under = await q<{ turbine_id: number; window_start: Date; value: number; lost_energy_mwh: number }>(
+    `SELECT turbine_id, window_start, value, lost_energy_mwh FROM anomaly WHERE kind = 'underperformance' AND window_seconds = $1
+      ORDER BY lost_energy_mwh DESC, window_start, turbine_id LIMIT 5`,
     [windowSeconds],
   );
   const top = await q<{ turbine_id: number; window_start: Date; value: number; mean: number }>(
@@ -45,12 +53,18 @@ export async function readPipelineSummary(db: Queryable, windowSeconds: number):
     rejectionsByReason: reasons,
     turbines: counts!.turbines,
     windows: counts!.windows,
-    anomalies: { reading: counts!.reading, turbine: counts!.turbine },
+    anomalies: { reading: counts!.reading, turbine: counts!.turbine, underperformance: counts!.underperformance },
     topTurbineAnomalies: top.map((r) => ({
       turbineId: r.turbine_id,
       day: r.window_start.toISOString().slice(0, 10),
       mean: r.value,
       fleetMean: r.mean,
+    })),
+    topUnderperformance: under.map((r) => ({
+      turbineId: r.turbine_id,
+      day: r.window_start.toISOString().slice(0, 10),
+      ratio: r.value,
+      lostEnergyMWh: r.lost_energy_mwh,
     })),
   };
 }

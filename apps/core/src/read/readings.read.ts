@@ -1,12 +1,15 @@
 import type { Queryable } from '../db/pool.js';
 import { SqlFilter, toPage, type Page, type TimeRange } from './sql-filter.js';
 
-/** One reading's power as a chart needs it. */
+/** One reading's power and wind speed as the charts need them. */
 export interface PowerPoint {
   ts: Date;
   power: number;
   /** True when power_output was interpolated by the cleaner rather than read from the file. */
   powerImputed: boolean;
+  /** m/s; null when the export had none and it could not be imputed. */
+  windSpeed: number | null;
+  windSpeedImputed: boolean;
 }
 
 export interface PowerPointQuery extends TimeRange {
@@ -26,12 +29,24 @@ export async function listPowerPoints(db: Queryable, q: PowerPointQuery): Promis
   if (q.to) filter.add('ts < $?', q.to);
   if (q.after) filter.add('ts > $?', q.after);
   const limit = filter.param(q.limit + 1);
-  const { rows } = await db.query<{ ts: Date; power_output: number; power_imputed: boolean }>(
-    `SELECT ts, power_output, power_imputed FROM reading ${filter.where} ORDER BY ts LIMIT ${limit}`,
+  const { rows } = await db.query<{
+    ts: Date;
+    power_output: number;
+    power_imputed: boolean;
+    wind_speed: number | null;
+    wind_speed_imputed: boolean;
+  }>(
+    `SELECT ts, power_output, power_imputed, wind_speed, wind_speed_imputed FROM reading ${filter.where} ORDER BY ts LIMIT ${limit}`,
     filter.values,
   );
   return toPage(
-    rows.map((r) => ({ ts: r.ts, power: r.power_output, powerImputed: r.power_imputed })),
+    rows.map((r) => ({
+      ts: r.ts,
+      power: r.power_output,
+      powerImputed: r.power_imputed,
+      windSpeed: r.wind_speed,
+      windSpeedImputed: r.wind_speed_imputed,
+    })),
     q.limit,
   );
 }

@@ -13,6 +13,18 @@ export interface WindowStatRow {
   imputedCount: number;
   expectedCount: number;
   computedAt: Date;
+  /** Power-curve performance (see README "Power curve"): energy of all readings, MWh. */
+  energyMWh: number;
+  /** Energy of the readings used (wind and power measured, with an expected value), MWh. */
+  actualEnergyMWh: number;
+  expectedEnergyMWh: number;
+  /** expected − actual; negative when the turbine beat the curve. */
+  lostEnergyMWh: number;
+  /** actual / expected; null when nothing was expected. */
+  performanceRatio: number | null;
+  readingsUsed: number;
+  /** Whether the underperformance rule judged the window. */
+  performanceJudged: boolean;
 }
 
 /** Where a page of window stats ends; the next page starts strictly after it. */
@@ -55,9 +67,17 @@ export async function listWindowStats(db: Queryable, q: WindowStatQuery): Promis
     imputed_count: number;
     expected_count: number;
     computed_at: Date;
+    energy_mwh: number;
+    actual_energy_mwh: number;
+    expected_energy_mwh: number;
+    lost_energy_mwh: number;
+    performance_ratio: number | null;
+    readings_used: number;
+    performance_judged: boolean;
   }>(
     `SELECT turbine_id, window_start, window_seconds, count, min, max, mean, stddev,
-            imputed_count, expected_count, computed_at
+            imputed_count, expected_count, computed_at, energy_mwh, actual_energy_mwh, expected_energy_mwh,
+            lost_energy_mwh, performance_ratio, readings_used, performance_judged
        FROM window_stat ${filter.where}
       ORDER BY window_start, turbine_id
       LIMIT ${limit}`,
@@ -76,6 +96,13 @@ export async function listWindowStats(db: Queryable, q: WindowStatQuery): Promis
       imputedCount: r.imputed_count,
       expectedCount: r.expected_count,
       computedAt: r.computed_at,
+      energyMWh: r.energy_mwh,
+      actualEnergyMWh: r.actual_energy_mwh,
+      expectedEnergyMWh: r.expected_energy_mwh,
+      lostEnergyMWh: r.lost_energy_mwh,
+      performanceRatio: r.performance_ratio,
+      readingsUsed: r.readings_used,
+      performanceJudged: r.performance_judged,
     })),
     q.limit,
   );

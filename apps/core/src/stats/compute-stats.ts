@@ -1,17 +1,54 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from '../db/pool.js';
+import { checkPerformanceSettings } from '../domain/fleet-performance.js';
 import { retentionHorizon } from '../domain/retention.js';
 import type { Logger } from '../platform/logger.js';
 import { deleteAnomalies, writeReadingAnomalies, writeTurbineAnomalies } from './anomaly.repository.js';
 import { purgeComputedReadings } from './retention.repository.js';
 import { maintainTables } from './table-statistics.repository.js';
 import { TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lock.js';
-import { findLastDoneRun, insertFailedRun, insertRunningRun, markRunDone, type StatsTrigger } from './stats-run.repository.js';
+import { tallyAllDays, tallyScopeDays } from './power-curve-day.repository.js';
+import {
+  findLastDoneRun,
+  insertFailedRun,
+  insertRunningRun,
+  markRunDone,
+  type PowerCurveSettings,
+  type RecordedRunSettings,
+  type RunCounts,
+  type StatsTrigger,
+} from './stats-run.repository.js';
+import { deleteUnderperformance, writeUnderperformance } from './underperformance.repository.js';
+import {
+  aggregatePerformance,
+  buildReferenceCurves,
+  dropPerformanceTables,
+  PERFORMANCE_SCOPE,
+  REF_DAYS_OF_SPAN_SQL,
+  refDaysOfWindowsSql,
+  scopeAffectedWindows,
+  updateAffectedWindowStats,
+} from './window-performance.repository.js';
 import { consumeAllPendingNotes, scopeFromAggregates, scopeFromPendingNotes } from './stats-scope.repository.js';
-import { aggregateWindows, dropWindowAggregates } from './window-aggregate.repository.js';
+import { aggregateWindows, dropWindowAggregates, useFullRunSettings } from './window-aggregate.repository.js';
 import { deleteWindowStats, findStoredExpectedCount, writeWindowStats } from './window-stat.repository.js';
 
 export type { StatsTrigger } from './stats-run.repository.js';
+
+/**
+ * The power-curve settings (POWER_CURVE_BIN_WIDTH, POWER_CURVE_MIN_BIN_COUNT,
+ * POWER_CURVE_REFERENCE_DAYS, UNDERPERFORMANCE_THRESHOLD, UNDERPERFORMANCE_MIN_EXPECTED_SHARE).
+ */
+export type PowerCurveOptions = PowerCurveSettings;
+
+/** The documented defaults of the power-curve settings. */
+export const DEFAULT_POWER_CURVE: PowerCurveOptions = Object.freeze({
+  binWidth: 0.5,
+  minBinCount: 5,
+  referenceDays: 30,
+  threshold: 0.1,
+  minExpectedShare: 0.05,
+});
 
 export interface ComputeStatsOptions {
   /** Window length W; windows are [start, start + W) aligned to the Unix epoch in UTC. */
@@ -20,6 +57,8 @@ export interface ComputeStatsOptions {
   readingIntervalSeconds: number;
   /** k of the anomaly rules (mean ± k·stddev). */
   sigma: number;
+  /** The power curve and the underperformance rule; DEFAULT_POWER_CURVE when absent. */
+  powerCurve?: PowerCurveOptions;
   /**
    * Delete readings older than this many days (whole windows, see domain/retention.ts) once their
    * windows are computed; their statistics and anomalies stay. 0 or absent keeps readings forever.
@@ -41,6 +80,11 @@ export type StatsRunOutcome =
       windowsComputed: number;
       anomaliesReading: number;
       anomaliesTurbine: number;
+      anomaliesUnderperformance: number;
+      /** UTC days whose power-curve tallies were rebuilt. */
+      powerCurveDays: number;
+      /** Turbine-windows whose power-curve performance was computed: the run's windows and those whose reference period changed. */
+      powerCurveWindows: number;
       /** Readings deleted by retention right after the run (RETAIN_READINGS_DAYS). */
       readingsPurged: number;
       durationMs: number;
@@ -57,7 +101,8 @@ export type StatsRunOutcome =
  * commit, in short transactions of their own (see retention.repository.ts). A purge that fails is
  * logged and left to the next run; the run's results stand.
  */
-export async function computeStats(pool: Pool, options: ComputeStatsOptions): Promise<StatsRunOutcome> {
+export async function computeStats(pool: Pool, given: ComputeStatsOptions): Promise<StatsRunOutcome> {
+  const options = { ...given, powerCurve: given.powerCurve ?? DEFAULT_POWER_CURVE };
   assertValidOptions(options);
   const { logger, trigger } = options;
   const startedAt = new Date();
@@ -93,8 +138,9 @@ export async function computeStats(pool: Pool, options: ComputeStatsOptions): Pr
   return outcome;
 }
 
-type RunResult =
-  'locked-out' | { runId: number; full: boolean; windowsComputed: number; anomaliesReading: number; anomaliesTurbine: number };
+type RunOptions = ComputeStatsOptions & { powerCurve: PowerCurveOptions };
+
+type RunResult = 'locked-out' | ({ runId: number; full: boolean } & RunCounts);
 
 /** Retention after a run; returns the number of readings deleted, 0 when the purge failed. */
 async function purge(pool: Pool, horizon: Date, options: ComputeStatsOptions): Promise<number> {
@@ -110,7 +156,7 @@ async function purge(pool: Pool, horizon: Date, options: ComputeStatsOptions): P
 }
 
 /** The transaction itself; `progress.full` tells the caller what kind of run failed. */
-async function runLocked(client: PoolClient, options: ComputeStatsOptions, progress: { full: boolean | null }): Promise<RunResult> {
+async function runLocked(client: PoolClient, options: RunOptions, progress: { full: boolean | null }): Promise<RunResult> {
   await client.query('BEGIN');
   const { rows } = await client.query<{ locked: boolean }>(TRY_TAKE_STATS_LOCK_SQL);
   if (rows[0]?.locked !== true) {
@@ -122,27 +168,58 @@ async function runLocked(client: PoolClient, options: ComputeStatsOptions, progr
   // triggers JIT compilation costing seconds and gaining nothing for this kind of statement.
   await client.query('SET LOCAL jit = off');
 
-  const full = await needsFullRun(client, options);
+  const last = await findLastDoneRun(client);
+  const full = await needsFullRun(client, last, options);
   progress.full = full;
   const runId = await insertRunningRun(client, { ...options, full });
+  const curve = { ...options.powerCurve, windowSeconds: options.windowSeconds };
+  let powerCurveDays: number;
+  let powerCurveWindows = 0;
   if (full) {
+    await useFullRunSettings(client);
     await consumeAllPendingNotes(client);
-    await aggregateWindows(client, 'all', options.windowSeconds);
+    const days = await tallyAllDays(client, curve.binWidth, last?.powerCurve?.binWidth !== curve.binWidth);
+    powerCurveDays = days.days;
+    // The curves first, so the one pass over every reading computes statistics and performance together.
+    await buildReferenceCurves(client, REF_DAYS_OF_SPAN_SQL, curve, true, [days.first, days.last, options.windowSeconds]);
+    await aggregateWindows(client, 'all', options.windowSeconds, curve.binWidth);
     await scopeFromAggregates(client);
   } else {
     await scopeFromPendingNotes(client, options.windowSeconds);
     await aggregateWindows(client, 'pending', options.windowSeconds);
+    powerCurveDays = await tallyScopeDays(client, curve.binWidth, options.windowSeconds);
+    await scopeAffectedWindows(client, options.windowSeconds, curve.referenceDays);
+    await buildReferenceCurves(client, refDaysOfWindowsSql(PERFORMANCE_SCOPE), curve, false);
+    powerCurveWindows = await aggregatePerformance(client, curve.binWidth, options.windowSeconds);
   }
 
   // Both kinds of run replace only the windows in scope. A full run's scope is every window that
   // has readings, so windows whose readings retention deleted keep their statistics and anomalies.
   await deleteWindowStats(client, options.windowSeconds);
   await deleteAnomalies(client, options.windowSeconds);
-  const windowsComputed = await writeWindowStats(client, { ...options, runId });
+  await deleteUnderperformance(client, options.windowSeconds, full);
+  const write = { ...options, runId, minExpectedShare: curve.minExpectedShare, full };
+  const windowsComputed = await writeWindowStats(client, write);
+  if (full) powerCurveWindows = windowsComputed;
+  else await updateAffectedWindowStats(client, write);
   const anomaliesReading = await writeReadingAnomalies(client, { ...options, runId, full });
   const anomaliesTurbine = await writeTurbineAnomalies(client, { ...options, runId });
+  const anomaliesUnderperformance = await writeUnderperformance(client, {
+    windowSeconds: options.windowSeconds,
+    threshold: curve.threshold,
+    runId,
+    full,
+  });
   await dropWindowAggregates(client);
-  const counts = { windowsComputed, anomaliesReading, anomaliesTurbine };
+  await dropPerformanceTables(client);
+  const counts: RunCounts = {
+    windowsComputed,
+    anomaliesReading,
+    anomaliesTurbine,
+    anomaliesUnderperformance,
+    powerCurveDays,
+    powerCurveWindows,
+  };
   await markRunDone(client, runId, counts);
   // Postgres publishes a session's row counts up to a second after it goes idle; asking for it at
   // once lets maintainTables (right after the commit) see what this run changed. Without it a
@@ -153,12 +230,23 @@ async function runLocked(client: PoolClient, options: ComputeStatsOptions, progr
 }
 
 /**
- * A run is full when there is no completed run yet, or the last one used another window length or
- * sigma, or the stored windows expect another number of readings (the reading interval changed).
+ * A run is full when there is no completed run yet, or the last one used another window length,
+ * sigma or power-curve setting (or none: it predates the power curve), or the stored windows
+ * expect another number of readings (the reading interval changed).
  */
-async function needsFullRun(client: PoolClient, options: ComputeStatsOptions): Promise<boolean> {
-  const last = await findLastDoneRun(client);
+async function needsFullRun(client: PoolClient, last: RecordedRunSettings | null, options: RunOptions): Promise<boolean> {
   if (!last || last.windowSeconds !== options.windowSeconds || last.sigma !== options.sigma) return true;
+  const curve = options.powerCurve;
+  const was = last.powerCurve;
+  if (
+    was === null ||
+    was.binWidth !== curve.binWidth ||
+    was.minBinCount !== curve.minBinCount ||
+    was.referenceDays !== curve.referenceDays ||
+    was.threshold !== curve.threshold ||
+    was.minExpectedShare !== curve.minExpectedShare
+  )
+    return true;
   const stored = await findStoredExpectedCount(client, options.windowSeconds);
   return stored !== null && stored !== Math.floor(options.windowSeconds / options.readingIntervalSeconds);
 }
@@ -178,8 +266,8 @@ function releaseAfterRollback(client: PoolClient, rolledBack: boolean, cause: un
   client.release(rolledBack ? undefined : cause instanceof Error ? cause : true);
 }
 
-function assertValidOptions(options: ComputeStatsOptions): void {
-  const { windowSeconds, readingIntervalSeconds, sigma, retainReadingsDays = 0 } = options;
+function assertValidOptions(options: RunOptions): void {
+  const { windowSeconds, readingIntervalSeconds, sigma, retainReadingsDays = 0, powerCurve } = options;
   if (!Number.isInteger(windowSeconds) || windowSeconds < 1)
     throw new RangeError(`windowSeconds must be a positive integer, got ${windowSeconds}`);
   if (!Number.isInteger(readingIntervalSeconds) || readingIntervalSeconds < 1) {
@@ -189,4 +277,11 @@ function assertValidOptions(options: ComputeStatsOptions): void {
   if (!Number.isInteger(retainReadingsDays) || retainReadingsDays < 0) {
     throw new RangeError(`retainReadingsDays must be a non-negative integer, got ${retainReadingsDays}`);
   }
+  checkPerformanceSettings({
+    ...powerCurve,
+    underperformanceThreshold: powerCurve.threshold,
+    readingIntervalSeconds,
+    // How W relates to the reading interval is the configuration's concern, not this check's.
+    windowSeconds: readingIntervalSeconds,
+  });
 }

@@ -10,7 +10,7 @@ import type { Pool } from '../db/pool.js';
  * analyze after 50 rows plus 10 % of the table changed (or never analyzed), vacuum after 50 rows
  * plus 20 % of it died.
  */
-const TABLES = ['reading', 'window_stat', 'anomaly'] as const;
+const TABLES = ['reading', 'window_stat', 'anomaly', 'power_curve_day'] as const;
 
 export interface TableMaintenance {
   vacuumed: string[];

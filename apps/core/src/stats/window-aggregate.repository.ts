@@ -1,11 +1,12 @@
 import type { PoolClient } from '../db/pool.js';
 import { windowEndSql, windowStartSql } from './anomaly-rules.sql.js';
 import type { ScopeKind } from './stats-scope.repository.js';
+import { fullPassPerformanceSql } from './window-performance.repository.js';
 
 /**
  * Per (turbine, window) aggregates of power for one stats run, in the table `stats_window_agg`
- * that the run's later statements read: n, min, max, mean and sample σ (double precision), and the
- * count of imputed readings. The table lives as long as the run's transaction.
+ * that the run's later statements read: n, min, max, mean, sample σ and sum (double precision), and
+ * the count of imputed readings. The table lives as long as the run's transaction.
  *
  * - A full run reads `reading` once, in parallel: one GROUP BY over every reading. For the plan to
  *   be parallel, its result is a plain unlogged table (scans of temporary tables are parallel
@@ -18,10 +19,10 @@ import type { ScopeKind } from './stats-scope.repository.js';
  */
 export const WINDOW_AGGREGATES = 'stats_window_agg';
 
-const AGGREGATES = `count(*)::int AS n, min(power_output) AS min, max(power_output) AS max,
-       avg(power_output) AS mean, stddev_samp(power_output) AS sd,
-       (count(*) FILTER (WHERE power_imputed))::int AS imputed`;
-const AGGREGATE_COLUMNS = 'n, min, max, mean, sd, imputed';
+const AGGREGATES = `count(*)::int AS n, min(r.power_output) AS min, max(r.power_output) AS max,
+       avg(r.power_output) AS mean, stddev_samp(r.power_output) AS sd, sum(r.power_output) AS total,
+       (count(*) FILTER (WHERE r.power_imputed))::int AS imputed`;
+const AGGREGATE_COLUMNS = 'n, min, max, mean, sd, total, imputed';
 
 /**
  * Settings for the statements of a full run, scoped to the run's transaction. Postgres' default
@@ -35,16 +36,43 @@ const FULL_RUN_SETTINGS = [
   'SET LOCAL enable_mergejoin = off',
 ];
 
-/** Fills `stats_window_agg` for the run's scope; returns the number of windows with readings. */
-export async function aggregateWindows(client: PoolClient, kind: ScopeKind, windowSeconds: number): Promise<number> {
+/** Applies the full run's settings for the rest of its transaction (before its first pass). */
+export async function useFullRunSettings(client: PoolClient): Promise<void> {
+  for (const statement of FULL_RUN_SETTINGS) await client.query(statement);
+}
+
+/**
+ * Runs a GROUP BY over every reading with hash aggregation in each parallel worker. Left to
+ * itself, the planner sorts the joined readings (spilling hundreds of MB to disk) for a group
+ * aggregate: 14 s instead of 9 s for the full pass at 10 M readings.
+ */
+export async function withHashAggregation<T>(client: PoolClient, run: () => Promise<T>): Promise<T> {
+  await client.query('SET LOCAL enable_sort = off');
+  try {
+    return await run();
+  } finally {
+    await client.query('SET LOCAL enable_sort = on');
+  }
+}
+
+/**
+ * Fills `stats_window_agg` for the run's scope; returns the number of windows with readings. A
+ * full run's pass also joins the reference curves (`stats_pc_curve`, built before it) and adds
+ * each window's power-curve sums (see window-performance.repository.ts), binding the bin width as $2.
+ */
+export async function aggregateWindows(client: PoolClient, kind: ScopeKind, windowSeconds: number, binWidth?: number): Promise<number> {
   if (kind === 'all') {
-    for (const statement of FULL_RUN_SETTINGS) await client.query(statement);
-    const result = await client.query(
-      `CREATE UNLOGGED TABLE ${WINDOW_AGGREGATES} AS
-       SELECT turbine_id, ${windowStartSql('ts', '$1::int')} AS window_start, ${AGGREGATES}
-         FROM reading
-        GROUP BY 1, 2`,
-      [windowSeconds],
+    const windowStart = windowStartSql('r.ts', '$1::int');
+    const performance = binWidth === undefined ? null : fullPassPerformanceSql(windowStart, '$2::float8');
+    const result = await withHashAggregation(client, () =>
+      client.query(
+        `CREATE UNLOGGED TABLE ${WINDOW_AGGREGATES} AS
+         SELECT r.turbine_id, ${windowStart} AS window_start, ${AGGREGATES}${performance ? `, ${performance.columns}` : ''}
+           FROM reading r
+           ${performance?.join ?? ''}
+          GROUP BY 1, 2`,
+        binWidth === undefined ? [windowSeconds] : [windowSeconds, binWidth],
+      ),
     );
     // The anomaly join's plan depends on knowing this table is the small side.
     await client.query(`ANALYZE ${WINDOW_AGGREGATES}`);

@@ -1,12 +1,15 @@
 import type { PoolClient } from '../db/pool.js';
 import { asDecimalSql } from './anomaly-rules.sql.js';
 import { WINDOW_AGGREGATES } from './window-aggregate.repository.js';
+import { PERFORMANCE_AGGREGATES, PERFORMANCE_COLUMNS, performanceColumnsSql } from './window-performance.repository.js';
 
 export interface WindowStatParams {
   windowSeconds: number;
   readingIntervalSeconds: number;
   sigma: number;
   runId: number;
+  /** UNDERPERFORMANCE_MIN_EXPECTED_SHARE, for `performance_judged`. */
+  minExpectedShare: number;
 }
 
 /**
@@ -41,22 +44,29 @@ export async function deleteWindowStats(client: PoolClient, windowSeconds: numbe
 }
 
 /**
- * Stores the run's window aggregates (`stats_window_agg`) as `window_stat` rows. Mean and σ were
- * summed in double precision and are stored as the decimals they stand for (15 significant
- * digits, far inside the doubles' accuracy), so a mean of 2.975 reads 2.975, not
- * 2.9749999999999996. σ is the sample one (n-1), NULL for a single reading. Parameters:
- * $1 window seconds, $2 reading interval seconds, $3 run id.
+ * Stores the run's window aggregates (`stats_window_agg`) as `window_stat` rows, with their
+ * power-curve performance (from the same table in a full run, from `stats_pc_agg` in an
+ * incremental one, see window-performance.repository.ts; a window that used no reading gets zeros
+ * and a NULL ratio). Mean and σ were summed in double precision and are
+ * stored as the decimals they stand for (15 significant digits, far inside the doubles' accuracy),
+ * so a mean of 2.975 reads 2.975, not 2.9749999999999996. σ is the sample one (n-1), NULL for a
+ * single reading. Parameters: $1 window seconds, $2 reading interval seconds, $3 the guard's
+ * share, $4 run id.
  */
-export async function writeWindowStats(client: PoolClient, params: Omit<WindowStatParams, 'sigma'>): Promise<number> {
+export async function writeWindowStats(client: PoolClient, params: Omit<WindowStatParams, 'sigma'> & { full: boolean }): Promise<number> {
+  // A full run's pass put the performance sums beside the statistics; an incremental run's are apart.
+  const { lateral, columns } = performanceColumnsSql(params.full ? 'a' : 'p');
   const result = await client.query(
     `INSERT INTO window_stat (turbine_id, window_start, window_seconds, count, min, max, mean, stddev,
-                              imputed_count, expected_count, computed_at, run_id)
-     SELECT turbine_id, window_start, $1::int, n, min, max, ${asDecimalSql('mean')}::float8, ${asDecimalSql('sd')}::float8,
-            imputed, $1::int / $2::int, now(), $3::int
-       FROM ${WINDOW_AGGREGATES}
+                              imputed_count, expected_count, computed_at, run_id, energy_mwh, ${PERFORMANCE_COLUMNS})
+     SELECT a.turbine_id, a.window_start, $1::int, a.n, a.min, a.max, ${asDecimalSql('a.mean')}::float8, ${asDecimalSql('a.sd')}::float8,
+            a.imputed, $1::int / $2::int, now(), $4::int, a.total * ($2::int::float8 / 3600), ${columns}
+       FROM ${WINDOW_AGGREGATES} a
+       ${params.full ? '' : `LEFT JOIN ${PERFORMANCE_AGGREGATES} p ON p.turbine_id = a.turbine_id AND p.window_start = a.window_start`}
+       ${lateral}
       -- In key order, the primary key's pages fill one after another instead of at random.
-      ORDER BY turbine_id, window_start`,
-    [params.windowSeconds, params.readingIntervalSeconds, params.runId],
+      ORDER BY a.turbine_id, a.window_start`,
+    [params.windowSeconds, params.readingIntervalSeconds, params.minExpectedShare, params.runId],
   );
   return result.rowCount ?? 0;
 }

@@ -1,0 +1,166 @@
+import type { Pool } from '@windmill/core/db/pool';
+import type { FleetReading, PerformanceSettings, TurbineWindowPerformance } from '@windmill/core/domain/fleet-performance';
+import type { PowerCurveOptions } from '@windmill/core/stats/compute-stats';
+
+/**
+ * Helpers for the stats job's power-curve tests: readings with wind speed written the way a loaded
+ * file leaves them, and what the job stored, side by side with the pure core's answer.
+ */
+
+/** Loads readings as one committed file would (readings, turbines, a stats_pending note per turbine); returns the file id. */
+export async function loadReadings(pool: Pool, readings: readonly FleetReading[]): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const file = await client.query<{ id: number }>(
+      `INSERT INTO ingested_file (path, status) VALUES ('/fixtures/' || gen_random_uuid() || '.csv', 'done') RETURNING id`,
+    );
+    const fileId = file.rows[0]!.id;
+    const col = <T>(f: (r: FleetReading) => T) => readings.map(f);
+    await client.query(`INSERT INTO turbine (id) SELECT DISTINCT unnest($1::int[]) ON CONFLICT DO NOTHING`, [col((r) => r.turbineId)]);
+    await client.query(
+      `INSERT INTO reading (turbine_id, ts, wind_speed, power_output, wind_speed_imputed, power_imputed, file_id)
+       SELECT t, to_timestamp(ms / 1000.0), w, p, wi, pi, $7::int
+         FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::boolean[], $6::boolean[]) AS u(t, ms, w, p, wi, pi)
+       ON CONFLICT (turbine_id, ts) DO UPDATE
+         SET wind_speed = excluded.wind_speed, power_output = excluded.power_output,
+             wind_speed_imputed = excluded.wind_speed_imputed, power_imputed = excluded.power_imputed, file_id = excluded.file_id`,
+      [
+        col((r) => r.turbineId),
+        col((r) => r.ts),
+        col((r) => r.windSpeed),
+        col((r) => r.power),
+        col((r) => r.windSpeedImputed),
+        col((r) => r.powerImputed),
+        fileId,
+      ],
+    );
+    await client.query(
+      `INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id)
+       SELECT t, to_timestamp(min(ms) / 1000.0), to_timestamp(max(ms) / 1000.0), $3::int
+         FROM unnest($1::int[], $2::float8[]) AS u(t, ms) GROUP BY t`,
+      [col((r) => r.turbineId), col((r) => r.ts), fileId],
+    );
+    await client.query('COMMIT');
+    return fileId;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Every reading as the pure core takes it. */
+export async function readReadings(pool: Pool): Promise<FleetReading[]> {
+  const { rows } = await pool.query<{ t: number; ms: string; w: number | null; p: number; wi: boolean; pi: boolean }>(
+    `SELECT turbine_id AS t, (extract(epoch FROM ts) * 1000)::bigint AS ms, wind_speed AS w, power_output AS p,
+            wind_speed_imputed AS wi, power_imputed AS pi
+       FROM reading ORDER BY turbine_id, ts`,
+  );
+  return rows.map((r) => ({ turbineId: r.t, ts: Number(r.ms), windSpeed: r.w, power: r.p, windSpeedImputed: r.wi, powerImputed: r.pi }));
+}
+
+/** One stored turbine-window with its power-curve columns and whether an underperformance anomaly names it. */
+export interface StoredPerformance {
+  turbineId: number;
+  windowStart: number;
+  readings: number;
+  readingsUsed: number;
+  energyMWh: number;
+  usedEnergyMWh: number;
+  expectedEnergyMWh: number;
+  lostEnergyMWh: number;
+  performanceRatio: number | null;
+  judged: boolean;
+  underperforming: boolean;
+  runId: number;
+}
+
+export async function readStoredPerformance(pool: Pool, windowSeconds = 86_400): Promise<StoredPerformance[]> {
+  const { rows } = await pool.query<{
+    turbine_id: number;
+    ms: string;
+    count: number;
+    readings_used: number;
+    energy_mwh: number;
+    actual_energy_mwh: number;
+    expected_energy_mwh: number;
+    lost_energy_mwh: number;
+    performance_ratio: number | null;
+    performance_judged: boolean;
+    flagged: boolean;
+    run_id: number;
+  }>(
+    `SELECT w.turbine_id, (extract(epoch FROM w.window_start) * 1000)::bigint AS ms, w.count, w.readings_used, w.energy_mwh,
+            w.actual_energy_mwh, w.expected_energy_mwh, w.lost_energy_mwh, w.performance_ratio, w.performance_judged, w.run_id,
+            EXISTS (SELECT 1 FROM anomaly a WHERE a.kind = 'underperformance' AND a.window_seconds = w.window_seconds
+                       AND a.turbine_id = w.turbine_id AND a.window_start = w.window_start) AS flagged
+       FROM window_stat w WHERE w.window_seconds = $1::int
+      ORDER BY w.window_start, w.turbine_id`,
+    [windowSeconds],
+  );
+  return rows.map((r) => ({
+    turbineId: r.turbine_id,
+    windowStart: Number(r.ms),
+    readings: r.count,
+    readingsUsed: r.readings_used,
+    energyMWh: r.energy_mwh,
+    usedEnergyMWh: r.actual_energy_mwh,
+    expectedEnergyMWh: r.expected_energy_mwh,
+    lostEnergyMWh: r.lost_energy_mwh,
+    performanceRatio: r.performance_ratio,
+    judged: r.performance_judged,
+    underperforming: r.flagged,
+    runId: r.run_id,
+  }));
+}
+
+/** The pure core's settings for a run's options. */
+export function coreSettings(curve: PowerCurveOptions, windowSeconds = 86_400, readingIntervalSeconds = 3600): PerformanceSettings {
+  return {
+    binWidth: curve.binWidth,
+    minBinCount: curve.minBinCount,
+    referenceDays: curve.referenceDays,
+    underperformanceThreshold: curve.threshold,
+    minExpectedShare: curve.minExpectedShare,
+    windowSeconds,
+    readingIntervalSeconds,
+  };
+}
+
+const close = (a: number | null, b: number | null, tolerance = 1e-9) =>
+  a === null || b === null ? a === b : Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
+
+/**
+ * The stored windows that differ from the pure core's (same order: window start, then turbine).
+ * Sums are taken in another order in SQL, so energies and ratios agree within 1e-9 (relative,
+ * or absolute below 1); counts and verdicts exactly.
+ */
+export function mismatches(
+  stored: StoredPerformance[],
+  expected: TurbineWindowPerformance[],
+): Array<{ stored?: StoredPerformance; expected?: TurbineWindowPerformance }> {
+  const out: Array<{ stored?: StoredPerformance; expected?: TurbineWindowPerformance }> = [];
+  const n = Math.max(stored.length, expected.length);
+  for (let i = 0; i < n; i += 1) {
+    const got = stored[i];
+    const want = expected[i];
+    const same =
+      got !== undefined &&
+      want !== undefined &&
+      got.turbineId === want.turbineId &&
+      got.windowStart === want.windowStart &&
+      got.readings === want.readings &&
+      got.readingsUsed === want.readingsUsed &&
+      close(got.energyMWh, want.energyMWh) &&
+      close(got.usedEnergyMWh, want.usedEnergyMWh) &&
+      close(got.expectedEnergyMWh, want.expectedEnergyMWh) &&
+      close(got.lostEnergyMWh, want.lostEnergyMWh) &&
+      close(got.performanceRatio, want.performanceRatio) &&
+      got.judged === want.judged &&
+      got.underperforming === want.underperforming;
+    if (!same) out.push({ stored: got, expected: want });
+  }
+  return out;
+}
