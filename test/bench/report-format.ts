@@ -141,10 +141,10 @@ function stageRows(report: BenchReport): string[][] {
     });
     const c = api.concurrent;
     rows.push([
-      `api: ${c.route}, p99`,
+      `api: ${c.route}, ${c.connections} at once, p99`,
       formatMs(c.p99Ms),
       `${c.requestsPerSec.toFixed(0)} req/s`,
-      `${spread(c)}, ${c.connections} at once`,
+      `${spread(c)}, ${c.connections} in flight`,
       '',
     ]);
   }
