@@ -1,8 +1,10 @@
 // The benchmark's pure helpers (test/bench/ itself is outside jest's reach: '/bench/' is ignored).
+import { dataMonths, percentile, requestPaths, summariseLatencies } from './bench/api-requests.js';
 import { parseBenchArgs, parseCount, UsageError } from './bench/bench-args.js';
-import { fileLoads, growth, statsRuns, sumBreakdown } from './bench/load-log.js';
-import { checkTargets, compactCount, median, medianIndex, ratio, type IngestRun, type RssPeak } from './bench/report.js';
-import { formatSeconds, formatTable } from './bench/report-format.js';
+import { diskNeeds } from './bench/bench-disk.js';
+import { fileLoads, growth, growthSegmentRows, statsRuns, sumBreakdown } from './bench/load-log.js';
+import { checkTargets, compactCount, median, medianIndex, ratio, type ApiSummary, type IngestRun, type RssPeak } from './bench/report.js';
+import { formatMs, formatSeconds, formatTable } from './bench/report-format.js';
 
 const loadLine = (time: number, rows: number, ms: number, extra: Record<string, number> = {}) =>
   JSON.stringify({
@@ -106,7 +108,82 @@ describe('targets', () => {
       ['320 MB', false],
       ['400 ms', true],
       ['+10.0 %', true],
+      ['not measured', null],
+      ['not measured', null],
+      ['not measured', null],
     ]);
+  });
+
+  it('judges the p99 of each API read', () => {
+    const latency = (p99Ms: number) => ({ requests: 200, errors: 0, p50Ms: 1, p95Ms: 2, p99Ms, maxMs: p99Ms, meanMs: 1, meanItems: 30 });
+    const api: ApiSummary = {
+      requests: 200,
+      warmUp: 5,
+      routes: [
+        { route: 'GET /turbines', example: '/turbines', ...latency(12.34) },
+        { route: 'GET /turbines/:id/stats', example: '/turbines/1/stats', ...latency(99.9) },
+        { route: 'GET /anomalies', example: '/anomalies?turbine=1', ...latency(100) },
+      ],
+      concurrent: { route: 'GET /turbines', connections: 20, requestsPerSec: 500, ...latency(40) },
+      rss: rss(120),
+    };
+    const checks = checkTargets({ ingest: null, watcher: null, stats: null, api }).slice(-3);
+    expect(checks).toEqual([
+      { name: 'GET /turbines: p99', measured: '12.3 ms', target: '< 100 ms', met: true },
+      { name: 'GET /turbines/:id/stats, one month: p99', measured: '99.9 ms', target: '< 100 ms', met: true },
+      { name: 'GET /anomalies, one month: p99', measured: '100.0 ms', target: '< 100 ms', met: false },
+    ]);
+  });
+});
+
+describe('the api stage', () => {
+  const shape = { turbines: 200, start: '2020-01-01', days: 209 };
+
+  it('asks for the calendar months that hold data', () => {
+    const months = dataMonths(shape);
+    expect(months).toHaveLength(7); // 2020-01-01 .. 2020-07-27
+    expect(months[0]).toEqual({ from: '2020-01-01T00:00:00.000Z', to: '2020-02-01T00:00:00.000Z' });
+    expect(months.at(-1)).toEqual({ from: '2020-07-01T00:00:00.000Z', to: '2020-08-01T00:00:00.000Z' });
+  });
+
+  it('spreads the requests over the turbines and the months', () => {
+    const paths = requestPaths('GET /turbines/:id/stats', shape, 200);
+    expect(paths).toHaveLength(200);
+    expect(paths[0]).toBe('/turbines/1/stats?from=2020-01-01T00%3A00%3A00.000Z&to=2020-02-01T00%3A00%3A00.000Z');
+    expect(paths[1]).toMatch(/^\/turbines\/98\/stats\?from=2020-01-01/);
+    expect(paths[199]).toMatch(/from=2020-07-01/);
+    expect(new Set(paths.map((p) => p.split('/')[2])).size).toBe(200);
+    expect(requestPaths('GET /anomalies', shape, 2)[1]).toBe(
+      '/anomalies?turbine=98&from=2020-04-01T00%3A00%3A00.000Z&to=2020-05-01T00%3A00%3A00.000Z',
+    );
+    expect(requestPaths('GET /turbines', shape, 3)).toEqual(['/turbines', '/turbines', '/turbines']);
+  });
+
+  it('takes nearest-rank percentiles', () => {
+    const times = Array.from({ length: 200 }, (_, i) => i + 1); // 1..200 ms
+    expect(percentile(times, 50)).toBe(100);
+    expect(percentile(times, 99)).toBe(198);
+    expect(percentile([5], 99)).toBe(5);
+    expect(summariseLatencies(times, 2)).toMatchObject({ requests: 200, errors: 2, p95Ms: 190, maxMs: 200, meanMs: 100.5 });
+    expect(formatMs(3.14159)).toBe('3.1 ms');
+    expect(formatMs(123.4)).toBe('123 ms');
+  });
+});
+
+describe('scale', () => {
+  it('compares the first and last tenth of the rows, at least a million', () => {
+    expect(growthSegmentRows(1_000_000)).toBe(1_000_000);
+    expect(growthSegmentRows(10_000_000)).toBe(1_000_000);
+    expect(growthSegmentRows(100_000_000)).toBe(10_000_000);
+  });
+
+  it('estimates the disk a run needs', () => {
+    const none = new Set<never>();
+    const gb = (bytes: number) => Math.round(bytes / 1e9);
+    const full = diskNeeds(100_000_000, none, { dataCached: false, keep: false });
+    expect({ output: gb(full.output), database: gb(full.database) }).toEqual({ output: 7, database: 25 });
+    const lean = diskNeeds(100_000_000, new Set(['watcher'] as const), { dataCached: true, keep: false });
+    expect({ output: gb(lean.output), database: gb(lean.database) }).toEqual({ output: 0, database: 13 });
   });
 });
 

@@ -25,6 +25,8 @@ export async function seed(pool: Pool): Promise<void> {
       (1, '2022-03-02T00:00:00Z', 9.0, 190, 10, false, 1),
       (2, '2022-03-01T00:00:00Z', 4.0, 90, 1.5, false, 3),
       (2, '2022-03-03T23:00:00Z', 4.0, 90, 2.5, false, 3);
+    -- Counted as the loader counts the readings it inserts (reading-count.repository.ts).
+    INSERT INTO reading_count_delta (turbine_id, file_id, readings) VALUES (1, 1, 3), (2, 3, 2);
 
     INSERT INTO rejected_row (file_id, line, raw, reason, detail) VALUES
       (1, 3, '2022-03-01 02:00:00,1,"x,y"', 'column_count', 'expected 5 fields, found 4'),

@@ -1,22 +1,24 @@
 import { parseArgs } from 'node:util';
 import { shapeForRows } from '@windmill/core/generator/telemetry';
 
-export const STAGES = ['ceiling', 'fastcsv', 'ingest', 'stats', 'watcher'] as const;
+export const STAGES = ['ceiling', 'fastcsv', 'ingest', 'stats', 'api', 'watcher'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
 
 Generates telemetry with the project's generator (reused when present), then measures, on the
 same files: the psql \\copy ceiling, fast-csv alone (the parser's own speed with the same number
-of threads), npm run ingest end to end, the stats job (full, and after a one-day append), and the
-watcher path of npm start. Prints a table and writes
-bench-output/<timestamp>.json and bench-output/latest.json.
+of threads), npm run ingest end to end, the stats job (full, and after a one-day append), the
+API's reads on the loaded database (p50/p95/p99 of 200 requests each) and the watcher path of
+npm start. Prints a table and writes bench-output/<timestamp>.json and bench-output/latest.json.
+Checks first that the disk can take the files and the databases; --rows 100M needs about 4 GB of
+CSV and 30 GB for the databases (add 15 GB for the watcher stage, or --skip watcher).
 
   --rows <n>        target data lines (1000000, 1e6, 200k, 10M)              1M
   --files <n>       number of files (one contiguous range of days each)     rows / 50k
   --turbines <n>    turbines (ids 1..n); days follow from rows / turbines    200
   --repeat <n>      run the ceiling, fastcsv and ingest stages n times, report the median   1
-  --skip <stage>    skip ceiling, fastcsv, ingest, stats or watcher (repeat or comma-separate)
+  --skip <stage>    skip ceiling, fastcsv, ingest, stats, api or watcher (repeat or comma-separate)
   --seed <text>     generator seed                                            windmill-bench
   --keep            keep the databases (windmill_bench_*) and the run's folders
   -h, --help        show this text

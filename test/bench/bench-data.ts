@@ -69,27 +69,49 @@ async function filesIntact(files: readonly WrittenFile[]): Promise<boolean> {
   return true;
 }
 
-/** Generates (or reuses) the data set for `options` under `root`; `say` hears progress. */
-export async function prepareData(root: string, options: BenchOptions, say: (text: string) => void): Promise<BenchData> {
+interface Plan {
+  dir: string;
+  manifestFile: string;
+  main: GeneratorOptions;
+  extra: GeneratorOptions;
+  hash: string;
+}
+
+async function planData(root: string, options: BenchOptions): Promise<Plan> {
   const shape = `${options.rows}-rows_${options.files}-files_${options.turbines}-turbines_${options.seed}`;
   const dir = path.join(root, shape);
   const common = { seed: options.seed, turbines: options.turbines, by: 'day' as const, ...MESSINESS };
   const main: GeneratorOptions = { ...common, start: START, days: options.days, files: options.files };
   const extraStart = new Date(Date.parse(`${START}T00:00:00Z`) + options.days * DAY_MS).toISOString().slice(0, 10);
   const extra: GeneratorOptions = { ...common, start: extraStart, days: 1, files: 1 };
-  const hash = await generatorHash();
-  const manifestFile = path.join(dir, 'manifest.json');
+  return { dir, manifestFile: path.join(dir, 'manifest.json'), main, extra, hash: await generatorHash() };
+}
 
-  const cached = await readManifest(manifestFile);
+/** The manifest of files generated earlier for the same shape, seed and generator, if all are intact. */
+async function cachedManifest(plan: Plan): Promise<Manifest | null> {
+  const cached = await readManifest(plan.manifestFile);
+  const usable =
+    cached !== null &&
+    cached.generatorHash === plan.hash &&
+    isDeepStrictEqual(cached.main, plan.main) &&
+    isDeepStrictEqual(cached.extra, plan.extra) &&
+    (await filesIntact([...cached.files, cached.extraDay]));
+  return usable ? cached : null;
+}
+
+/** True when `prepareData` would reuse files instead of generating them. */
+export async function isDataCached(root: string, options: BenchOptions): Promise<boolean> {
+  return (await cachedManifest(await planData(root, options))) !== null;
+}
+
+/** Generates (or reuses) the data set for `options` under `root`; `say` hears progress. */
+export async function prepareData(root: string, options: BenchOptions, say: (text: string) => void): Promise<BenchData> {
+  const plan = await planData(root, options);
+  const { dir, manifestFile, main, extra, hash } = plan;
+  const cached = await cachedManifest(plan);
   let manifest: Manifest;
   let generatedMs: number | null = null;
-  if (
-    cached &&
-    cached.generatorHash === hash &&
-    isDeepStrictEqual(cached.main, main) &&
-    isDeepStrictEqual(cached.extra, extra) &&
-    (await filesIntact([...cached.files, cached.extraDay]))
-  ) {
+  if (cached) {
     manifest = cached;
     say(`data: reusing ${dir}`);
   } else {
@@ -99,7 +121,8 @@ export async function prepareData(root: string, options: BenchOptions, say: (tex
     const files: WrittenFile[] = [];
     await writeSampleData(path.join(dir, 'main'), main, (file) => {
       files.push(file);
-      if (files.length % 10 === 0 || files.length === options.files) say(`data: ${files.length}/${options.files} files written`);
+      const every = Math.max(10, Math.round(options.files / 20));
+      if (files.length % every === 0 || files.length === options.files) say(`data: ${files.length}/${options.files} files written`);
     });
     const extraFiles: WrittenFile[] = [];
     await writeSampleData(path.join(dir, 'extra'), extra, (file) => extraFiles.push(file));

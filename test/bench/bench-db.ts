@@ -42,6 +42,16 @@ export async function postgresVersion(): Promise<string> {
   return `PostgreSQL ${rows[0]?.v ?? '?'}`;
 }
 
+/** Where the server keeps its data (to check the free disk), or null when this role may not ask. */
+export async function postgresDataDirectory(): Promise<string | null> {
+  try {
+    const { rows } = await withClient(ADMIN_URL, (c) => c.query<{ dir: string }>(`SELECT current_setting('data_directory') AS dir`));
+    return rows[0]?.dir ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** The server settings that move the figures (autovacuum decides whether the planner knows the new rows). */
 export async function postgresSettings(): Promise<Record<string, string>> {
   const names = ['autovacuum', 'fsync', 'synchronous_commit', 'shared_buffers', 'work_mem', 'max_wal_size'];

@@ -3,7 +3,8 @@
  *
  * Generates (or reuses) telemetry with the project's generator, then measures on the same files:
  * the psql \copy ceiling, `npm run ingest` end to end, the stats job (full, then after a one-day
- * append) and the watcher path of `npm start`, with the peak RSS of each Node process tree.
+ * append), the API's reads on the loaded database and the watcher path of `npm start`, with the
+ * peak RSS of each Node process tree.
  * Prints a table and writes bench-output/<run>.json and bench-output/latest.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,8 +15,10 @@ import { REPO_ROOT } from '../helpers/paths.js';
 import { BENCH_USAGE, parseBenchArgs, UsageError, type BenchOptions, type Stage } from './bench-args.js';
 import { killAllChildrenNow, stopAllChildren } from './bench-child.js';
 import { BENCH_OUTPUT, type BenchContext } from './bench-context.js';
-import { mainDir, prepareData } from './bench-data.js';
-import { benchDatabase, dropDatabase, postgresSettings, postgresVersion, type BenchDatabase } from './bench-db.js';
+import { runApiStage } from './api.stage.js';
+import { isDataCached, mainDir, prepareData } from './bench-data.js';
+import { benchDatabase, dropDatabase, postgresDataDirectory, postgresSettings, postgresVersion, type BenchDatabase } from './bench-db.js';
+import { checkDisk, diskNeeds } from './bench-disk.js';
 import { CEILING_METHOD, runCeiling } from './ceiling.stage.js';
 import { FAST_CSV_METHOD, runFastCsvAlone } from './fast-csv.stage.js';
 import { runIngest } from './ingest.stage.js';
@@ -25,6 +28,7 @@ import {
   medianIndex,
   ratio,
   REPORT_SCHEMA,
+  type ApiSummary,
   type BenchReport,
   type FastCsvSummary,
   type IngestRun,
@@ -102,7 +106,16 @@ async function stage<T>(name: Stage, run: () => Promise<T>): Promise<T | null> {
   }
 }
 
-const data = await prepareData(path.join(BENCH_OUTPUT, 'data'), options, say);
+const dataRoot = path.join(BENCH_OUTPUT, 'data');
+const needs = diskNeeds(options.rows, options.skip, { dataCached: await isDataCached(dataRoot, options), keep: options.keep });
+const disk = await checkDisk(BENCH_OUTPUT, await postgresDataDirectory(), needs);
+for (const line of disk.lines) say(`disk: ${line}`);
+if (!disk.ok) {
+  process.stderr.write('npm run bench: not enough free disk for this run (see above); free some, or skip stages (--skip watcher)\n');
+  await cleanUp();
+  process.exit(2);
+}
+const data = await prepareData(dataRoot, options, say);
 const lines = data.summary.lines;
 const files = data.files.map((f) => f.path);
 
@@ -186,6 +199,15 @@ if (!skipped('stats')) {
   } else notes.push('stats stage skipped: it runs on the database the ingest stage filled');
 }
 
+let api: ApiSummary | null = null;
+if (!skipped('api')) {
+  if (lastIngestDb) {
+    const db = lastIngestDb;
+    say(`api: ${options.turbines} turbines; GET /turbines, GET /turbines/:id/stats and GET /anomalies for one month`);
+    api = await stage('api', () => runApiStage(ctx, db, { turbines: options.turbines, start: data.summary.start, days: options.days }));
+  } else notes.push('api stage skipped: it runs on the database the ingest stage filled');
+}
+
 let watcher: WatcherSummary | null = null;
 if (!skipped('watcher')) {
   say('watcher: starting npm start and dropping the files');
@@ -228,6 +250,7 @@ const report: BenchReport = {
   ingest,
   watcher,
   stats,
+  api,
   targets: [],
   notes,
 };

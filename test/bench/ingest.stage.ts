@@ -3,7 +3,7 @@ import { REPO_ROOT } from '../helpers/paths.js';
 import { startChild } from './bench-child.js';
 import { childEnv, type BenchContext } from './bench-context.js';
 import { dropDatabase, loadedCounts, type BenchDatabase } from './bench-db.js';
-import { fileLoads, growth, statsRuns, sumBreakdown } from './load-log.js';
+import { fileLoads, growth, growthSegmentRows, statsRuns, sumBreakdown } from './load-log.js';
 import type { IngestRun } from './report.js';
 import { startRssSampler } from './rss-sampler.js';
 
@@ -12,8 +12,6 @@ import { startRssSampler } from './rss-sampler.js';
  * does not exist yet, timed from spawn to exit (npm, tsx, creating and migrating the database,
  * every file, the stats run, the summary). The product's own log lines say where the time went.
  */
-
-export const GROWTH_SEGMENT_ROWS = 1_000_000;
 
 export async function runIngest(ctx: BenchContext, dir: string, db: BenchDatabase, attempt: number): Promise<IngestRun> {
   await dropDatabase(db);
@@ -45,7 +43,7 @@ export async function runIngest(ctx: BenchContext, dir: string, db: BenchDatabas
     breakdown,
     stats,
     otherMs,
-    growth: growth(loads, GROWTH_SEGMENT_ROWS),
+    growth: growth(loads, growthSegmentRows(breakdown.rows)),
     rss,
     database: await loadedCounts(db.url),
   };

@@ -138,6 +138,14 @@ function segment(loads: readonly FileLoadLog[], rows: number): Segment {
 }
 
 /**
+ * The growth figure compares the first and the last tenth of the rows, at least a million each:
+ * 1 M of 10 M, 10 M of 100 M (issue 14, target 7). With fewer than 2 M rows each side is half.
+ */
+export function growthSegmentRows(rows: number): number {
+  return Math.max(1_000_000, Math.round(rows / 10));
+}
+
+/**
  * Load speed of the first files against the last ones (in log order), each side whole files
  * covering at least `segmentRows` rows, timed by wall clock from the first start to the last
  * commit on that side (so files loaded concurrently are not counted twice). Null with fewer than two files: one file cannot show a

@@ -22,6 +22,8 @@ export function formatSeconds(ms: number): string {
 }
 
 export const formatRate = (rowsPerSec: number): string => `${compactCount(rowsPerSec)}/s`;
+/** 3.14159 -> '3.1 ms', 123.4 -> '123 ms'. */
+export const formatMs = (ms: number): string => (ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`);
 export const formatMb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const thousands = (n: number) => n.toLocaleString('en-US');
 const times = (r: number | null) => (r === null ? '' : `${r.toFixed(2)}x`);
@@ -35,7 +37,7 @@ const PART_LABELS: Record<string, string> = {
 const rssText = (r: RssPeak) => `${Math.round(r.largestMb)} MB`;
 
 function stageRows(report: BenchReport): string[][] {
-  const { data, ceiling, fastCsv, ingest, watcher, stats } = report;
+  const { data, ceiling, fastCsv, ingest, watcher, stats, api } = report;
   const rows: string[][] = [];
   const d = data.generatedMs === null ? 'reused' : `generated in ${formatSeconds(data.generatedMs)}`;
   rows.push(['data', '', '', `${thousands(data.lines)} lines, ${data.files} files, ${formatMb(data.bytes)}; ${d}`, '']);
@@ -123,6 +125,28 @@ function stageRows(report: BenchReport): string[][] {
     const a = stats.append;
     const detail = `${thousands(a.windows)} windows${a.full ? ' (FULL run!)' : ''}; the day's ${thousands(a.lines)} lines loaded in ${formatSeconds(a.loadMs)}`;
     rows.push(['stats: after one-day append', formatSeconds(a.durationMs), '', detail, '']);
+  }
+  if (api) {
+    const spread = (r: { p50Ms: number; p95Ms: number; maxMs: number; requests: number; errors: number }) =>
+      `p50 ${formatMs(r.p50Ms)}, p95 ${formatMs(r.p95Ms)}, max ${formatMs(r.maxMs)}; ${r.requests} requests` +
+      (r.errors > 0 ? `, ${r.errors} NOT 200` : '');
+    api.routes.forEach((r, i) => {
+      rows.push([
+        `api: ${r.route}, p99`,
+        formatMs(r.p99Ms),
+        '',
+        `${spread(r)} one at a time, ${r.meanItems.toFixed(1)} items each`,
+        i === 0 ? rssText(api.rss) : '',
+      ]);
+    });
+    const c = api.concurrent;
+    rows.push([
+      `api: ${c.route}, ${c.connections} at once, p99`,
+      formatMs(c.p99Ms),
+      `${c.requestsPerSec.toFixed(0)} req/s`,
+      `${spread(c)}, ${c.connections} in flight`,
+      '',
+    ]);
   }
   return rows;
 }

@@ -1,3 +1,4 @@
+import type { LatencySummary } from './api-requests.js';
 import type { Growth, LoadBreakdown } from './load-log.js';
 
 /**
@@ -95,6 +96,26 @@ export interface StatsSummary {
   rss: RssPeak;
 }
 
+/** Latencies of one read, timed by the client over `requests` requests. */
+export interface RouteLatency extends LatencySummary {
+  route: string;
+  /** One of the paths asked (they differ by turbine and month). */
+  example: string;
+  /** Items per answer, on average (a month of windows, a month of anomalies, every turbine). */
+  meanItems: number;
+}
+
+export interface ApiSummary {
+  requests: number;
+  /** Requests per route before the timed ones, not counted. */
+  warmUp: number;
+  /** One request at a time. */
+  routes: RouteLatency[];
+  /** GET /turbines with `connections` requests in flight at once. */
+  concurrent: LatencySummary & { route: string; connections: number; meanItems: number; requestsPerSec: number };
+  rss: RssPeak;
+}
+
 export interface TargetCheck {
   name: string;
   measured: string;
@@ -126,6 +147,7 @@ export interface BenchReport {
   ingest: IngestSummary | null;
   watcher: WatcherSummary | null;
   stats: StatsSummary | null;
+  api: ApiSummary | null;
   targets: TargetCheck[];
   notes: string[];
 }
@@ -158,15 +180,17 @@ export const TARGETS = {
   peakRssMb: 300,
   incrementalStatsMs: 1000,
   growthSlowdown: 0.2,
+  apiP99Ms: 100,
 } as const;
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
 
 /** The issues' targets, judged on what this run measured. */
-export function checkTargets(report: Pick<BenchReport, 'ingest' | 'watcher' | 'stats'>): TargetCheck[] {
+export function checkTargets(report: Pick<BenchReport, 'ingest' | 'watcher' | 'stats'> & { api?: ApiSummary | null }): TargetCheck[] {
   const { ingest, watcher, stats } = report;
+  const api = report.api ?? null;
   const medianRun = ingest ? ingest.runs[ingest.medianRun] : undefined;
-  const rssPeaks = [medianRun?.rss, watcher?.rss, stats?.rss].filter((r): r is RssPeak => r !== undefined);
+  const rssPeaks = [medianRun?.rss, watcher?.rss, stats?.rss, api?.rss].filter((r): r is RssPeak => r !== undefined);
   const largestRss = rssPeaks.length > 0 ? Math.max(...rssPeaks.map((r) => r.largestMb)) : null;
   const growthResult = medianRun?.growth ?? null;
   const check = (
@@ -223,6 +247,15 @@ export function checkTargets(report: Pick<BenchReport, 'ingest' | 'watcher' | 's
       (v) => `${v >= 0 ? '+' : ''}${fixed(v * 100, 1)} %`,
       `<= ${TARGETS.growthSlowdown * 100} %`,
       (v) => v <= TARGETS.growthSlowdown,
+    ),
+    ...['GET /turbines', 'GET /turbines/:id/stats', 'GET /anomalies'].map((route) =>
+      check(
+        `${route}${route === 'GET /turbines' ? '' : ', one month'}: p99`,
+        api?.routes.find((r) => r.route === route)?.p99Ms ?? null,
+        (v) => `${v.toFixed(1)} ms`,
+        `< ${TARGETS.apiP99Ms} ms`,
+        (v) => v < TARGETS.apiP99Ms,
+      ),
     ),
   ];
 }

@@ -1,11 +1,12 @@
 import type pg from 'pg';
 import type { Pool } from '@windmill/core/db/pool';
+import { countingInsertedRows } from '@windmill/core/ingest/reading-count.repository';
 import type { ComputeStatsOptions } from '@windmill/core/stats/compute-stats';
 
 /**
  * Test data for the stats job, written with plain SQL the way the file loader writes it: readings
- * upserted on (turbine_id, ts) and, in the same transaction, one stats_pending row per turbine
- * with the time range loaded.
+ * upserted on (turbine_id, ts), counting the rows inserted (reading-count.repository.ts) and, in
+ * the same transaction, one stats_pending row per turbine with the time range loaded.
  */
 
 export interface FixtureReading {
@@ -49,10 +50,14 @@ export async function writeFile(db: pg.ClientBase, readings: FixtureReading[], p
   const fileId = file.rows[0]!.id;
   await db.query(`INSERT INTO turbine (id) SELECT DISTINCT unnest($1::int[]) ON CONFLICT DO NOTHING`, [readings.map((r) => r.turbine)]);
   await db.query(
-    `INSERT INTO reading (turbine_id, ts, power_output, power_imputed, file_id)
-     SELECT t, ts, p, i, $5::int FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::boolean[]) AS u(t, ts, p, i)
-     ON CONFLICT (turbine_id, ts) DO UPDATE
-       SET power_output = excluded.power_output, power_imputed = excluded.power_imputed, file_id = excluded.file_id`,
+    countingInsertedRows(
+      `INSERT INTO reading (turbine_id, ts, power_output, power_imputed, file_id)
+       SELECT t, ts, p, i, $5::int FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::boolean[]) AS u(t, ts, p, i)
+       ON CONFLICT (turbine_id, ts) DO UPDATE
+         SET power_output = excluded.power_output, power_imputed = excluded.power_imputed, file_id = excluded.file_id
+       RETURNING turbine_id, xmax = 0 AS inserted`,
+      '$5',
+    ),
     [
       readings.map((r) => r.turbine),
       readings.map((r) => r.ts),

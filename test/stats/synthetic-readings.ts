@@ -29,6 +29,11 @@ export async function generateReadings(pool: Pool, fleet: SyntheticFleet): Promi
        FROM generate_series(0, $2::int - 1) AS h, generate_series(1, $1::int) AS t`,
     [fleet.turbines, fleet.hours, fleet.start, file.rows[0]!.id],
   );
+  // Counted as the loader counts what it inserts (reading-count.repository.ts).
+  await pool.query(
+    `INSERT INTO reading_count_delta (turbine_id, file_id, readings) SELECT t, $3::int, $2::int FROM generate_series(1, $1::int) AS t`,
+    [fleet.turbines, fleet.hours, file.rows[0]!.id],
+  );
   await pool.query('ANALYZE reading');
   return result.rowCount ?? 0;
 }

@@ -12,11 +12,12 @@ export interface CleanTask {
   mode: 'ordered' | 'sorted';
 }
 
-/** Per turbine with loaded readings: the earliest and latest timestamp (epoch ms), in three columns. */
+/** Per turbine with loaded readings: the earliest and latest timestamp (epoch ms) and the number of readings, in columns. */
 export interface TurbineRanges {
   turbineIds: number[];
   tsMin: number[];
   tsMax: number[];
+  counts: number[];
 }
 
 export type CleanTaskResult = { ordered: true; totals: CleanedTotals; bytesRead: number; ranges: TurbineRanges } | { ordered: false };
@@ -48,7 +49,7 @@ export async function runCleanTask(task: CleanTask, emit: EmitChunk): Promise<Cl
   const full: Array<[ChunkKind, Buffer]> = [];
   const readings = new CopyChunkWriter(CHUNK_BYTES, task.fileId, (chunk) => full.push(['readings', chunk]));
   const rejections = new CopyChunkWriter(REJECTION_CHUNK_BYTES, task.fileId, (chunk) => full.push(['rejections', chunk]));
-  const ranges = new Map<number, { min: number; max: number }>();
+  const ranges = new Map<number, { min: number; max: number; count: number }>();
   const handOver = async () => {
     for (const [kind, chunk] of full.splice(0)) await emit(kind, chunk, { lines, bytes: source.bytesRead() });
   };
@@ -56,8 +57,12 @@ export async function runCleanTask(task: CleanTask, emit: EmitChunk): Promise<Cl
     reading: (r) => {
       readings.reading(r);
       const range = ranges.get(r.turbineId);
-      if (range === undefined) ranges.set(r.turbineId, { min: r.ts, max: r.ts });
-      else if (r.ts > range.max) range.max = r.ts;
+      if (range === undefined) {
+        ranges.set(r.turbineId, { min: r.ts, max: r.ts, count: 1 });
+        return;
+      }
+      range.count += 1;
+      if (r.ts > range.max) range.max = r.ts;
       else if (r.ts < range.min) range.min = r.ts;
     },
     rejection: (r) => rejections.rejection(r),
@@ -77,6 +82,11 @@ export async function runCleanTask(task: CleanTask, emit: EmitChunk): Promise<Cl
     ordered: true,
     totals: result.totals,
     bytesRead: source.bytesRead(),
-    ranges: { turbineIds, tsMin: turbineIds.map((id) => ranges.get(id)!.min), tsMax: turbineIds.map((id) => ranges.get(id)!.max) },
+    ranges: {
+      turbineIds,
+      tsMin: turbineIds.map((id) => ranges.get(id)!.min),
+      tsMax: turbineIds.map((id) => ranges.get(id)!.max),
+      counts: turbineIds.map((id) => ranges.get(id)!.count),
+    },
   };
 }

@@ -7,6 +7,7 @@ import type { CleanTaskResult } from './clean-task.js';
 import { FileFormatError, FileUnstableError } from './errors.js';
 import { fingerprintFile, type Fingerprint } from './fingerprint.js';
 import * as ledger from './ingested-file.repository.js';
+import { foldReadingCountsEvery, LOADER_FOLD_EVERY_MS } from './reading-count.repository.js';
 import { completeFile, isKeyConflict, openFileWriter, type WriteTarget } from './reading-writer.js';
 
 export type LoadOutcome =
@@ -39,6 +40,18 @@ const PROGRESS_EVERY_MS = 5_000;
  * is caught here); database errors are thrown for the caller to retry.
  */
 export async function loadFile(deps: LoadDeps, file: { fileId: number; path: string }): Promise<LoadOutcome> {
+  const outcome = await loadOnce(deps, file);
+  if (outcome.status === 'done') {
+    // Committed, and the load's connection is back in the pool: what is left is housekeeping,
+    // which must not fail the load (reading-count.repository.ts).
+    await foldReadingCountsEvery(deps.pool, LOADER_FOLD_EVERY_MS).catch((error: unknown) => {
+      deps.logger.warn({ fileId: file.fileId, err: (error as Error).message }, 'could not fold the reading counts; the next fold does');
+    });
+  }
+  return outcome;
+}
+
+async function loadOnce(deps: LoadDeps, file: { fileId: number; path: string }): Promise<LoadOutcome> {
   const log = deps.logger.child({ fileId: file.fileId, file: file.path });
   const started = Date.now();
   if (!(await ledger.markProcessing(deps.pool, file.fileId))) {

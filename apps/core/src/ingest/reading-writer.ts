@@ -4,6 +4,7 @@ import copyStreams from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { ChunkKind, TurbineRanges } from './clean-task.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, READING_COPY_COLUMNS, REJECTION_COPY_COLUMNS } from './copy-binary.js';
+import { countingInsertedRows, recordInsertedReadings } from './reading-count.repository.js';
 
 /**
  * Writes one file's outcomes inside its load transaction, each reading once. Target `reading`
@@ -115,8 +116,11 @@ export async function openFileWriter(client: PoolClient, target: WriteTarget): P
  * Completes a written file in the real tables: for target `staging` the upsert, where for the same
  * (turbine, timestamp) the file with the higher ledger id (queued later) wins whatever order the
  * files commit in, inserted in key order so concurrent upserts queue instead of deadlocking; then
- * the turbines and the pending-stats ranges. Turbines go last: a new turbine's row makes a
- * concurrent load that also brings it wait for this commit, which should come right after.
+ * the reading counts, the turbines and the pending-stats ranges. The counts of the readings
+ * inserted are recorded here (target `reading`: every row the COPY wrote, per turbine; `staging`:
+ * the rows the upsert inserted, in the same statement); the rows it replaced are recorded by the
+ * UPDATE trigger on `reading`. Turbines go last: a new turbine's row makes a concurrent load that
+ * also brings it wait for this commit, which should come right after.
  */
 export async function completeFile(client: PoolClient, target: WriteTarget, fileId: number, ranges: TurbineRanges): Promise<void> {
   if (target === 'staging') {
@@ -127,7 +131,7 @@ export async function completeFile(client: PoolClient, target: WriteTarget, file
     for (let attempt = 1; ; attempt++) {
       await client.query('SAVEPOINT upsert');
       try {
-        await client.query(UPSERT_STAGED);
+        await client.query(UPSERT_STAGED, [fileId]);
         await client.query('RELEASE SAVEPOINT upsert');
         break;
       } catch (error) {
@@ -137,6 +141,7 @@ export async function completeFile(client: PoolClient, target: WriteTarget, file
     }
   }
   if (ranges.turbineIds.length === 0) return;
+  if (target === 'reading') await recordInsertedReadings(client, fileId, ranges);
   await client.query(
     `INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id)
      SELECT id, 'epoch'::timestamptz + lo * interval '1 millisecond', 'epoch'::timestamptz + hi * interval '1 millisecond', $4
@@ -146,7 +151,7 @@ export async function completeFile(client: PoolClient, target: WriteTarget, file
   await client.query(`INSERT INTO turbine (id) SELECT unnest($1::int[]) ORDER BY 1 ON CONFLICT (id) DO NOTHING`, [ranges.turbineIds]);
 }
 
-const UPSERT_STAGED = `
+const UPSERT_STAGED = countingInsertedRows(`
   INSERT INTO reading (${READING_COPY_COLUMNS})
   SELECT ${READING_COPY_COLUMNS} FROM load_staging ORDER BY turbine_id, ts
   ON CONFLICT (turbine_id, ts) DO UPDATE SET
@@ -157,7 +162,8 @@ const UPSERT_STAGED = `
     wind_direction_imputed = EXCLUDED.wind_direction_imputed,
     power_imputed = EXCLUDED.power_imputed,
     file_id = EXCLUDED.file_id
-  WHERE reading.file_id <= EXCLUDED.file_id`;
+  WHERE reading.file_id <= EXCLUDED.file_id
+  RETURNING turbine_id, xmax = 0 AS inserted`);
 
 /** A unique violation (23505), or a deadlock (40P01) with a load inserting the same keys. */
 export function isKeyConflict(error: unknown): boolean {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.js';
+import { CURRENT_READING_COUNTS_SQL } from '../ingest/reading-count.repository.js';
 import { SqlFilter, type TimeRange } from './sql-filter.js';
 
 export interface TurbineOverview {
@@ -11,9 +12,12 @@ export interface TurbineOverview {
 }
 
 /**
- * Every known turbine with its readings' count, time span and the number of files they came from.
- * One pass over `reading`: grouping by (turbine, file) first keeps the file count a cheap hash
- * aggregate instead of a sorted DISTINCT.
+ * Every known turbine with its readings' count, time span and the number of files they came from,
+ * without counting `reading`: the counts come from the per-turbine counters the writers keep
+ * (reading-count.repository.ts: folded counts plus the delta rows not folded yet, exact either
+ * way), the first and last reading time from two probes of reading (turbine_id, ts) per turbine.
+ * One statement, so counts and times come from one snapshot. A turbine whose readings were all
+ * deleted (retention) has count 0 and null times.
  */
 export async function listTurbines(db: Queryable): Promise<TurbineOverview[]> {
   const { rows } = await db.query<{
@@ -23,16 +27,11 @@ export async function listTurbines(db: Queryable): Promise<TurbineOverview[]> {
     first_ts: Date | null;
     last_ts: Date | null;
   }>(`
-    WITH per_file AS (
-      SELECT turbine_id, file_id, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts
-        FROM reading GROUP BY turbine_id, file_id
-    ), per_turbine AS (
-      SELECT turbine_id, sum(n) AS reading_count, count(*) AS file_count,
-             min(first_ts) AS first_ts, max(last_ts) AS last_ts
-        FROM per_file GROUP BY turbine_id
-    )
-    SELECT t.id, p.reading_count, p.file_count, p.first_ts, p.last_ts
-      FROM turbine t LEFT JOIN per_turbine p ON p.turbine_id = t.id
+    SELECT t.id, c.readings AS reading_count, c.files AS file_count,
+           (SELECT min(r.ts) FROM reading r WHERE r.turbine_id = t.id) AS first_ts,
+           (SELECT max(r.ts) FROM reading r WHERE r.turbine_id = t.id) AS last_ts
+      FROM turbine t
+      LEFT JOIN (${CURRENT_READING_COUNTS_SQL}) c ON c.turbine_id = t.id
      ORDER BY t.id`);
   return rows.map((r) => ({
     id: r.id,

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from '../db/pool.js';
 import { checkPerformanceSettings } from '../domain/fleet-performance.js';
 import { retentionHorizon } from '../domain/retention.js';
+import { foldReadingCounts, vacuumCountTables } from '../ingest/reading-count.repository.js';
 import type { Logger } from '../platform/logger.js';
 import { deleteAnomalies, writeReadingAnomalies, writeTurbineAnomalies } from './anomaly.repository.js';
 import { purgeComputedReadings } from './retention.repository.js';
@@ -133,6 +134,10 @@ export async function computeStats(pool: Pool, given: ComputeStatsOptions): Prom
     return { vacuumed: [], analyzed: [] };
   });
   if (maintained.vacuumed.length + maintained.analyzed.length > 0) logger?.debug(maintained, 'table maintenance done');
+  // The reading counts behind GET /turbines: fold what loads and the purge changed since.
+  await foldReadingCounts(pool)
+    .then((turbines) => (turbines === null ? undefined : vacuumCountTables(pool)))
+    .catch((error: unknown) => logger?.warn({ err: (error as Error).message }, 'could not fold the reading counts'));
   const outcome = { status: 'done' as const, ...result, readingsPurged, durationMs: Math.round(performance.now() - t0) };
   logger?.info({ trigger, ...outcome }, 'stats run done');
   return outcome;
