@@ -1,4 +1,5 @@
 import type { Logger } from '@windmill/core/platform/logger';
+import { redactText } from '@windmill/core/platform/redact';
 
 /**
  * SIGTERM / SIGINT: stop once, cleanly, and exit 0; a second signal while stopping exits at once.
@@ -31,6 +32,6 @@ export function stopOnSignals(logger: Logger, stop: () => Promise<{ clean: boole
 
 /** Prints a start-up failure (a bad setting, an unreachable service) as one readable line and exits 1. */
 export function exitOnStartupError(app: string, error: unknown): never {
-  process.stderr.write(`windmill ${app}: ${(error as Error).message ?? String(error)}\n`);
+  process.stderr.write(`windmill ${app}: ${redactText((error as Error).message ?? String(error))}\n`);
   process.exit(1);
 }

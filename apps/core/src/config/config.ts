@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { describeSettingValue } from '../platform/redact.js';
 
 /**
  * Windmill's whole configuration: environment variables only, parsed once against this schema.
@@ -101,8 +102,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? 'config');
-      const value = present[key];
-      return `${key}=${value === undefined ? '(unset)' : JSON.stringify(value)}: ${issue.message}`;
+      // Secrets (tokens, passwords, URL passwords) are never echoed, even when malformed.
+      return `${key}=${describeSettingValue(key, present[key])}: ${issue.message}`;
     });
     throw new ConfigError(problems);
   }
