@@ -54,7 +54,10 @@ export async function readDemoSummary(pool: Pool, windowSeconds: number): Promis
   };
 }
 
-export function formatDemoSummary(s: DemoSummary, urls: { api: string; board: string; user: string; password: string }): string {
+export function formatDemoSummary(
+  s: DemoSummary,
+  urls: { api: string; board: string; user: string; password: string; token: string },
+): string {
   const fixed = (n: number) => n.toFixed(3);
   const lines = [
     '',
@@ -77,6 +80,7 @@ export function formatDemoSummary(s: DemoSummary, urls: { api: string; board: st
     `API        ${urls.api}            (try: curl ${urls.api}/turbines/1/stats)`,
     `API docs   ${urls.api}/docs`,
     `Bull Board ${urls.board}   user ${urls.user}  password ${urls.password}`,
+    `API token  ${urls.token}   (actions: curl -X POST -H 'Authorization: Bearer ${urls.token}' ${urls.api}/stats/run)`,
     '',
     'Drop more CSV files into the inbox to see them loaded. Ctrl-C stops the demo.',
     '',

@@ -29,6 +29,8 @@ const userSet = new Set(Object.keys(process.env).filter((k) => process.env[k]));
 for (const [key, value] of Object.entries(DEMO_DEFAULTS)) process.env[key] ??= value;
 const password = process.env.BOARD_PASSWORD || randomBytes(9).toString('base64url');
 process.env.BOARD_PASSWORD = password;
+const apiToken = process.env.API_TOKEN || randomBytes(18).toString('base64url');
+process.env.API_TOKEN = apiToken;
 
 const config = loadConfigOrExit();
 const logger = createLogger('demo', { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
@@ -84,7 +86,7 @@ await waitUntil(async () => {
 });
 const summary = await readDemoSummary(pipeline.pool, config.WINDOW_SECONDS);
 const api = pipeline.api!.url;
-say(formatDemoSummary(summary, { api, board: `${api}/admin/queues`, user: config.BOARD_USER, password }));
+say(formatDemoSummary(summary, { api, board: `${api}/admin/queues`, user: config.BOARD_USER, password, token: apiToken }));
 
 async function resetDemoDatabase(url: string): Promise<void> {
   const target = new URL(url);

@@ -23,6 +23,11 @@ const url = (protocols: string[]) =>
     },
     `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   );
+/** A token is a secret: unset (empty) or long enough that guessing it is hopeless. */
+const token = z
+  .string()
+  .refine((v) => v === '' || v.length >= 16, 'expected at least 16 characters (for example: openssl rand -base64 24)')
+  .default('');
 const timeZone = z.string().refine((zone) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -62,6 +67,9 @@ export const configSchema = z
     SHUTDOWN_TIMEOUT_SECONDS: int(1).default(30),
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: int(0, 65_535).default(5007),
+    API_TOKEN: token,
+    API_READ_TOKEN: token,
+    API_RATE_LIMIT: int(0).default(600),
     BOARD_USER: z.string().min(1).default('admin'),
     BOARD_PASSWORD: z.string().default(''),
     BOARD_READ_ONLY: bool.default(false),

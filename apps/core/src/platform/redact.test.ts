@@ -58,6 +58,7 @@ describe('settings as shown in messages', () => {
         {
           DATABASE_URL: 'postgresql://app:hunter2@db:port/windmill',
           REDIS_URL: 'redis//:s3cret@cache',
+          API_TOKEN: 'too-short',
           API_PORT: 'eighty',
         },
         '/',
@@ -69,8 +70,9 @@ describe('settings as shown in messages', () => {
     const message = (error as Error).message;
     expect(message).toContain('DATABASE_URL=');
     expect(message).toContain('REDIS_URL=');
+    expect(message).toContain('API_TOKEN=(hidden, 9 characters): expected at least 16 characters');
     expect(message).toContain('API_PORT="eighty"');
-    for (const secret of ['hunter2', 's3cret']) expect(message).not.toContain(secret);
+    for (const secret of ['hunter2', 's3cret', 'too-short']) expect(message).not.toContain(secret);
   });
 });
 
