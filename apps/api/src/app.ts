@@ -8,6 +8,7 @@ import { registerDashboard } from './plugins/dashboard.plugin.js';
 import { registerDocs } from './plugins/docs.plugin.js';
 import { registerMetrics } from './plugins/metrics.plugin.js';
 import { registerRateLimit } from './plugins/rate-limit.plugin.js';
+import { registerSecurityHeaders } from './plugins/security-headers.plugin.js';
 import { registerRequestLog } from './request-log.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { anomalyRoutes } from './routes/anomalies.routes.js';
@@ -38,7 +39,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerRequestLog(app);
-  // Before every route: the limit and the credentials apply to all of them.
+  // Before every route: the headers, the limit and the credentials apply to all of them.
+  await registerSecurityHeaders(app);
   await registerRateLimit(app, deps.config);
   await registerAuth(app, deps.config);
 
