@@ -44,7 +44,7 @@ describe('the worker loses its Postgres connections mid-file', () => {
 
   it('rolls the file back, retries with backoff and loads it exactly once', async () => {
     worker = runEntry('apps/worker/src/main.ts', { ...env.env, LOG_LEVEL: 'info', WORKER_CONCURRENCY: '2' }); // starts while the file is written
-    const data = await writeSampleData(path.join(env.root, 'big'), { turbines: 60, days: 60, files: 1, seed: 'pg-cut' });
+    const data = await writeSampleData(path.join(env.dirs.watch, 'big'), { turbines: 60, days: 60, files: 1, seed: 'pg-cut' });
     const file = data.files[0]!;
     const { fileId } = (await enqueueFile({ pool, queue, logger }, file)) as { fileId: number };
 

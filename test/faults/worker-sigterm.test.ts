@@ -59,7 +59,7 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
   /** Starts a worker and queues a freshly generated big file for it (its own seed, so its content is new). */
   async function workerLoadingBigFile(seed: string, extra: Record<string, string>, span = { start: '2022-03-01', days: 60 }) {
     const worker = startWorker(extra); // it starts up while the file is written
-    const data = await writeSampleData(path.join(env.root, seed), { turbines: 60, ...span, files: 1, seed });
+    const data = await writeSampleData(path.join(env.dirs.watch, seed), { turbines: 60, ...span, files: 1, seed });
     const file = data.files[0]!;
     const { fileId } = (await enqueueFile({ pool, queue, logger }, file)) as { fileId: number };
     // Its SIGTERM handler is in place once it says it is ready.

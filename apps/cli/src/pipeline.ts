@@ -97,7 +97,7 @@ export async function startPipeline(
   if (parts.watcher || parts.worker) {
     for (const dir of [config.dirs.watch, config.dirs.processed, config.dirs.failed]) await mkdir(dir, { recursive: true });
   }
-  const enqueue = (filePath: string) => enqueueFile({ pool, queue: queues.ingest, logger }, filePath);
+  const enqueue = (filePath: string) => enqueueFile({ pool, queue: queues.ingest, logger, inbox: config.dirs.watch }, filePath);
   const watcher = parts.watcher
     ? await startFolderWatcher({
         dir: config.dirs.watch,

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { fingerprintFile } from '@windmill/core/ingest/fingerprint';
+import { RefusedFileError } from '@windmill/core/ingest/safe-open';
 import { queueFile } from '@windmill/core/ingest/ingested-file.repository';
 import { INGEST_JOB, ingestJobId, type IngestJob } from '@windmill/core/platform/queues';
 
@@ -9,6 +10,8 @@ export interface EnqueueDeps {
   pool: Pool;
   queue: Queue;
   logger: Logger;
+  /** The watched folder: only regular files whose real path lies inside it are queued. */
+  inbox?: string;
 }
 
 export type EnqueueResult = { queued: true; fileId: number; created: boolean } | { queued: false; reason: string };
@@ -21,14 +24,34 @@ export type EnqueueResult = { queued: true; fileId: number; created: boolean } |
 export async function enqueueFile(deps: EnqueueDeps, path: string): Promise<EnqueueResult> {
   let fingerprint;
   try {
-    fingerprint = await fingerprintFile(path);
+    fingerprint = await fingerprintFile(path, undefined, { root: deps.inbox });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { queued: false, reason: 'gone' };
+    if (error instanceof RefusedFileError) {
+      logRefusalOnce(deps.logger, path, error);
+      return { queued: false, reason: error.reason };
+    }
     throw error;
   }
+  refused.delete(path);
   const { id, created } = await queueFile(deps.pool, path, fingerprint.sha256, fingerprint.size);
   const data: IngestJob = { fileId: id, path };
   await deps.queue.add(INGEST_JOB, data, { jobId: ingestJobId(id) });
   if (created) deps.logger.info({ fileId: id, file: path, bytes: fingerprint.size }, 'file queued');
   return { queued: true, fileId: id, created };
+}
+
+/**
+ * Entries refused once (a FIFO, a link...) and why. Every later event or scan for the same entry
+ * is refused again, silently: one line per entry and reason, not one per event. Bounded, so an
+ * inbox flooded with links cannot grow it without end (past the bound, lines may repeat).
+ */
+const refused = new Map<string, string>();
+const MAX_REMEMBERED = 10_000;
+
+function logRefusalOnce(logger: Logger, path: string, error: RefusedFileError): void {
+  if (refused.get(path) === error.reason) return;
+  if (refused.size >= MAX_REMEMBERED) refused.clear();
+  refused.set(path, error.reason);
+  logger.warn({ file: path, reason: error.reason, err: error.message }, 'file refused: not a regular file inside the watched folder');
 }

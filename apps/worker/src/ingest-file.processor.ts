@@ -8,6 +8,7 @@ import { FileUnstableError } from '@windmill/core/ingest/errors';
 import { disposeFailed, disposeLoaded, type DisposalDirs } from '@windmill/core/ingest/file-disposal';
 import * as ledger from '@windmill/core/ingest/ingested-file.repository';
 import { loadFile, type LoadOutcome } from '@windmill/core/ingest/load-file';
+import { openRegularFile } from '@windmill/core/ingest/safe-open';
 import { ingestJobSchema } from '@windmill/core/platform/queues';
 
 export interface IngestProcessorDeps {
@@ -16,6 +17,8 @@ export interface IngestProcessorDeps {
   settings: CleaningSettings;
   cleaner: CleanRunner;
   dirs: DisposalDirs;
+  /** The watched folder: files are read only when they are regular files inside it. */
+  inbox?: string;
 }
 
 export interface IngestJobResult {
@@ -29,6 +32,21 @@ async function exists(p: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * Only a regular file inside the watched folder is moved. A link, a FIFO, or a file reached
+ * through a linked folder stays where it is: renaming `inbox/linked-folder/x.csv` would move a
+ * file out of a folder Windmill has no business in.
+ */
+async function isMovable(p: string, inbox: string | undefined): Promise<boolean> {
+  try {
+    const { handle } = await openRegularFile(p, { root: inbox });
+    await handle.close();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -55,7 +73,11 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
     }
 
     if (outcome.status === 'failed') {
-      const finalPath = (await exists(path)) ? await disposeFailed(path, fileId, outcome.error, deps.dirs, new Date()) : null;
+      // A refused entry (a link, a FIFO...) stays where it is: moving it would gain nothing, and
+      // the failed row in the ledger says why it was not read.
+      const finalPath = (await isMovable(path, deps.inbox))
+        ? await disposeFailed(path, fileId, outcome.error, deps.dirs, new Date())
+        : null;
       await ledger.recordFinalPath(deps.pool, fileId, finalPath);
       log.warn({ finalPath, reason: outcome.error }, 'file moved to the failed folder');
       throw new UnrecoverableError(outcome.error);

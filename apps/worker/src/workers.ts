@@ -45,6 +45,7 @@ export function startWorkers(
       cleaner,
       settings: cleaningSettingsFrom(config),
       dirs: { processed: config.dirs.processed, failed: config.dirs.failed, deleteAfterIngest: config.DELETE_AFTER_INGEST },
+      inbox: config.dirs.watch,
     }),
     { ...common, concurrency: config.WORKER_CONCURRENCY },
   );

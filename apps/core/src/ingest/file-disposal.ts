@@ -1,4 +1,4 @@
-import { access, mkdir, rename, copyFile, unlink, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, rename, copyFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -36,12 +36,16 @@ async function freeName(dir: string, name: string, fileId: number): Promise<stri
   return path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`);
 }
 
-/** rename() cannot cross file systems (a bind-mounted folder); fall back to copy and delete. */
+/**
+ * rename() cannot cross file systems (a bind-mounted folder); fall back to copy and delete. The
+ * copy follows links, so it is made only of a regular file: a link swapped in is never copied.
+ */
 async function move(from: string, to: string): Promise<void> {
   try {
     await rename(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    if (!(await lstat(from)).isFile()) throw new Error(`${path.basename(from)} is not a regular file: not copied`);
     await copyFile(from, to);
     await unlink(from);
   }

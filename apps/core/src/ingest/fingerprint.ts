@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { openRegularFile } from './safe-open.js';
 
 export interface Fingerprint {
   sha256: string;
@@ -11,13 +11,16 @@ export interface Fingerprint {
 /**
  * Hashes a file in one streaming pass: its content identity (SHA-256) and, for append detection,
  * the hash of its first `prefixBytes` bytes (the size of what was loaded from the same path before).
+ * Only a regular file is read (inside `root` when given): anything else is a RefusedFileError
+ * (see safe-open.ts), thrown before a byte is read.
  */
-export async function fingerprintFile(path: string, prefixBytes?: number): Promise<Fingerprint> {
+export async function fingerprintFile(path: string, prefixBytes?: number, options: { root?: string } = {}): Promise<Fingerprint> {
   const whole = createHash('sha256');
   const prefix = prefixBytes !== undefined ? createHash('sha256') : null;
   let size = 0;
   let lastPrefixByte = -1;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  const { handle } = await openRegularFile(path, options);
+  for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     whole.update(chunk);
     if (prefix !== null && prefixBytes !== undefined && size < prefixBytes) {
       const take = Math.min(chunk.length, prefixBytes - size);

@@ -24,6 +24,8 @@ export interface LoadDeps {
   cleaner: CleanRunner;
   /** Awaited just before the file's rows are written to the real tables (see runIngest's ordering). */
   beforeApply?: () => Promise<void>;
+  /** The watched folder: a file whose real path lies elsewhere is refused (see safe-open.ts). */
+  inbox?: string;
 }
 
 /** Content lock namespace ('WINC'): two loads of identical content queue behind each other. */
@@ -53,7 +55,9 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
   try {
     const size = await fileSize(file.path);
     const previous = await ledger.findPreviousLoad(client, file.path, file.fileId);
-    fingerprint = await fingerprintFile(file.path, previous && previous.sizeBytes < size ? previous.sizeBytes : undefined);
+    fingerprint = await fingerprintFile(file.path, previous && previous.sizeBytes < size ? previous.sizeBytes : undefined, {
+      root: deps.inbox,
+    });
     const isAppend =
       previous !== null &&
       fingerprint.prefix !== undefined &&

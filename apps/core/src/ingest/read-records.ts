@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { parse } from 'fast-csv';
 import { FileFormatError } from './errors.js';
+import { openRegularFile } from './safe-open.js';
 import { MAX_LINE_BYTES, Utf8TextDecoder } from './text-decoder.js';
 
 export interface CsvRecord {
@@ -25,7 +24,8 @@ export interface RecordSource {
  */
 export async function readRecords(path: string, options: { startOffset: number; firstDataLine: number }): Promise<RecordSource> {
   const decoder = new Utf8TextDecoder();
-  const body = createReadStream(path, { start: options.startOffset, highWaterMark: 1 << 20 });
+  // Never follows a link or opens a FIFO: the path was checked by the caller, this checks it again.
+  const body = (await openRegularFile(path)).handle.createReadStream({ start: options.startOffset, highWaterMark: 1 << 20 });
   let source: Readable = body;
   let headerBytes = 0;
   if (options.startOffset > 0) {
@@ -109,7 +109,7 @@ async function* concat(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
 
 /** The file's first line including its line break, read without streaming the whole file. */
 async function readHeaderLine(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
+  const { handle } = await openRegularFile(path);
   try {
     const buffer = Buffer.alloc(Math.min(MAX_LINE_BYTES, 64 * 1024));
     let filled = 0;
