@@ -63,7 +63,7 @@ export async function startPipeline(
   const prisma = parts.api ? createPrisma(config.DATABASE_URL) : null;
   const redis: Redis = createRedis(config.REDIS_URL, logger);
   await warnOnEvictionPolicy(redis, logger);
-  const queues = createQueues(redis, config.QUEUE_PREFIX);
+  const queues = createQueues(redis, config.QUEUE_PREFIX, { attempts: config.INGEST_ATTEMPTS, backoffMs: config.INGEST_BACKOFF_MS });
 
   const workers = parts.worker
     ? startWorkers(

@@ -36,9 +36,29 @@ export async function enqueueFile(deps: EnqueueDeps, path: string): Promise<Enqu
   refused.delete(path);
   const { id, created } = await queueFile(deps.pool, path, fingerprint.sha256, fingerprint.size);
   const data: IngestJob = { fileId: id, path };
-  await deps.queue.add(INGEST_JOB, data, { jobId: ingestJobId(id) });
+  const jobId = ingestJobId(id);
+  await deps.queue.add(INGEST_JOB, data, { jobId });
   if (created) deps.logger.info({ fileId: id, file: path, bytes: fingerprint.size }, 'file queued');
+  else await reviveFailedJob(deps, jobId, id, path);
   return { queued: true, fileId: id, created };
+}
+
+/**
+ * The row is still in flight, but its job (whose id is reused: add() above did nothing) failed
+ * for good without settling it: the worker lost the database while giving up, or the job failed
+ * under an older version that let outages use up its attempts. The job is retried with a fresh
+ * budget, so the file waiting in the inbox is loaded (or failed properly) instead of stranded.
+ */
+async function reviveFailedJob(deps: EnqueueDeps, jobId: string, fileId: number, path: string): Promise<void> {
+  if ((await deps.queue.getJobState(jobId)) !== 'failed') return;
+  const job = await deps.queue.getJob(jobId);
+  const failedReason = job?.failedReason;
+  try {
+    await job?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    deps.logger.warn({ fileId, file: path, jobId, failedReason }, 'file re-queued: its job had failed without settling it');
+  } catch {
+    // Another watcher revived it first.
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
-import { access } from 'node:fs/promises';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { access, lstat } from 'node:fs/promises';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { CleaningSettings } from '@windmill/core/ingest/clean-records';
@@ -8,8 +8,10 @@ import { FileUnstableError } from '@windmill/core/ingest/errors';
 import { disposeFailed, disposeLoaded, type DisposalDirs } from '@windmill/core/ingest/file-disposal';
 import * as ledger from '@windmill/core/ingest/ingested-file.repository';
 import { loadFile, type LoadOutcome } from '@windmill/core/ingest/load-file';
-import { openRegularFile } from '@windmill/core/ingest/safe-open';
+import { isConnectionError, outageDelayMs } from '@windmill/core/platform/outage';
 import { ingestJobSchema } from '@windmill/core/platform/queues';
+import { redactText } from '@windmill/core/platform/redact';
+import { giveUp, isMovable } from './give-up.js';
 
 export interface IngestProcessorDeps {
   pool: Pool;
@@ -19,6 +21,8 @@ export interface IngestProcessorDeps {
   dirs: DisposalDirs;
   /** The watched folder: files are read only when they are regular files inside it. */
   inbox?: string;
+  /** While Postgres or Redis is unreachable: the first wait and the longest (OUTAGE_BACKOFF_MAX_SECONDS). */
+  outage?: { baseMs: number; maxMs: number };
 }
 
 export interface IngestJobResult {
@@ -35,66 +39,120 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /**
- * Only a regular file inside the watched folder is moved. A link, a FIFO, or a file reached
- * through a linked folder stays where it is: renaming `inbox/linked-folder/x.csv` would move a
- * file out of a folder Windmill has no business in.
- */
-async function isMovable(p: string, inbox: string | undefined): Promise<boolean> {
-  try {
-    const { handle } = await openRegularFile(p, { root: inbox });
-    await handle.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The ingest-file job: load (core) -> move the file -> report. Database trouble throws a plain
- * Error, so BullMQ retries with backoff; a file that cannot be read as telemetry is moved to the
- * failed folder and the job fails at once with UnrecoverableError (no pointless retries).
+ * The ingest-file job: load (core) -> move the file -> report. What happens on trouble:
+ *
+ * - Postgres or Redis unreachable: the job is put back in the delayed set (moveToDelayed, which
+ *   uses no attempt) with a delay doubling up to `outage.maxMs`, for as long as the outage lasts.
+ * - a file that cannot be read as telemetry: moved to the failed folder, the job fails at once
+ *   (UnrecoverableError, no pointless retries).
+ * - anything else: BullMQ retries with backoff; when the last attempt fails too, the ledger row
+ *   is failed with the error and the file moved to the failed folder (give-up.ts), so no row is
+ *   ever left `queued` or `processing` behind a dead job.
  */
 export function createIngestProcessor(deps: IngestProcessorDeps) {
-  return async (job: Job): Promise<IngestJobResult> => {
+  const outage = deps.outage ?? { baseMs: 2_000, maxMs: 60_000 };
+  return async (job: Job, token?: string): Promise<IngestJobResult> => {
     const parsed = ingestJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid ingest job payload: ${parsed.error.message}`);
     const { fileId, path } = parsed.data;
     const log = deps.logger.child({ queue: job.queueName, jobId: job.id, fileId, file: path });
 
-    let outcome: LoadOutcome;
-    try {
-      outcome = await loadFile({ ...deps, logger: log }, { fileId, path });
-    } catch (error) {
-      if (error instanceof FileUnstableError && !(await exists(path))) {
-        return settleVanished(deps, log, fileId);
-      }
-      log.warn({ err: (error as Error).message, attempt: job.attemptsMade + 1 }, 'ingest attempt failed; will retry');
-      throw error;
-    }
+    const waitForOutage = async (error: unknown): Promise<never> => {
+      // Each start of the job after a delay counts in attemptsStarted but not in attemptsMade.
+      const waitsSoFar = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
+      const delayMs = outageDelayMs(waitsSoFar, outage.baseMs, outage.maxMs);
+      log.warn(
+        { err: redactText((error as Error).message ?? String(error)), delayMs, waitsSoFar },
+        'database or queue unreachable: the file waits for it (no attempt used)',
+      );
+      await job.moveToDelayed(Date.now() + delayMs, token);
+      throw new DelayedError();
+    };
 
-    if (outcome.status === 'failed') {
-      // A refused entry (a link, a FIFO...) stays where it is: moving it would gain nothing, and
-      // the failed row in the ledger says why it was not read.
-      const finalPath = (await isMovable(path, deps.inbox))
-        ? await disposeFailed(path, fileId, outcome.error, deps.dirs, new Date())
-        : null;
-      await ledger.recordFinalPath(deps.pool, fileId, finalPath);
-      log.warn({ finalPath, reason: outcome.error }, 'file moved to the failed folder');
-      throw new UnrecoverableError(outcome.error);
+    try {
+      return await ingest(deps, log, fileId, path);
+    } catch (error) {
+      if (error instanceof UnrecoverableError) throw error;
+      if (token !== undefined && (isConnectionError(error) || !(await databaseAnswers(deps.pool)))) return waitForOutage(error);
+      const attempts = job.opts.attempts ?? 1;
+      const attempt = job.attemptsMade + 1;
+      if (attempt < attempts) {
+        log.warn({ err: redactText((error as Error).message), attempt, attempts }, 'ingest attempt failed; will retry');
+        throw error;
+      }
+      let reason: string;
+      try {
+        reason = await giveUp(deps, log, fileId, path, `gave up after ${attempts} attempts: ${(error as Error).message}`);
+      } catch (settling) {
+        // The outage began while settling: wait for it; the last attempt runs again afterwards.
+        if (isConnectionError(settling) && token !== undefined) return waitForOutage(settling);
+        throw settling;
+      }
+      throw new UnrecoverableError(reason);
     }
-    // done, duplicate, or finished by an earlier attempt that crashed before moving the file.
-    let finalPath: string | null = null;
-    if (await exists(path)) {
-      const row = outcome.status === 'finished-before' ? await ledger.findFile(deps.pool, fileId) : null;
-      finalPath =
-        row?.status === 'failed'
-          ? await disposeFailed(path, fileId, row.error ?? 'failed', deps.dirs, new Date())
-          : await disposeLoaded(path, fileId, deps.dirs);
-      await ledger.recordFinalPath(deps.pool, fileId, finalPath);
-    }
-    log.info({ status: outcome.status, finalPath }, 'ingest job finished');
-    return { fileId, status: outcome.status, finalPath };
   };
+}
+
+/**
+ * A connection killed under a COPY surfaces as whatever the driver was doing at the time (even a
+ * TypeError from inside pg), so an unrecognised error is followed by a question to the database:
+ * no answer within a few seconds means an outage.
+ */
+async function databaseAnswers(pool: Pool): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), 5_000);
+  });
+  try {
+    return await Promise.race([pool.query('SELECT 1').then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function ingest(deps: IngestProcessorDeps, log: Logger, fileId: number, path: string): Promise<IngestJobResult> {
+  let outcome: LoadOutcome;
+  try {
+    outcome = await loadFile({ ...deps, logger: log }, { fileId, path });
+  } catch (error) {
+    if (error instanceof FileUnstableError && !(await exists(path))) return settleVanished(deps, log, fileId);
+    throw error;
+  }
+  // The place is recorded before the file moves: a crash or outage right after the move leaves
+  // the row pointing at the file, never `done` with no place (see disposeLoaded).
+  const record = (target: string | null) => ledger.recordFinalPath(deps.pool, fileId, target);
+
+  if (outcome.status === 'failed') {
+    // A refused entry (a link, a FIFO...) stays where it is: moving it would gain nothing, and
+    // the failed row in the ledger says why it was not read.
+    const movable = await isMovable(path, deps.inbox);
+    const finalPath = movable ? await disposeFailed(path, fileId, outcome.error, deps.dirs, new Date(), record) : null;
+    log.warn({ finalPath, reason: outcome.error }, movable ? 'file moved to the failed folder' : 'file failed and left in place');
+    throw new UnrecoverableError(outcome.error);
+  }
+
+  // done, duplicate, or finished by an earlier attempt that crashed or lost the database before
+  // (or after) moving the file.
+  const row = await ledger.findFile(deps.pool, fileId);
+  if (!row) throw new Error(`ingested_file ${fileId} does not exist`);
+  let finalPath = row.finalPath;
+  if (await isMovable(path, deps.inbox)) {
+    if (row.status === 'failed') {
+      finalPath = await disposeFailed(path, fileId, row.error ?? 'failed', deps.dirs, new Date(), record);
+    } else if (row.sizeBytes !== null && (await lstat(path)).size > row.sizeBytes) {
+      // Lines were appended after the content was read: moving the file now would carry them off
+      // unloaded. It stays; the watcher sees the change and the next load takes only the new lines.
+      finalPath = path;
+      await record(path);
+      log.info({ loadedBytes: row.sizeBytes }, 'file grew after it was loaded: left in place for its new lines');
+    } else {
+      finalPath = await disposeLoaded(path, fileId, deps.dirs, record);
+    }
+  }
+  log.info({ status: outcome.status, finalPath }, 'ingest job finished');
+  return { fileId, status: outcome.status, finalPath };
 }
 
 /**

@@ -51,24 +51,41 @@ async function move(from: string, to: string): Promise<void> {
   }
 }
 
+/**
+ * Records where a file is about to go (the ledger's final_path), before it goes: if the process
+ * or the database fails right after the move, a retry finds the file gone and the place recorded,
+ * instead of a file that is nowhere.
+ */
+export type RecordTarget = (target: string | null) => Promise<void>;
+
 /** Moves or deletes a loaded (or duplicate) file; returns its new path, or null when deleted. */
-export async function disposeLoaded(filePath: string, fileId: number, dirs: DisposalDirs): Promise<string | null> {
+export async function disposeLoaded(filePath: string, fileId: number, dirs: DisposalDirs, record?: RecordTarget): Promise<string | null> {
   if (dirs.deleteAfterIngest) {
+    await record?.(null);
     await unlink(filePath);
     return null;
   }
   await mkdir(dirs.processed, { recursive: true });
   const target = await freeName(dirs.processed, path.basename(filePath), fileId);
+  await record?.(target);
   await move(filePath, target);
   return target;
 }
 
 /** Moves a failed file aside and writes the explanation next to it; returns the file's new path. */
-export async function disposeFailed(filePath: string, fileId: number, error: string, dirs: DisposalDirs, now: Date): Promise<string> {
+export async function disposeFailed(
+  filePath: string,
+  fileId: number,
+  error: string,
+  dirs: DisposalDirs,
+  now: Date,
+  record?: RecordTarget,
+): Promise<string> {
   await mkdir(dirs.failed, { recursive: true });
   const target = await freeName(dirs.failed, path.basename(filePath), fileId);
   const explanation: FailureExplanation = { fileId, file: path.basename(filePath), error, failedAt: now.toISOString() };
   await writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`);
+  await record?.(target);
   await move(filePath, target);
   return target;
 }

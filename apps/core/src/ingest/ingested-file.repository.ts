@@ -67,12 +67,14 @@ export interface LedgerRow {
   error: string | null;
   finalPath: string | null;
   duplicateOfId: number | null;
+  /** The size of the content the row stands for (null until fingerprinted). */
+  sizeBytes: number | null;
   counts: LedgerCounts;
 }
 
 export async function findFile(db: Db, id: number, options: { forUpdate?: boolean } = {}): Promise<LedgerRow | null> {
   const { rows } = await db.query(
-    `SELECT id, path, status, error, final_path, duplicate_of_id,
+    `SELECT id, path, status, error, final_path, duplicate_of_id, size_bytes,
             rows_total, rows_loaded, rows_imputed, rows_duplicate, rows_rejected
        FROM ingested_file WHERE id = $1 ${options.forUpdate ? 'FOR UPDATE' : ''}`,
     [id],
@@ -86,6 +88,7 @@ export async function findFile(db: Db, id: number, options: { forUpdate?: boolea
     error: r.error,
     finalPath: r.final_path,
     duplicateOfId: r.duplicate_of_id,
+    sizeBytes: r.size_bytes === null ? null : Number(r.size_bytes),
     counts: {
       rowsTotal: r.rows_total,
       rowsLoaded: r.rows_loaded,
@@ -164,6 +167,19 @@ export async function finishFailed(db: Db, id: number, error: string, fingerprin
       WHERE id = $1`,
     [id, error, fingerprint?.sha256 ?? null, fingerprint?.sizeBytes ?? null],
   );
+}
+
+/**
+ * Fails a row that is still in flight (queued or processing), as when its job gave up; a row that
+ * reached a final status meanwhile is left as it is. Returns whether the row was failed.
+ */
+export async function failInFlight(db: Db, id: number, error: string): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE ingested_file SET status = 'failed', error = $2, finished_at = clock_timestamp()
+      WHERE id = $1 AND status IN ('queued', 'processing')`,
+    [id, error],
+  );
+  return result.rowCount === 1;
 }
 
 export async function recordFinalPath(db: Db, id: number, finalPath: string | null): Promise<void> {

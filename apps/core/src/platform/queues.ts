@@ -36,8 +36,9 @@ export interface Queues {
 }
 
 /**
- * Default job options. Ingest jobs retry transient failures (database down) with exponential
- * backoff; finished jobs are trimmed by age and count while failed ones stay for inspection.
+ * Default job options. Ingest jobs retry failures with exponential backoff (an outage of Postgres
+ * or Redis does not use these attempts: the worker delays the job until the service is back);
+ * finished jobs are trimmed by age and count while failed ones stay for inspection.
  */
 export const INGEST_JOB_OPTIONS = {
   attempts: 8,
@@ -53,10 +54,22 @@ export const STATS_JOB_OPTIONS = {
   removeOnFail: { count: 1_000 },
 };
 
-/** Both queues on one shared connection (producers do not block, so sharing is safe). */
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+/** The retry budget of a file for failures that are not outages (INGEST_ATTEMPTS, INGEST_BACKOFF_MS). */
+export interface IngestRetry {
+  attempts: number;
+  backoffMs: number;
+}
+
+/**
+ * Both queues on one shared connection (producers do not block, so sharing is safe). Ingest jobs
+ * get `retry` as their attempts and first backoff delay (the defaults without it).
+ */
+export function createQueues(connection: ConnectionOptions, prefix: string, retry?: IngestRetry): Queues {
+  const ingestOptions = retry
+    ? { ...INGEST_JOB_OPTIONS, attempts: retry.attempts, backoff: { type: 'exponential' as const, delay: retry.backoffMs } }
+    : INGEST_JOB_OPTIONS;
   const queues = {
-    ingest: new Queue(INGEST_QUEUE, { connection, prefix, defaultJobOptions: INGEST_JOB_OPTIONS }),
+    ingest: new Queue(INGEST_QUEUE, { connection, prefix, defaultJobOptions: ingestOptions }),
     stats: new Queue(STATS_QUEUE, { connection, prefix, defaultJobOptions: STATS_JOB_OPTIONS }),
   };
   // While Redis is down every reconnect attempt is an 'error' event; the shared connection logs
