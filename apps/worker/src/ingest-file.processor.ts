@@ -6,6 +6,7 @@ import type { CleaningSettings } from '@windmill/core/ingest/clean-records';
 import type { CleanRunner } from '@windmill/core/ingest/clean-runner';
 import { FileUnstableError } from '@windmill/core/ingest/errors';
 import { disposeFailed, disposeLoaded, type DisposalDirs } from '@windmill/core/ingest/file-disposal';
+import { fingerprintFile } from '@windmill/core/ingest/fingerprint';
 import * as ledger from '@windmill/core/ingest/ingested-file.repository';
 import { loadFile, type LoadOutcome } from '@windmill/core/ingest/load-file';
 import { isConnectionError, outageDelayMs } from '@windmill/core/platform/outage';
@@ -138,21 +139,41 @@ async function ingest(deps: IngestProcessorDeps, log: Logger, fileId: number, pa
   const row = await ledger.findFile(deps.pool, fileId);
   if (!row) throw new Error(`ingested_file ${fileId} does not exist`);
   let finalPath = row.finalPath;
-  if (await isMovable(path, deps.inbox)) {
-    if (row.status === 'failed') {
-      finalPath = await disposeFailed(path, fileId, row.error ?? 'failed', deps.dirs, new Date(), record);
-    } else if (row.sizeBytes !== null && (await lstat(path)).size > row.sizeBytes) {
-      // Lines were appended after the content was read: moving the file now would carry them off
-      // unloaded. It stays; the watcher sees the change and the next load takes only the new lines.
-      finalPath = path;
-      await record(path);
-      log.info({ loadedBytes: row.sizeBytes }, 'file grew after it was loaded: left in place for its new lines');
-    } else {
-      finalPath = await disposeLoaded(path, fileId, deps.dirs, record);
-    }
+  const movable = await isMovable(path, deps.inbox);
+  if (movable && row.status === 'failed' && (await holdsContent(path, row, deps.inbox))) {
+    finalPath = await disposeFailed(path, fileId, row.error ?? 'failed', deps.dirs, new Date(), record);
+  } else if (movable && (await holdsContent(path, row, deps.inbox))) {
+    finalPath = await disposeLoaded(path, fileId, deps.dirs, record);
+  } else if (movable && row.sizeBytes !== null && (await lstat(path)).size > row.sizeBytes) {
+    // Lines were appended after the content was read: moving the file now would carry them off
+    // unloaded. It stays; the watcher sees the change and the next load takes only the new lines.
+    finalPath = path;
+    await record(path);
+    log.info({ loadedBytes: row.sizeBytes }, 'file grew after it was loaded: left in place for its new lines');
+  } else if (finalPath === null && row.sha256 !== null && row.status !== 'failed') {
+    // What is at the path now is not what this row loaded (or nothing is): the job of a repeated
+    // event for the same file moved it, or the writer's next file arrived. Never move that one.
+    finalPath = await ledger.findWhereContentWent(deps.pool, path, row.sha256, fileId);
+    if (finalPath !== null) await record(finalPath);
   }
   log.info({ status: outcome.status, finalPath }, 'ingest job finished');
   return { fileId, status: outcome.status, finalPath };
+}
+
+/** Files up to this size are hashed again before they are moved; bigger ones are compared by size. */
+const REHASH_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Whether the file at `path` is still the content the row stands for, so that moving it moves
+ * that content and not a newer file at the same path (a slow writer's next lines can be exactly
+ * as long as the previous ones).
+ */
+async function holdsContent(path: string, row: ledger.LedgerRow, inbox: string | undefined): Promise<boolean> {
+  if (row.sizeBytes === null || row.sha256 === null) return true; // nothing to compare with: as before
+  const size = (await lstat(path)).size;
+  if (size !== row.sizeBytes) return false;
+  if (size > REHASH_MAX_BYTES) return true;
+  return (await fingerprintFile(path, undefined, { root: inbox })).sha256 === row.sha256;
 }
 
 /**

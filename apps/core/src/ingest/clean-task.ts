@@ -7,6 +7,8 @@ export interface CleanTask {
   path: string;
   startOffset: number;
   firstDataLine: number;
+  /** The header line to read with when the file has none (a slow writer's continuation). */
+  header?: string;
   settings: CleaningSettings;
   mode: 'ordered' | 'sorted';
 }
@@ -29,7 +31,7 @@ const BATCH_CHARS = 1 << 18;
  * Memory stays bounded: text is handed over in batches and the next lines wait for `emit`.
  */
 export async function runCleanTask(task: CleanTask, emit: EmitCopyText): Promise<CleanTaskResult> {
-  const source = await readRecords(task.path, { startOffset: task.startOffset, firstDataLine: task.firstDataLine });
+  const source = await readRecords(task.path, { startOffset: task.startOffset, firstDataLine: task.firstDataLine, header: task.header });
   let parts: string[] = [];
   let chars = 0;
   let lines = 0;

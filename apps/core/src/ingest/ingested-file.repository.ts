@@ -23,6 +23,8 @@ export interface PreviousLoad {
   sha256: string;
   sizeBytes: number;
   lastLine: number;
+  /** The header line it was read with (null for loads recorded before it was kept). */
+  header: string | null;
 }
 
 /**
@@ -67,14 +69,15 @@ export interface LedgerRow {
   error: string | null;
   finalPath: string | null;
   duplicateOfId: number | null;
-  /** The size of the content the row stands for (null until fingerprinted). */
+  /** The size and SHA-256 of the content the row stands for (null until fingerprinted). */
   sizeBytes: number | null;
+  sha256: string | null;
   counts: LedgerCounts;
 }
 
 export async function findFile(db: Db, id: number, options: { forUpdate?: boolean } = {}): Promise<LedgerRow | null> {
   const { rows } = await db.query(
-    `SELECT id, path, status, error, final_path, duplicate_of_id, size_bytes,
+    `SELECT id, path, status, error, final_path, duplicate_of_id, size_bytes, sha256,
             rows_total, rows_loaded, rows_imputed, rows_duplicate, rows_rejected
        FROM ingested_file WHERE id = $1 ${options.forUpdate ? 'FOR UPDATE' : ''}`,
     [id],
@@ -89,6 +92,7 @@ export async function findFile(db: Db, id: number, options: { forUpdate?: boolea
     finalPath: r.final_path,
     duplicateOfId: r.duplicate_of_id,
     sizeBytes: r.size_bytes === null ? null : Number(r.size_bytes),
+    sha256: r.sha256,
     counts: {
       rowsTotal: r.rows_total,
       rowsLoaded: r.rows_loaded,
@@ -102,13 +106,13 @@ export async function findFile(db: Db, id: number, options: { forUpdate?: boolea
 /** The latest successful load of the same path, the base for append detection. */
 export async function findPreviousLoad(db: Db, path: string, excludeId: number): Promise<PreviousLoad | null> {
   const { rows } = await db.query(
-    `SELECT id, sha256, size_bytes, last_line FROM ingested_file
+    `SELECT id, sha256, size_bytes, last_line, header FROM ingested_file
       WHERE path = $1 AND status = 'done' AND id <> $2 AND sha256 IS NOT NULL AND size_bytes IS NOT NULL
       ORDER BY finished_at DESC, id DESC LIMIT 1`,
     [path, excludeId],
   );
   const r = rows[0];
-  return r ? { id: r.id, sha256: r.sha256, sizeBytes: Number(r.size_bytes), lastLine: r.last_line } : null;
+  return r ? { id: r.id, sha256: r.sha256, sizeBytes: Number(r.size_bytes), lastLine: r.last_line, header: r.header } : null;
 }
 
 /** The load that already stored this exact content, if any. */
@@ -133,6 +137,8 @@ export interface DoneRecord {
   appendOfId: number | null;
   lastLine: number;
   ignoredColumns: string[];
+  /** The header line the content was read with. */
+  header?: string | null;
 }
 
 export async function finishDone(db: Db, id: number, done: DoneRecord): Promise<void> {
@@ -140,7 +146,7 @@ export async function finishDone(db: Db, id: number, done: DoneRecord): Promise<
   await db.query(
     `UPDATE ingested_file SET status = 'done', sha256 = $2, size_bytes = $3,
             rows_total = $4, rows_loaded = $5, rows_imputed = $6, rows_duplicate = $7, rows_rejected = $8,
-            start_offset = $9, append_of_id = $10, last_line = $11, ignored_columns = $12,
+            start_offset = $9, append_of_id = $10, last_line = $11, ignored_columns = $12, header = $13,
             error = NULL, finished_at = clock_timestamp()
       WHERE id = $1`,
     [
@@ -156,6 +162,7 @@ export async function finishDone(db: Db, id: number, done: DoneRecord): Promise<
       done.appendOfId,
       done.lastLine,
       done.ignoredColumns,
+      done.header ?? null,
     ],
   );
 }
@@ -182,6 +189,30 @@ export async function failInFlight(db: Db, id: number, error: string): Promise<b
   return result.rowCount === 1;
 }
 
+/**
+ * Where another row's job put the same content found at the same path: two events for one file
+ * can each get a row (the second one arriving after the first load committed, before it moved the
+ * file), and whichever job moves the file first records the place for both.
+ */
+export async function findWhereContentWent(db: Db, path: string, sha256: string, excludeId: number): Promise<string | null> {
+  const { rows } = await db.query<{ final_path: string }>(
+    `SELECT final_path FROM ingested_file
+      WHERE path = $1 AND sha256 = $2 AND id <> $3 AND final_path IS NOT NULL AND final_path <> path
+      ORDER BY id DESC LIMIT 1`,
+    [path, sha256, excludeId],
+  );
+  return rows[0]?.final_path ?? null;
+}
+
+/**
+ * Records where a file goes. Earlier loads of the same file that left it in place (it had grown
+ * since they read it; their final_path is its place in the inbox) go with it.
+ */
 export async function recordFinalPath(db: Db, id: number, finalPath: string | null): Promise<void> {
-  await db.query(`UPDATE ingested_file SET final_path = $2 WHERE id = $1`, [id, finalPath]);
+  await db.query(
+    `UPDATE ingested_file SET final_path = $2
+      WHERE id = $1
+         OR (final_path = (SELECT path FROM ingested_file WHERE id = $1) AND final_path = path AND $2::text IS DISTINCT FROM path)`,
+    [id, finalPath],
+  );
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { CleanedTotals, CleaningSettings } from './clean-records.js';
 import type { CleanRunner } from './clean-runner.js';
 import type { CleanTaskResult } from './clean-task.js';
+import { isContinuation } from '../domain/continuation.js';
 import { FileFormatError, FileUnstableError } from './errors.js';
 import { fingerprintFile, type Fingerprint } from './fingerprint.js';
 import * as ledger from './ingested-file.repository.js';
@@ -63,6 +64,10 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
       fingerprint.prefix !== undefined &&
       fingerprint.prefix.sha256 === previous.sha256 &&
       fingerprint.prefix.endsWithLineBreak;
+    // A slow writer's later lines, in a new file without a header (see domain/continuation.ts).
+    const continues =
+      !isAppend && !!previous?.header && fingerprint.firstLine !== undefined && isContinuation(fingerprint.firstLine, previous.header);
+    const base = isAppend || continues ? previous : null;
 
     await client.query('BEGIN');
     inTransaction = true;
@@ -84,13 +89,15 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
     }
 
     const startOffset = isAppend ? previous!.sizeBytes : 0;
-    const firstDataLine = isAppend ? previous!.lastLine + 1 : 2;
+    const firstDataLine = base ? base.lastLine + 1 : 2;
     if (isAppend) log.info({ appendOf: previous!.id, startOffset }, 'file grew by appended lines: loading only the new ones');
+    if (continues)
+      log.info({ continues: previous!.id }, 'file holds only new lines of the file loaded before at this path: read with its header');
     const stageStarted = Date.now();
     const totals = await stageFile(
       client,
       file.path,
-      { startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset },
+      { startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset, header: continues ? previous!.header! : undefined },
       deps,
       log,
     );
@@ -103,9 +110,10 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
       sizeBytes: fingerprint.size,
       counts: totals,
       startOffset,
-      appendOfId: isAppend ? previous!.id : null,
-      lastLine: Math.max(totals.lastLine, isAppend ? previous!.lastLine : 0),
+      appendOfId: base ? base.id : null,
+      lastLine: Math.max(totals.lastLine, base ? base.lastLine : 0),
       ignoredColumns: totals.ignoredColumns,
+      header: continues ? previous!.header : (fingerprint.firstLine ?? null),
     });
     await client.query('COMMIT');
     inTransaction = false;
@@ -126,7 +134,7 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
       },
       'file loaded',
     );
-    return { status: 'done', fileId: file.fileId, totals, appendOfId: isAppend ? previous!.id : null, startOffset };
+    return { status: 'done', fileId: file.fileId, totals, appendOfId: base ? base.id : null, startOffset };
   } catch (error) {
     if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
     if (error instanceof FileFormatError) {
@@ -156,7 +164,7 @@ async function fileSize(path: string): Promise<number> {
 async function stageFile(
   client: PoolClient,
   path: string,
-  range: { startOffset: number; firstDataLine: number; expectedBytes: number },
+  range: { startOffset: number; firstDataLine: number; expectedBytes: number; header?: string },
   deps: LoadDeps,
   log: Logger,
 ): Promise<CleanedTotals> {

@@ -22,14 +22,18 @@ export interface RecordSource {
  * `startOffset` > 0 (an appended part), the header line is read from the start of the file and
  * the records continue from the offset, numbered from `firstDataLine`.
  */
-export async function readRecords(path: string, options: { startOffset: number; firstDataLine: number }): Promise<RecordSource> {
+export async function readRecords(
+  path: string,
+  /** `header`: the header line to read the file with, for a continuation whose file has none. */
+  options: { startOffset: number; firstDataLine: number; header?: string },
+): Promise<RecordSource> {
   const decoder = new Utf8TextDecoder();
   // Never follows a link or opens a FIFO: the path was checked by the caller, this checks it again.
   const body = (await openRegularFile(path)).handle.createReadStream({ start: options.startOffset, highWaterMark: 1 << 20 });
   let source: Readable = body;
   let headerBytes = 0;
-  if (options.startOffset > 0) {
-    const header = await readHeaderLine(path);
+  if (options.startOffset > 0 || options.header !== undefined) {
+    const header = options.header !== undefined ? Buffer.from(options.header) : await readHeaderLine(path);
     headerBytes = header.length;
     source = Readable.from(concat(header, body));
   }
