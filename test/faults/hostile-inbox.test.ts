@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Job } from 'bullmq';
+import { startPipeline, type RunningPipeline } from '@windmill/cli/pipeline';
 import { createCleanRunner } from '@windmill/core/ingest/clean-runner';
 import { queueFile } from '@windmill/core/ingest/ingested-file.repository';
 import { createPool, type Pool } from '@windmill/core/db/pool';
@@ -191,4 +192,37 @@ describe('an entry swapped after it was queued', () => {
   it('the outside file was never touched', async () => {
     expect(await readFile(path.join(outside, 'secret.csv'), 'utf8')).toContain('TOP-SECRET');
   });
+});
+
+/** WATCH_DIR may itself be a link (a mounted volume, say): its files are watched and loaded. */
+describe('a WATCH_DIR that is a link to the real folder', () => {
+  let env: PipelineEnv;
+  let pipeline: RunningPipeline | undefined;
+
+  afterAll(async () => {
+    await pipeline?.close();
+    await env?.cleanup();
+  });
+
+  it('loads the files dropped into the real folder', async () => {
+    env = await createPipelineEnv('linked_inbox');
+    const real = path.join(env.root, 'real-inbox');
+    await mkdir(real);
+    await symlink(real, env.dirs.watch);
+    pipeline = await startPipeline(env.config, memoryLogger().logger, {
+      migrate: false,
+      watcher: true,
+      worker: true,
+      scheduler: false,
+      api: false,
+    });
+    await copyFile(path.join(CHALLENGE_DIR, 'data_group_1.csv'), path.join(real, 'linked.csv'));
+    await waitFor(
+      'linked.csv loaded',
+      async () => (await pipeline!.pool.query(`SELECT status FROM ingested_file`)).rows.some((r) => r.status === 'done'),
+      30_000,
+    );
+    await waitFor('moved', async () => (await readdir(env.dirs.processed).catch(() => [] as string[])).includes('linked.csv'));
+    expect(await readdir(real)).toEqual([]);
+  }, 60_000);
 });

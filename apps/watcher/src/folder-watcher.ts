@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { lstat } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 import { isIngestibleFileName } from '@windmill/core/domain/file-name';
@@ -31,8 +31,11 @@ export interface FolderWatcher {
  * two at once; a periodic scan catches anything the event stream missed.
  */
 export async function startFolderWatcher(options: FolderWatcherOptions): Promise<FolderWatcher> {
-  const { dir, logger } = options;
-  const excluded = options.excludeDirs.map((d) => path.resolve(d));
+  const { logger } = options;
+  // chokidar does not follow links (see below), so a WATCH_DIR that is itself a link is resolved
+  // first; files are then known by their real paths.
+  const dir = await realpath(options.dir);
+  const excluded = await Promise.all(options.excludeDirs.map((d) => realpath(d).catch(() => path.resolve(d))));
   const isExcluded = (p: string) => excluded.some((d) => p === d || p.startsWith(d + path.sep));
   const inFlight = new Map<string, Promise<boolean>>();
 

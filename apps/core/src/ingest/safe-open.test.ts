@@ -71,6 +71,19 @@ describe('openRegularFile', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('a root that is itself a link: files are fine under either name, links below it are not', async () => {
+    const linkedRoot = path.join(root, 'inbox-link');
+    await symlink(inbox, linkedRoot);
+    for (const file of [path.join(linkedRoot, 'good.csv'), path.join(inbox, 'sub', 'nested.csv')]) {
+      const { handle } = await openRegularFile(file, { root: linkedRoot });
+      await handle.close();
+    }
+    await expect(openRegularFile(path.join(linkedRoot, 'loop', 'good.csv'), { root: linkedRoot })).rejects.toThrow(
+      /symbolic link to a folder/,
+    );
+    await expect(openRegularFile(path.join(linkedRoot, 'dirlink', 'secret.csv'), { root: linkedRoot })).rejects.toThrow(/outside/);
+  });
+
   it('without a root only the kind of entry is checked (npm run ingest of a named file)', async () => {
     expect(await refusal('dirlink/secret.csv', {})).toBe('opened');
     expect(await refusal('passwd.csv', {})).toMatch(/^symlink/);

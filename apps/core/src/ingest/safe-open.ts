@@ -104,8 +104,10 @@ export async function openRegularFile(filePath: string, options: { root?: string
     if (options.root !== undefined) {
       const [root, real] = await Promise.all([realpath(options.root), realPathOf(handle, filePath)]);
       if (!isInside(root, real)) throw refuse('outside', filePath);
-      const asked = path.join(root, path.relative(path.resolve(options.root), path.resolve(filePath)));
-      if (real !== asked) throw refuse('linked-path', filePath);
+      // The path asked for, below the root as configured (WATCH_DIR may itself be a link) or as resolved.
+      const asked = path.resolve(filePath);
+      const below = isInside(path.resolve(options.root), asked) ? path.resolve(options.root) : root;
+      if (real !== path.join(root, path.relative(below, asked))) throw refuse('linked-path', filePath);
     }
     return { handle, stats };
   } catch (error) {
