@@ -1,7 +1,8 @@
-import { appendFile, readFile, readdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import { startPipeline, type RunningPipeline } from '@windmill/cli/pipeline';
+import { runIngest } from '@windmill/cli/ingest-command';
 import { createCleanRunner } from '@windmill/core/ingest/clean-runner';
 import { queueFile } from '@windmill/core/ingest/ingested-file.repository';
 import { createIngestProcessor, type IngestProcessorDeps } from '@windmill/worker/ingest-file.processor';
@@ -128,4 +129,23 @@ describe('a slow writer appending past the stability wait', () => {
       { id: expect.any(Number), rows_total: 1, append_of_id: id },
     ]);
   }, 60_000);
+
+  it('a continuation that grows is read, as an append, with the header kept in the ledger', async () => {
+    // `npm run ingest` leaves files in place, so each stage is exactly what the test wrote.
+    const dir = path.join(env.root, 'by-hand');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, 'pieces.csv');
+    const ingest = async () =>
+      (await runIngest({ pool: pipeline.pool, logger: memoryLogger().logger, config: env.config }, [file], dir)).files[0]!.outcome;
+    await writeFile(file, 'turbine_id,timestamp,power_output\n3,2024-01-01 00:00:00,1.5\n');
+    expect(await ingest()).toMatchObject({ status: 'done', appendOfId: null });
+    await writeFile(file, '3,2024-01-01 01:00:00,2.5\n'); // the writer's next file: no header
+    expect(await ingest()).toMatchObject({ status: 'done', appendOfId: expect.any(Number), totals: { rowsLoaded: 1, lastLine: 3 } });
+    await appendFile(file, '3,2024-01-01 02:00:00,3.5\nbad,2024-01-01 03:00:00,1\n'); // and it grows
+    expect(await ingest()).toMatchObject({ status: 'done', totals: { rowsLoaded: 1, rowsRejected: 1, lastLine: 5 } });
+    const { rows } = await pipeline.pool.query(`SELECT ts, power_output FROM reading WHERE turbine_id = 3 ORDER BY ts`);
+    expect(rows.map((r) => r.power_output)).toEqual([1.5, 2.5, 3.5]);
+    const rejected = await pipeline.pool.query(`SELECT line, reason FROM rejected_row WHERE raw LIKE 'bad,%'`);
+    expect(rejected.rows).toEqual([{ line: 5, reason: 'bad_turbine_id' }]);
+  });
 });

@@ -71,7 +71,7 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
     };
 
     try {
-      return await ingest(deps, log, fileId, path);
+      return await oneAtATimePerPath(deps.pool, path, () => ingest(deps, log, fileId, path));
     } catch (error) {
       if (error instanceof UnrecoverableError) throw error;
       if (token !== undefined && (isConnectionError(error) || !(await databaseAnswers(deps.pool)))) return waitForOutage(error);
@@ -92,6 +92,36 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
       throw new UnrecoverableError(reason);
     }
   };
+}
+
+/** Advisory lock namespace ('WINP') for the paths being loaded. */
+const PATH_LOCK_NAMESPACE = 0x57_49_4e_50;
+
+/**
+ * Loads of one path run one after the other, across worker processes: two jobs for the same path
+ * (a file and, queued while it loaded, its grown version; or a repeated event) must each see the
+ * other's outcome, or the second would judge append, continuation or duplicate against a stale
+ * ledger and could move a file the first has not settled. A session advisory lock on a connection
+ * of its own; it dies with the connection if the process does.
+ */
+async function oneAtATimePerPath<T>(pool: Pool, path: string, task: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let healthy = true;
+  try {
+    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [PATH_LOCK_NAMESPACE, path]);
+    try {
+      return await task();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [PATH_LOCK_NAMESPACE, path]).catch(() => {
+        healthy = false; // closing the connection releases the lock
+      });
+    }
+  } catch (error) {
+    if (isConnectionError(error)) healthy = false;
+    throw error;
+  } finally {
+    client.release(!healthy);
+  }
 }
 
 /**

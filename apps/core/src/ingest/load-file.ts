@@ -97,7 +97,9 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
     const totals = await stageFile(
       client,
       file.path,
-      { startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset, header: continues ? previous!.header! : undefined },
+      // An appended part or a continuation is read with the header kept for the earlier load: the
+      // file's own first line is a data line when it is itself a continuation that grew.
+      { startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset, header: base?.header ?? undefined },
       deps,
       log,
     );
@@ -113,7 +115,7 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
       appendOfId: base ? base.id : null,
       lastLine: Math.max(totals.lastLine, base ? base.lastLine : 0),
       ignoredColumns: totals.ignoredColumns,
-      header: continues ? previous!.header : (fingerprint.firstLine ?? null),
+      header: base?.header ?? fingerprint.firstLine ?? null,
     });
     await client.query('COMMIT');
     inTransaction = false;
