@@ -7,7 +7,8 @@ import type { ApiConfig, ApiDeps } from '@windmill/api/deps';
 import { createPool, type Pool } from '@windmill/core/db/pool';
 import { createPrisma, type PrismaClient } from '@windmill/core/db/prisma';
 import { createLogger } from '@windmill/core/platform/logger';
-import { INGEST_QUEUE, STATS_JOB, STATS_QUEUE } from '@windmill/core/platform/queues';
+import { INGEST_QUEUE, STATS_QUEUE } from '@windmill/core/platform/queues';
+import { requestStatsRun } from '@windmill/core/platform/queues';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { LogCapture } from '../helpers/silent-logger.js';
 
@@ -19,6 +20,11 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_CONFIG: ApiConfig = {
   API_HOST: '127.0.0.1',
   API_PORT: 0,
+  // The actions are enabled with a known token; auth.test.ts covers the other cases.
+  API_TOKEN: 'test-api-token-0123456789',
+  API_READ_TOKEN: '',
+  // Tests send many requests from one address; rate-limit.test.ts sets a limit.
+  API_RATE_LIMIT: 0,
   WINDOW_SECONDS: 86_400,
   BOARD_USER: 'admin',
   BOARD_PASSWORD: '',
@@ -70,10 +76,7 @@ export async function createApiWorld(label: string): Promise<ApiWorld> {
           world.rescans += 1;
           return { queued: 2 };
         },
-        requestStatsRun: async () => {
-          const job = await queues.stats.add(STATS_JOB, { trigger: 'api' });
-          return { jobId: String(job.id) };
-        },
+        requestStatsRun: () => requestStatsRun(queues.stats, 'api'),
         dependencyTimeoutMs: 5000,
         ...deps,
       });
@@ -94,6 +97,9 @@ export async function createApiWorld(label: string): Promise<ApiWorld> {
   };
   return world;
 }
+
+/** The header that the actions need with TEST_CONFIG. */
+export const WRITE_AUTH = { authorization: `Bearer ${TEST_CONFIG.API_TOKEN}` };
 
 export function basicAuthHeader(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;

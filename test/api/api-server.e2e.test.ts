@@ -16,6 +16,7 @@ import { TYPESCRIPT_CHILD_ARGS } from '../helpers/child-process.js';
 const FIXTURE = path.resolve(import.meta.dirname, 'api-server.fixture.ts');
 const USER = 'operator';
 const PASSWORD = 'correct horse:battery';
+const TOKEN = 'e2e-api-token-0123456789';
 
 interface Server {
   url: string;
@@ -57,7 +58,7 @@ let board: Server | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase('api_e2e');
-  const env = { DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, BOARD_USER: USER, BOARD_PASSWORD: PASSWORD };
+  const env = { DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, BOARD_USER: USER, BOARD_PASSWORD: PASSWORD, API_TOKEN: TOKEN };
   board = await startServer(env);
 });
 afterAll(async () => {
@@ -96,7 +97,8 @@ describe('the API as a started server', () => {
   });
 
   it('POST /stats/run queues a job visible on the board', async () => {
-    const res = await fetch(`${board!.url}/stats/run`, { method: 'POST' });
+    expect((await fetch(`${board!.url}/stats/run`, { method: 'POST' })).status).toBe(401);
+    const res = await fetch(`${board!.url}/stats/run`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(202);
     expect((await res.json()) as unknown).toEqual({ jobId: expect.any(String) });
   });

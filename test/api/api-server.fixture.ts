@@ -28,6 +28,9 @@ const api = await startApi({
   config: {
     API_HOST: '127.0.0.1',
     API_PORT: 0,
+    API_TOKEN: env.API_TOKEN ?? '',
+    API_READ_TOKEN: env.API_READ_TOKEN ?? '',
+    API_RATE_LIMIT: Number(env.API_RATE_LIMIT ?? 0),
     WINDOW_SECONDS: 86_400,
     BOARD_USER: env.BOARD_USER ?? 'admin',
     BOARD_PASSWORD: env.BOARD_PASSWORD ?? '',

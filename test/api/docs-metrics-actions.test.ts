@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { observeJobDuration } from '@windmill/core/platform/metrics';
-import { createApiWorld, LogCapture, type ApiWorld } from './api-harness.js';
+import { createApiWorld, LogCapture, WRITE_AUTH, type ApiWorld } from './api-harness.js';
 import { seed } from './seed.js';
 
 let world: ApiWorld;
@@ -66,14 +66,14 @@ describe('OpenAPI', () => {
 describe('actions', () => {
   it('POST /ingest asks for a rescan and answers 202 with its result', async () => {
     const before = world.rescans;
-    const res = await app.inject({ method: 'POST', url: '/ingest' });
+    const res = await app.inject({ method: 'POST', url: '/ingest', headers: WRITE_AUTH });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ queued: 2 });
     expect(world.rescans).toBe(before + 1);
   });
 
   it('POST /stats/run queues a run and answers 202 with the job id', async () => {
-    const res = await app.inject({ method: 'POST', url: '/stats/run' });
+    const res = await app.inject({ method: 'POST', url: '/stats/run', headers: WRITE_AUTH });
     expect(res.statusCode).toBe(202);
     const { jobId } = res.json();
     const job = await world.queues.stats.getJob(jobId);
@@ -84,7 +84,7 @@ describe('actions', () => {
     expect((await app.inject({ method: 'GET', url: '/ingest' })).json()).toEqual({
       error: { code: 'not_found', message: 'no route GET /ingest' },
     });
-    expect((await app.inject({ method: 'POST', url: '/stats/run?now=1' })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/stats/run?now=1', headers: WRITE_AUTH })).statusCode).toBe(400);
   });
 
   it('a failing dependency is a generic 500: no message, no stack; the log has the details', async () => {
@@ -94,7 +94,7 @@ describe('actions', () => {
         throw new Error('watcher exploded at /secret/path');
       },
     });
-    const res = await failing.inject({ method: 'POST', url: '/ingest' });
+    const res = await failing.inject({ method: 'POST', url: '/ingest', headers: WRITE_AUTH });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: { code: 'internal_error', message: 'internal server error' } });
     expect(res.body).not.toContain('secret');
@@ -111,7 +111,12 @@ describe('errors and logs', () => {
   });
 
   it('a malformed JSON body is a 400 in the error shape', async () => {
-    const res = await app.inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'application/json' }, payload: '{' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/ingest',
+      headers: { ...WRITE_AUTH, 'content-type': 'application/json' },
+      payload: '{',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('bad_request');
   });

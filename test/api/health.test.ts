@@ -33,8 +33,8 @@ describe('GET /health', () => {
     expect(Date.parse(body.checkedAt)).not.toBeNaN();
   });
 
-  it('is 503 fast when Postgres is unreachable, without leaking the address', async () => {
-    const deadPool = createPool('postgresql://postgres@127.0.0.1:1/nothing');
+  it('is 503 fast when Postgres is unreachable, without leaking the address or the password', async () => {
+    const deadPool = createPool('postgresql://postgres:hunter2-pw@127.0.0.1:1/nothing');
     try {
       const logs = new LogCapture();
       const app = await world.build({ pool: deadPool, logs, dependencyTimeoutMs: 1000 });
@@ -49,6 +49,7 @@ describe('GET /health', () => {
       });
       expect(res.body).not.toContain('127.0.0.1');
       expect(logs.messages()).toContain('health: postgres is down');
+      expect(JSON.stringify(logs.lines) + res.body).not.toContain('hunter2-pw');
     } finally {
       await deadPool.end();
     }

@@ -48,6 +48,18 @@ describe('docker-compose.yml', () => {
 
   it('publishes the API on 5007, mounts the data folder and keeps database data in a named volume', () => {
     expect(JSON.stringify(services.api.ports)).toContain('5007');
+    // On the host's loopback unless the user says otherwise (API_PUBLISH).
+    // (docker-compose prints `127.0.0.1:5007:5007/tcp` or the long form, depending on its version.)
+    expect(JSON.stringify(services.api.ports)).toMatch(/127\.0\.0\.1/);
+    expect(JSON.stringify(services.api.ports)).not.toMatch(/0\.0\.0\.0/);
+    const open = parse(
+      execFileSync('docker-compose', ['config'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, BOARD_PASSWORD: 'x', API_PUBLISH: '0.0.0.0' },
+      }),
+    );
+    expect(JSON.stringify(open.services.api.ports)).toMatch(/0\.0\.0\.0/);
     for (const name of apps) expect(JSON.stringify(services[name].volumes)).toContain('/data');
     expect(JSON.stringify(services.postgres.volumes)).toContain('postgres-data');
     expect(Object.keys(resolved.volumes)).toEqual(expect.arrayContaining(['postgres-data', 'redis-data']));

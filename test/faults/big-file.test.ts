@@ -46,7 +46,7 @@ describe(`one ${TARGET_MB} MB file`, () => {
   it(
     'is loaded whole with bounded memory, progress logged, never stalled',
     async () => {
-      const data = await writeSampleData(path.join(env.root, 'big'), {
+      const data = await writeSampleData(path.join(env.dirs.watch, 'big'), {
         seed: 'big',
         turbines: 200,
         days: DAYS,

@@ -59,7 +59,7 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
   /** Starts a worker and queues a freshly generated big file for it (its own seed, so its content is new). */
   async function workerLoadingBigFile(seed: string, extra: Record<string, string>, span = { start: '2022-03-01', days: 60 }) {
     const worker = startWorker(extra); // it starts up while the file is written
-    const data = await writeSampleData(path.join(env.root, seed), { turbines: 60, ...span, files: 1, seed });
+    const data = await writeSampleData(path.join(env.dirs.watch, seed), { turbines: 60, ...span, files: 1, seed });
     const file = data.files[0]!;
     const { fileId } = (await enqueueFile({ pool, queue, logger }, file)) as { fileId: number };
     // Its SIGTERM handler is in place once it says it is ready.
@@ -119,11 +119,11 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
   }, 90_000);
 
   it('past the deadline (SHUTDOWN_TIMEOUT_SECONDS=1): exits 0 at once, nothing half-loaded, then loaded once', async () => {
-    // Twice as big (and other days), so it is surely still loading a second after the signal.
+    // Eight times as big (and other days), so it is surely still loading a second after the signal.
     const { file, fileId, worker } = await workerLoadingBigFile(
       'sigterm-deadline',
       { SHUTDOWN_TIMEOUT_SECONDS: '1' },
-      { start: '2023-01-01', days: 120 },
+      { start: '2023-01-01', days: 480 },
     );
     const visibility = watchVisibility(fileId);
     const signalledAt = Date.now();
@@ -144,9 +144,9 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
     await waitFor('the file to be done', async () => (await fileRow(fileId)).status === 'done', 60_000);
     await waitFor('the file to be moved', async () => (await readdir(env.dirs.processed)).includes(path.basename(file)), 30_000);
     const row = await fileRow(fileId);
-    expect([row.rows_total, row.rows_loaded]).toEqual([2 * ROWS, 2 * ROWS]);
+    expect([row.rows_total, row.rows_loaded]).toEqual([8 * ROWS, 8 * ROWS]);
     expect(row.attempts).toBeGreaterThanOrEqual(2);
-    expect(await readingsOf(fileId)).toBe(2 * ROWS);
+    expect(await readingsOf(fileId)).toBe(8 * ROWS);
     expect(await count(`SELECT count(*)::int AS n FROM ingested_file WHERE path = $1`, [file])).toBe(1);
   }, 90_000);
 });

@@ -42,4 +42,29 @@ describe('start-up checks', () => {
     expect(code).toBe(1);
     expect(child.output()).toMatch(/cannot reach Postgres at postgresql:\/\/postgres@127\.0\.0\.1:1\/windmill \(DATABASE_URL\)/);
   });
+
+  it('never prints a password: unreachable services and malformed settings name the setting, not the secret', async () => {
+    const redis = runEntry('apps/cli/dist/start.main.js', { ...env.env, REDIS_URL: 'redis://:s3cret-pw@127.0.0.1:1' });
+    expect((await redis.exited).code).toBe(1);
+    expect(redis.output()).toMatch(/cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(REDIS_URL\)/);
+    expect(redis.output()).not.toContain('s3cret-pw');
+
+    const postgres = runEntry('apps/cli/dist/start.main.js', {
+      ...env.env,
+      DATABASE_URL: 'postgresql://app:hunter2-pw@127.0.0.1:1/windmill',
+    });
+    expect((await postgres.exited).code).toBe(1);
+    expect(postgres.output()).toMatch(/cannot reach Postgres at postgresql:\/\/app:\*\*\*@127\.0\.0\.1:1\/windmill \(DATABASE_URL\)/);
+    expect(postgres.output()).not.toContain('hunter2-pw');
+
+    const malformed = runEntry('apps/cli/dist/start.main.js', {
+      ...env.env,
+      DATABASE_URL: 'postgresql://app:hunter2-pw@db:port/windmill',
+      REDIS_URL: 'redis//:s3cret-pw@cache',
+    });
+    expect((await malformed.exited).code).toBe(1);
+    expect(malformed.output()).toContain('Invalid configuration');
+    expect(malformed.output()).toContain('REDIS_URL=');
+    for (const secret of ['hunter2-pw', 's3cret-pw']) expect(malformed.output()).not.toContain(secret);
+  }, 60_000);
 });

@@ -73,6 +73,8 @@ describe('watched folder -> queue -> worker', () => {
   it('moves a broken file to the failed folder with its explanation', async () => {
     await writeFile(path.join(env.dirs.watch, 'broken.csv'), 'time,turbine,power\n2022-03-01 00:00:00,1,2.0\n');
     await finished('broken.csv', 'failed');
+    // The row is failed first (in the load's transaction), the file moved right after.
+    await waitFor('broken.csv moved', async () => (await readdir(env.dirs.failed).catch(() => [] as string[])).includes('broken.csv'));
     const explanation = JSON.parse(await readFile(path.join(env.dirs.failed, 'broken.csv.error.json'), 'utf8'));
     expect(explanation.error).toMatch(/missing required columns timestamp, turbine_id, power_output/);
     expect(await readdir(env.dirs.failed)).toEqual(expect.arrayContaining(['broken.csv', 'broken.csv.error.json']));

@@ -50,7 +50,7 @@ describe('worker processes under faults', () => {
 
   it('a worker killed with SIGKILL mid-file: after a restart the file is loaded exactly once', async () => {
     // 60 turbines x 60 days hourly = 86,400 rows in one file: long enough to be killed in the middle.
-    const data = await writeSampleData(path.join(env.root, 'big'), { turbines: 60, days: 60, files: 1, seed: 'crash' });
+    const data = await writeSampleData(path.join(env.dirs.watch, 'big'), { turbines: 60, days: 60, files: 1, seed: 'crash' });
     const file = data.files[0]!;
     const { fileId } = (await enqueueFile({ pool, queue, logger }, file)) as { fileId: number };
 
@@ -83,7 +83,7 @@ describe('worker processes under faults', () => {
 
   it('two workers on one queue never load a file twice', async () => {
     await pool.query('TRUNCATE reading, rejected_row, stats_pending, ingested_file, turbine CASCADE');
-    const data = await writeSampleData(path.join(env.root, 'many'), { turbines: 12, days: 10, files: 12, seed: 'race' });
+    const data = await writeSampleData(path.join(env.dirs.watch, 'many'), { turbines: 12, days: 10, files: 12, seed: 'race' });
     const workers = [startWorker(), startWorker()];
     await waitFor('both workers ready', () => workers.every((w) => w.output().includes('workers ready')), 30_000);
     // Each file is queued twice (as a watcher would on repeated events): still one ledger row and one load each.

@@ -2,10 +2,13 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiDeps } from './deps.js';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
+import { registerAuth } from './plugins/auth.plugin.js';
 import { registerBoard } from './plugins/board.plugin.js';
 import { registerDashboard } from './plugins/dashboard.plugin.js';
 import { registerDocs } from './plugins/docs.plugin.js';
 import { registerMetrics } from './plugins/metrics.plugin.js';
+import { registerRateLimit } from './plugins/rate-limit.plugin.js';
+import { registerSecurityHeaders } from './plugins/security-headers.plugin.js';
 import { registerRequestLog } from './request-log.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { anomalyRoutes } from './routes/anomalies.routes.js';
@@ -37,6 +40,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerRequestLog(app);
+  // Before every route: the headers, the limit and the credentials apply to all of them.
+  await registerSecurityHeaders(app);
+  await registerRateLimit(app, deps.config);
+  await registerAuth(app, deps.config);
 
   await registerDocs(app);
   await registerMetrics(app, deps);

@@ -5,7 +5,18 @@ import type { PrismaClient } from '@windmill/core/db/prisma';
 import type { Logger } from '@windmill/core/platform/logger';
 
 /** The settings the API reads; a whole `Config` fits. */
-export type ApiConfig = Pick<Config, 'API_HOST' | 'API_PORT' | 'WINDOW_SECONDS' | 'BOARD_USER' | 'BOARD_PASSWORD' | 'BOARD_READ_ONLY'> &
+export type ApiConfig = Pick<
+  Config,
+  | 'API_HOST'
+  | 'API_PORT'
+  | 'API_TOKEN'
+  | 'API_READ_TOKEN'
+  | 'API_RATE_LIMIT'
+  | 'WINDOW_SECONDS'
+  | 'BOARD_USER'
+  | 'BOARD_PASSWORD'
+  | 'BOARD_READ_ONLY'
+> &
   // GET /power-curve before the first stats run (the defaults when absent).
   Partial<Pick<Config, 'POWER_CURVE_BIN_WIDTH' | 'POWER_CURVE_MIN_BIN_COUNT'>>;
 

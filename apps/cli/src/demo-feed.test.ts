@@ -8,6 +8,8 @@ const row = (over: Partial<LedgerRow>): LedgerRow => ({
   error: null,
   finalPath: '/data/processed/day-31.csv',
   duplicateOfId: null,
+  sizeBytes: 19_044,
+  sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   counts: { rowsTotal: 482, rowsLoaded: 478, rowsImputed: 12, rowsDuplicate: 1, rowsRejected: 3 },
   ...over,
 });

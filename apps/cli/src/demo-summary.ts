@@ -1,6 +1,9 @@
 import type { PipelineSummary } from '@windmill/core/read/pipeline-summary.read';
 
-export function formatDemoSummary(s: PipelineSummary, urls: { api: string; board: string; user: string; password: string }): string {
+export function formatDemoSummary(
+  s: PipelineSummary,
+  urls: { api: string; board: string; user: string; password: string; token: string },
+): string {
   const fixed = (n: number) => n.toFixed(3);
   const lines = [
     '',
@@ -29,6 +32,7 @@ export function formatDemoSummary(s: PipelineSummary, urls: { api: string; board
     `Dashboard  ${urls.api}/#/turbine/${s.topUnderperformance[0]?.turbineId ?? 1}   (the power curve: wind speed against power)`,
     `API docs   ${urls.api}/docs`,
     `Bull Board ${urls.board}   user ${urls.user}  password ${urls.password}`,
+    `API token  ${urls.token}   (actions: curl -X POST -H 'Authorization: Bearer ${urls.token}' ${urls.api}/stats/run)`,
     '',
     'Drop more CSV files into the inbox to see them loaded. Ctrl-C stops the demo.',
     '',

@@ -6,6 +6,7 @@ import { writeSampleData } from '@windmill/core/generator/write-sample-data';
 import { countFinishedFiles } from '@windmill/core/ingest/ingested-file.repository';
 import { exitOnStartupError, runService } from '@windmill/core/platform/lifecycle';
 import { createLogger } from '@windmill/core/platform/logger';
+import { secretValues } from '@windmill/core/platform/redact';
 import { loadConfigOrExit, redactUrl } from '@windmill/core/platform/startup';
 import { readPipelineSummary } from '@windmill/core/read/pipeline-summary.read';
 import { countDoneRunsSince } from '@windmill/core/stats/stats-run.repository';
@@ -33,9 +34,11 @@ const userSet = new Set(Object.keys(process.env).filter((k) => process.env[k]));
 for (const [key, value] of Object.entries(DEMO_DEFAULTS)) process.env[key] ??= value;
 const password = process.env.BOARD_PASSWORD || randomBytes(9).toString('base64url');
 process.env.BOARD_PASSWORD = password;
+const apiToken = process.env.API_TOKEN || randomBytes(18).toString('base64url');
+process.env.API_TOKEN = apiToken;
 
 const config = loadConfigOrExit();
-const logger = createLogger('demo', { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+const logger = createLogger('demo', { level: config.LOG_LEVEL, format: config.LOG_FORMAT, secrets: secretValues(config) });
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 if (!userSet.has('DATABASE_URL')) {
@@ -88,5 +91,5 @@ const loadedAt = new Date();
 await waitUntil(async () => (await countDoneRunsSince(pool, loadedAt)) > 0);
 const summary = await readPipelineSummary(pool, config.WINDOW_SECONDS);
 const api = service.api.url;
-say(formatDemoSummary(summary, { api, board: `${api}/admin/queues`, user: config.BOARD_USER, password }));
+say(formatDemoSummary(summary, { api, board: `${api}/admin/queues`, user: config.BOARD_USER, password, token: apiToken }));
 followFileOutcomes(service.worker.ingest, pool, api, say);

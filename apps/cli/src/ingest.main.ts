@@ -3,6 +3,7 @@ import { createPool } from '@windmill/core/db/pool';
 import { runIngest, type BatchHooks } from '@windmill/core/ingest/batch-ingest';
 import { listCsvFiles } from '@windmill/core/ingest/list-files';
 import { createLogger } from '@windmill/core/platform/logger';
+import { secretValues } from '@windmill/core/platform/redact';
 import { loadConfigOrExit, waitForPostgres } from '@windmill/core/platform/startup';
 import { EXIT, INGEST_USAGE, parseIngestArgs } from './ingest-args.js';
 import { createProgressView, readableLogLines, type ProgressView } from './ingest-progress.js';
@@ -31,12 +32,14 @@ const fail = (message: string): never => {
 // log, a benchmark) or an explicit LOG_FORMAT gets log lines on stderr. stdout holds the summary.
 const interactive = process.stdout.isTTY === true && process.stderr.isTTY === true && config.LOG_FORMAT === undefined;
 let view: ProgressView | null = null;
+const secrets = secretValues(config);
 const logger = interactive
   ? createLogger('ingest', {
       level: ['debug', 'trace'].includes(config.LOG_LEVEL) ? config.LOG_LEVEL : 'warn',
       destination: readableLogLines((line) => (view ? view.log(line) : process.stderr.write(`${line}\n`))),
+      secrets,
     })
-  : createLogger('ingest', { level: config.LOG_LEVEL, format: config.LOG_FORMAT, fd: 2 });
+  : createLogger('ingest', { level: config.LOG_LEVEL, format: config.LOG_FORMAT, fd: 2, secrets });
 
 const files = await listCsvFiles(args.inputs, process.cwd()).catch((error: unknown) => fail((error as Error).message));
 if (files.length === 0) {

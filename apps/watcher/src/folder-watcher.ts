@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { stat } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 import { isIngestibleFileName } from '@windmill/core/domain/file-name';
-import { listCsvFiles } from '@windmill/core/ingest/list-files';
+import { listCsvEntries } from '@windmill/core/ingest/list-files';
 
 export interface FolderWatcherOptions {
   dir: string;
@@ -31,22 +31,29 @@ export interface FolderWatcher {
  * two at once; a periodic scan catches anything the event stream missed.
  */
 export async function startFolderWatcher(options: FolderWatcherOptions): Promise<FolderWatcher> {
-  const { dir, logger } = options;
-  const excluded = options.excludeDirs.map((d) => path.resolve(d));
+  const { logger } = options;
+  // chokidar does not follow links (see below), so a WATCH_DIR that is itself a link is resolved
+  // first; files are then known by their real paths.
+  const dir = await realpath(options.dir);
+  const excluded = await Promise.all(options.excludeDirs.map((d) => realpath(d).catch(() => path.resolve(d))));
   const isExcluded = (p: string) => excluded.some((d) => p === d || p.startsWith(d + path.sep));
-  const inFlight = new Map<string, Promise<void>>();
+  const inFlight = new Map<string, Promise<boolean>>();
 
   // A burst of thousands of files must not become thousands of hashes and queries at once:
   // at most MAX_PARALLEL files are handed over together, the rest wait their turn.
   const slots = createLimiter(MAX_PARALLEL);
 
-  const hand = (filePath: string): Promise<void> => {
-    const previous = inFlight.get(filePath) ?? Promise.resolve();
+  /** Resolves false when onFile turned the file down (`{ queued: false }`: refused or gone). */
+  const hand = (filePath: string): Promise<boolean> => {
+    const previous = inFlight.get(filePath) ?? Promise.resolve(true);
     const next = previous
       .then(() => slots(() => options.onFile(filePath)))
       .then(
-        () => undefined,
-        (error: unknown) => logger.error({ file: filePath, err: (error as Error).message }, 'could not queue file; the next scan retries'),
+        (result) => (result as { queued?: unknown } | undefined)?.queued !== false,
+        (error: unknown) => {
+          logger.error({ file: filePath, err: (error as Error).message }, 'could not queue file; the next scan retries');
+          return false;
+        },
       )
       .finally(() => {
         if (inFlight.get(filePath) === next) inFlight.delete(filePath);
@@ -58,11 +65,16 @@ export async function startFolderWatcher(options: FolderWatcherOptions): Promise
   const watcher: FSWatcher = watch(dir, {
     ignoreInitial: false,
     persistent: true,
+    // A link is reported as itself and refused when it is opened, never followed: a link to a
+    // directory would otherwise bring that directory's files (and a link loop, endless paths) in.
+    followSymlinks: false,
     awaitWriteFinish: { stabilityThreshold: options.stableAfterMs, pollInterval: Math.min(100, options.stableAfterMs) },
     ignored: (p, stats) => {
       if (p === dir) return false;
       if (path.basename(p).startsWith('.') || isExcluded(p)) return true;
-      return stats?.isFile() === true && !isIngestibleFileName(path.basename(p));
+      // Anything but a directory is judged by its name: links, FIFOs... named .csv reach onFile,
+      // which refuses them and says so once; the rest is none of Windmill's business.
+      return stats !== undefined && !stats.isDirectory() && !isIngestibleFileName(path.basename(p));
     },
   });
   watcher.on('add', (p) => void hand(p));
@@ -71,14 +83,15 @@ export async function startFolderWatcher(options: FolderWatcherOptions): Promise
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
 
   const scanOnce = async (): Promise<number> => {
-    const files = (await listCsvFiles([dir], dir).catch(() => [] as string[])).filter((f) => !isExcluded(f));
+    // Links and special files with a CSV name too: onFile refuses them, and says so once (chokidar
+    // reports no event at all for some, such as a link to itself).
+    const files = (await listCsvEntries(dir).catch(() => [] as string[])).filter((f) => !isExcluded(f));
     let handed = 0;
     for (const file of files) {
-      const info = await stat(file).catch(() => null);
+      const info = await lstat(file).catch(() => null);
       // Still being written: the watcher's own event will come once it is stable.
       if (!info || Date.now() - info.mtimeMs < options.stableAfterMs) continue;
-      await hand(file);
-      handed++;
+      if (await hand(file)) handed++;
     }
     return handed;
   };

@@ -32,7 +32,7 @@ export async function startWatcher(deps: WatcherDeps): Promise<RunningWatcher> {
     stableAfterMs: config.WATCH_STABLE_MS,
     reconcileEveryMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     logger,
-    onFile: (filePath) => enqueueFile({ pool: deps.pool, queue: deps.queues.ingest, logger }, filePath),
+    onFile: (filePath) => enqueueFile({ pool: deps.pool, queue: deps.queues.ingest, logger, inbox: config.dirs.watch }, filePath),
   });
   return {
     scan: () => watcher.scan(),

@@ -9,7 +9,8 @@ import { observeJobDuration } from '@windmill/core/platform/metrics';
 import { INGEST_QUEUE, STATS_QUEUE } from '@windmill/core/platform/queues';
 import type { Redis } from '@windmill/core/platform/redis';
 import { createStatsProcessor } from './compute-stats.processor.js';
-import { createIngestProcessor } from './ingest-file.processor.js';
+import { settleAbandonedJob } from './give-up.js';
+import { createIngestProcessor, type IngestProcessorDeps } from './ingest-file.processor.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -42,21 +43,20 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     // How long a job's lock lives without renewal: a crashed worker's job is retried after about this long.
     lockDuration: config.JOB_LOCK_SECONDS * 1000,
     stalledInterval: config.JOB_LOCK_SECONDS * 1000,
-    maxStalledCount: 3,
+    maxStalledCount: MAX_STALLED,
   };
   // Files are parsed on parse threads, so WORKER_CONCURRENCY files use as many cores.
   const cleaner = createCleanRunner(config.PARSE_THREADS);
-  const ingest = new Worker(
-    INGEST_QUEUE,
-    createIngestProcessor({
-      pool: deps.pool,
-      logger,
-      cleaner,
-      settings: cleaningSettingsFrom(config),
-      dirs: { processed: config.dirs.processed, failed: config.dirs.failed, deleteAfterIngest: config.DELETE_AFTER_INGEST },
-    }),
-    { ...common, concurrency: config.WORKER_CONCURRENCY },
-  );
+  const ingestDeps: IngestProcessorDeps = {
+    pool: deps.pool,
+    logger,
+    cleaner,
+    settings: cleaningSettingsFrom(config),
+    dirs: { processed: config.dirs.processed, failed: config.dirs.failed, deleteAfterIngest: config.DELETE_AFTER_INGEST },
+    inbox: config.dirs.watch,
+    outage: { baseMs: config.INGEST_BACKOFF_MS, maxMs: config.OUTAGE_BACKOFF_MAX_SECONDS * 1000 },
+  };
+  const ingest = new Worker(INGEST_QUEUE, createIngestProcessor(ingestDeps), { ...common, concurrency: config.WORKER_CONCURRENCY });
   const { trigger: _trigger, ...statsOptions } = statsOptionsFrom(config, 'schedule');
   const stats = new Worker(STATS_QUEUE, createStatsProcessor({ pool: deps.pool, logger, options: statsOptions }), {
     ...common,
@@ -74,6 +74,16 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || unrecoverable;
       const level = unrecoverable ? 'debug' : final ? 'error' : 'warn';
       log[level]({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, final ? 'job failed' : 'job attempt failed');
+      // A file whose job failed for good is settled, even when its processor never ran (a job
+      // that stalled too often). Settling twice is harmless: only a row still in flight changes.
+      if (final && job && worker === ingest) {
+        settleAbandonedJob(ingestDeps, log, job, error, MAX_STALLED).catch((settleError: unknown) =>
+          log.warn(
+            { jobId: job.id, err: (settleError as Error).message },
+            'could not settle the failed file now; the folder scan will re-queue it',
+          ),
+        );
+      }
     });
     worker.on('stalled', (jobId: string) => log.warn({ jobId }, 'job stalled (its worker stopped renewing the lock); it will be retried'));
     worker.on('error', (error: Error) => log.error({ err: error.message }, 'worker error'));
@@ -104,6 +114,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     },
   };
 }
+
+/** A job whose worker dies under it more often than this fails (BullMQ's maxStalledCount). */
+const MAX_STALLED = 3;
 
 function record(job: Job, outcome: 'completed' | 'failed'): void {
   if (job.processedOn && job.finishedOn) observeJobDuration(job.queueName, outcome, (job.finishedOn - job.processedOn) / 1000);

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@windmill/core/platform/logger';
 import type { ApiConfig, ApiQueues } from '../deps.js';
 import { errorBody } from '../errors.js';
+import { BOARD_CSP } from './security-headers.plugin.js';
 
 export const BOARD_PATH = '/admin/queues';
 
@@ -68,6 +69,11 @@ export async function registerBoard(
         }
         done();
       });
+    });
+    // The board's page needs inline styles; the API's deny-all policy would leave it blank.
+    scope.addHook('onSend', async (_request, reply, payload) => {
+      void reply.header('content-security-policy', BOARD_CSP);
+      return payload;
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: BOARD_PATH });
   });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { describeSettingValue } from '../platform/redact.js';
 
 /**
  * Windmill's whole configuration: environment variables only, parsed once against this schema.
@@ -22,6 +23,11 @@ const url = (protocols: string[]) =>
     },
     `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   );
+/** A token is a secret: unset (empty) or long enough that guessing it is hopeless. */
+const token = z
+  .string()
+  .refine((v) => v === '' || v.length >= 16, 'expected at least 16 characters (for example: openssl rand -base64 24)')
+  .default('');
 const timeZone = z.string().refine((zone) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -67,10 +73,16 @@ export const configSchema = z
     WORKER_CONCURRENCY: int(1, 64).default(2),
     PARSE_THREADS: int(0, 64).default(2),
     JOB_LOCK_SECONDS: int(1).default(30),
+    INGEST_ATTEMPTS: int(1, 1000).default(8),
+    INGEST_BACKOFF_MS: int(1).default(2000),
+    OUTAGE_BACKOFF_MAX_SECONDS: int(1).default(60),
     SHUTDOWN_TIMEOUT_SECONDS: int(1).default(30),
     STARTUP_TIMEOUT_SECONDS: int(1).default(15),
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: int(0, 65_535).default(5007),
+    API_TOKEN: token,
+    API_READ_TOKEN: token,
+    API_RATE_LIMIT: int(0).default(600),
     BOARD_USER: z.string().min(1).default('admin'),
     BOARD_PASSWORD: z.string().default(''),
     BOARD_READ_ONLY: bool.default(false),
@@ -119,8 +131,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   if (!result.success || retired.length > 0) {
     const problems = (result.error?.issues ?? []).map((issue) => {
       const key = String(issue.path[0] ?? 'config');
-      const value = present[key];
-      return `${key}=${value === undefined ? '(unset)' : JSON.stringify(value)}: ${issue.message}`;
+      // Secrets (tokens, passwords, URL passwords) are never echoed, even when malformed.
+      return `${key}=${describeSettingValue(key, present[key])}: ${issue.message}`;
     });
     throw new ConfigError([...problems, ...retired]);
   }

@@ -8,6 +8,8 @@ export interface CleanTask {
   fileId: number;
   startOffset: number;
   firstDataLine: number;
+  /** The header line to read with when the file has none (a slow writer's continuation). */
+  header?: string | undefined;
   settings: CleaningSettings;
   mode: 'ordered' | 'sorted';
 }
@@ -44,7 +46,7 @@ const REJECTION_CHUNK_BYTES = 1 << 16;
  * wait for `emit`.
  */
 export async function runCleanTask(task: CleanTask, emit: EmitChunk): Promise<CleanTaskResult> {
-  const source = await readRecords(task.path, { startOffset: task.startOffset, firstDataLine: task.firstDataLine });
+  const source = await readRecords(task.path, { startOffset: task.startOffset, firstDataLine: task.firstDataLine, header: task.header });
   let lines = 0;
   const full: Array<[ChunkKind, Buffer]> = [];
   const readings = new CopyChunkWriter(CHUNK_BYTES, task.fileId, (chunk) => full.push(['readings', chunk]));

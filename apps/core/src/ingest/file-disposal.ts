@@ -1,4 +1,4 @@
-import { access, mkdir, rename, copyFile, unlink, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, rename, copyFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -36,35 +36,56 @@ async function freeName(dir: string, name: string, fileId: number): Promise<stri
   return path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`);
 }
 
-/** rename() cannot cross file systems (a bind-mounted folder); fall back to copy and delete. */
+/**
+ * rename() cannot cross file systems (a bind-mounted folder); fall back to copy and delete. The
+ * copy follows links, so it is made only of a regular file: a link swapped in is never copied.
+ */
 async function move(from: string, to: string): Promise<void> {
   try {
     await rename(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    if (!(await lstat(from)).isFile()) throw new Error(`${path.basename(from)} is not a regular file: not copied`, { cause: error });
     await copyFile(from, to);
     await unlink(from);
   }
 }
 
+/**
+ * Records where a file is about to go (the ledger's final_path), before it goes: if the process
+ * or the database fails right after the move, a retry finds the file gone and the place recorded,
+ * instead of a file that is nowhere.
+ */
+export type RecordTarget = (target: string | null) => Promise<void>;
+
 /** Moves or deletes a loaded (or duplicate) file; returns its new path, or null when deleted. */
-export async function disposeLoaded(filePath: string, fileId: number, dirs: DisposalDirs): Promise<string | null> {
+export async function disposeLoaded(filePath: string, fileId: number, dirs: DisposalDirs, record?: RecordTarget): Promise<string | null> {
   if (dirs.deleteAfterIngest) {
+    await record?.(null);
     await unlink(filePath);
     return null;
   }
   await mkdir(dirs.processed, { recursive: true });
   const target = await freeName(dirs.processed, path.basename(filePath), fileId);
+  await record?.(target);
   await move(filePath, target);
   return target;
 }
 
 /** Moves a failed file aside and writes the explanation next to it; returns the file's new path. */
-export async function disposeFailed(filePath: string, fileId: number, error: string, dirs: DisposalDirs, now: Date): Promise<string> {
+export async function disposeFailed(
+  filePath: string,
+  fileId: number,
+  error: string,
+  dirs: DisposalDirs,
+  now: Date,
+  record?: RecordTarget,
+): Promise<string> {
   await mkdir(dirs.failed, { recursive: true });
   const target = await freeName(dirs.failed, path.basename(filePath), fileId);
   const explanation: FailureExplanation = { fileId, file: path.basename(filePath), error, failedAt: now.toISOString() };
   await writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`);
+  await record?.(target);
   await move(filePath, target);
   return target;
 }

@@ -22,6 +22,8 @@ export interface PreviousLoad {
   sha256: string;
   sizeBytes: number;
   lastLine: number;
+  /** The header line it was read with (null for loads recorded before it was kept). */
+  header: string | null;
 }
 
 /**
@@ -66,6 +68,9 @@ export interface LedgerRow {
   error: string | null;
   finalPath: string | null;
   duplicateOfId: number | null;
+  /** The size and SHA-256 of the content the row stands for (null until fingerprinted). */
+  sizeBytes: number | null;
+  sha256: string | null;
   counts: LedgerCounts;
 }
 
@@ -77,13 +82,15 @@ export async function findFile(db: Queryable, id: number, options: { forUpdate?:
     error: string | null;
     final_path: string | null;
     duplicate_of_id: number | null;
+    size_bytes: string | null;
+    sha256: string | null;
     rows_total: number;
     rows_loaded: number;
     rows_imputed: number;
     rows_duplicate: number;
     rows_rejected: number;
   }>(
-    `SELECT id, path, status, error, final_path, duplicate_of_id,
+    `SELECT id, path, status, error, final_path, duplicate_of_id, size_bytes, sha256,
             rows_total, rows_loaded, rows_imputed, rows_duplicate, rows_rejected
        FROM ingested_file WHERE id = $1 ${options.forUpdate ? 'FOR UPDATE' : ''}`,
     [id],
@@ -97,6 +104,8 @@ export async function findFile(db: Queryable, id: number, options: { forUpdate?:
     error: r.error,
     finalPath: r.final_path,
     duplicateOfId: r.duplicate_of_id,
+    sizeBytes: r.size_bytes === null ? null : Number(r.size_bytes),
+    sha256: r.sha256,
     counts: {
       rowsTotal: r.rows_total,
       rowsLoaded: r.rows_loaded,
@@ -110,14 +119,14 @@ export async function findFile(db: Queryable, id: number, options: { forUpdate?:
 /** The latest successful load of the same path, the base for append detection. */
 export async function findPreviousLoad(db: Queryable, path: string, excludeId: number): Promise<PreviousLoad | null> {
   // size_bytes is a bigint, which pg returns as a string.
-  const { rows } = await db.query<{ id: number; sha256: string; size_bytes: string; last_line: number }>(
-    `SELECT id, sha256, size_bytes, last_line FROM ingested_file
+  const { rows } = await db.query<{ id: number; sha256: string; size_bytes: string; last_line: number; header: string | null }>(
+    `SELECT id, sha256, size_bytes, last_line, header FROM ingested_file
       WHERE path = $1 AND status = 'done' AND id <> $2 AND sha256 IS NOT NULL AND size_bytes IS NOT NULL
       ORDER BY finished_at DESC, id DESC LIMIT 1`,
     [path, excludeId],
   );
   const r = rows[0];
-  return r ? { id: r.id, sha256: r.sha256, sizeBytes: Number(r.size_bytes), lastLine: r.last_line } : null;
+  return r ? { id: r.id, sha256: r.sha256, sizeBytes: Number(r.size_bytes), lastLine: r.last_line, header: r.header } : null;
 }
 
 /** The load that already stored this exact content, if any. */
@@ -142,6 +151,8 @@ export interface DoneRecord {
   appendOfId: number | null;
   lastLine: number;
   ignoredColumns: string[];
+  /** The header line the content was read with. */
+  header?: string | null;
 }
 
 export async function finishDone(db: Queryable, id: number, done: DoneRecord): Promise<void> {
@@ -149,7 +160,7 @@ export async function finishDone(db: Queryable, id: number, done: DoneRecord): P
   await db.query(
     `UPDATE ingested_file SET status = 'done', sha256 = $2, size_bytes = $3,
             rows_total = $4, rows_loaded = $5, rows_imputed = $6, rows_duplicate = $7, rows_rejected = $8,
-            start_offset = $9, append_of_id = $10, last_line = $11, ignored_columns = $12,
+            start_offset = $9, append_of_id = $10, last_line = $11, ignored_columns = $12, header = $13,
             error = NULL, finished_at = clock_timestamp()
       WHERE id = $1`,
     [
@@ -165,6 +176,7 @@ export async function finishDone(db: Queryable, id: number, done: DoneRecord): P
       done.appendOfId,
       done.lastLine,
       done.ignoredColumns,
+      done.header ?? null,
     ],
   );
 }
@@ -183,8 +195,45 @@ export async function finishFailed(
   );
 }
 
+/**
+ * Fails a row that is still in flight (queued or processing), as when its job gave up; a row that
+ * reached a final status meanwhile is left as it is. Returns whether the row was failed.
+ */
+export async function failInFlight(db: Queryable, id: number, error: string): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE ingested_file SET status = 'failed', error = $2, finished_at = clock_timestamp()
+      WHERE id = $1 AND status IN ('queued', 'processing')`,
+    [id, error],
+  );
+  return result.rowCount === 1;
+}
+
+/**
+ * Where another row's job put the same content found at the same path: two events for one file
+ * can each get a row (the second one arriving after the first load committed, before it moved the
+ * file), and whichever job moves the file first records the place for both.
+ */
+export async function findWhereContentWent(db: Queryable, path: string, sha256: string, excludeId: number): Promise<string | null> {
+  const { rows } = await db.query<{ final_path: string }>(
+    `SELECT final_path FROM ingested_file
+      WHERE path = $1 AND sha256 = $2 AND id <> $3 AND final_path IS NOT NULL AND final_path <> path
+      ORDER BY id DESC LIMIT 1`,
+    [path, sha256, excludeId],
+  );
+  return rows[0]?.final_path ?? null;
+}
+
+/**
+ * Records where a file goes. Earlier loads of the same file that left it in place (it had grown
+ * since they read it; their final_path is its place in the inbox) go with it.
+ */
 export async function recordFinalPath(db: Queryable, id: number, finalPath: string | null): Promise<void> {
-  await db.query(`UPDATE ingested_file SET final_path = $2 WHERE id = $1`, [id, finalPath]);
+  await db.query(
+    `UPDATE ingested_file SET final_path = $2
+      WHERE id = $1
+         OR (final_path = (SELECT path FROM ingested_file WHERE id = $1) AND final_path = path AND $2::text IS DISTINCT FROM path)`,
+    [id, finalPath],
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { CleanedTotals, CleaningSettings } from './clean-records.js';
 import type { CleanRunner } from './clean-runner.js';
 import type { CleanTaskResult } from './clean-task.js';
+import { isContinuation } from '../domain/continuation.js';
 import { FileFormatError, FileUnstableError } from './errors.js';
 import { fingerprintFile, type Fingerprint } from './fingerprint.js';
 import * as ledger from './ingested-file.repository.js';
@@ -25,6 +26,8 @@ export interface LoadDeps {
   cleaner: CleanRunner;
   /** Told how far the file has been read, batch by batch (the CLI's progress bar). */
   onProgress?: (progress: { lines: number; bytes: number }) => void;
+  /** The watched folder: a file whose real path lies elsewhere is refused (see safe-open.ts). */
+  inbox?: string;
 }
 
 /** Content lock namespace ('WINC'): two loads of identical content queue behind each other. */
@@ -66,12 +69,18 @@ async function loadOnce(deps: LoadDeps, file: { fileId: number; path: string }):
   try {
     const size = await fileSize(file.path);
     const previous = await ledger.findPreviousLoad(client, file.path, file.fileId);
-    fingerprint = await fingerprintFile(file.path, previous && previous.sizeBytes < size ? previous.sizeBytes : undefined);
+    fingerprint = await fingerprintFile(file.path, previous && previous.sizeBytes < size ? previous.sizeBytes : undefined, {
+      root: deps.inbox,
+    });
     const isAppend =
       previous !== null &&
       fingerprint.prefix !== undefined &&
       fingerprint.prefix.sha256 === previous.sha256 &&
       fingerprint.prefix.endsWithLineBreak;
+    // A slow writer's later lines, in a new file without a header (see domain/continuation.ts).
+    const continues =
+      !isAppend && !!previous?.header && fingerprint.firstLine !== undefined && isContinuation(fingerprint.firstLine, previous.header);
+    const base = isAppend || continues ? previous : null;
 
     await client.query('BEGIN');
     inTransaction = true;
@@ -93,12 +102,23 @@ async function loadOnce(deps: LoadDeps, file: { fileId: number; path: string }):
     }
 
     const startOffset = isAppend ? previous!.sizeBytes : 0;
-    const firstDataLine = isAppend ? previous!.lastLine + 1 : 2;
+    const firstDataLine = base ? base.lastLine + 1 : 2;
     if (isAppend) log.info({ appendOf: previous!.id, startOffset }, 'file grew by appended lines: loading only the new ones');
+    if (continues)
+      log.info({ continues: previous!.id }, 'file holds only new lines of the file loaded before at this path: read with its header');
     const stageStarted = Date.now();
     const { totals, target } = await writeFile(
       client,
-      { fileId: file.fileId, path: file.path, startOffset, firstDataLine, expectedBytes: fingerprint.size - startOffset },
+      // An appended part or a continuation is read with the header kept for the earlier load: the
+      // file's own first line is a data line when it is itself a continuation that grew.
+      {
+        fileId: file.fileId,
+        path: file.path,
+        startOffset,
+        firstDataLine,
+        expectedBytes: fingerprint.size - startOffset,
+        header: base?.header ?? undefined,
+      },
       deps,
       log,
     );
@@ -108,9 +128,10 @@ async function loadOnce(deps: LoadDeps, file: { fileId: number; path: string }):
       sizeBytes: fingerprint.size,
       counts: totals,
       startOffset,
-      appendOfId: isAppend ? previous!.id : null,
-      lastLine: Math.max(totals.lastLine, isAppend ? previous!.lastLine : 0),
+      appendOfId: base ? base.id : null,
+      lastLine: Math.max(totals.lastLine, base ? base.lastLine : 0),
       ignoredColumns: totals.ignoredColumns,
+      header: base?.header ?? fingerprint.firstLine ?? null,
     });
     await client.query('COMMIT');
     inTransaction = false;
@@ -131,7 +152,7 @@ async function loadOnce(deps: LoadDeps, file: { fileId: number; path: string }):
       },
       'file loaded',
     );
-    return { status: 'done', fileId: file.fileId, totals, appendOfId: isAppend ? previous!.id : null, startOffset };
+    return { status: 'done', fileId: file.fileId, totals, appendOfId: base ? base.id : null, startOffset };
   } catch (error) {
     if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
     if (error instanceof FileFormatError) {
@@ -166,7 +187,7 @@ async function fileSize(path: string): Promise<number> {
  */
 async function writeFile(
   client: PoolClient,
-  file: { fileId: number; path: string; startOffset: number; firstDataLine: number; expectedBytes: number },
+  file: { fileId: number; path: string; startOffset: number; firstDataLine: number; expectedBytes: number; header?: string | undefined },
   deps: LoadDeps,
   log: Logger,
 ): Promise<{ totals: CleanedTotals; target: WriteTarget }> {
@@ -178,9 +199,9 @@ async function writeFile(
     let lastProgress = Date.now();
     let result: CleanTaskResult;
     try {
-      const { path, fileId, startOffset, firstDataLine } = file;
+      const { path, fileId, startOffset, firstDataLine, header } = file;
       result = await deps.cleaner.run(
-        { path, fileId, startOffset, firstDataLine, settings: deps.settings, mode },
+        { path, fileId, startOffset, firstDataLine, header, settings: deps.settings, mode },
         async (kind, chunk, progress) => {
           await writer.write(kind, chunk);
           deps.onProgress?.(progress);

@@ -1,7 +1,8 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { ParserOptions } from '@fast-csv/parse';
 import { Parser } from '@fast-csv/parse/build/src/parser/index.js';
 import { FileFormatError } from './errors.js';
+import { openRegularFile } from './safe-open.js';
 import { Utf8ChunkDecoder } from './text-decoder.js';
 
 /** Records in file order; their line numbers are `firstLine`, `firstLine + 1`, ... */
@@ -46,8 +47,13 @@ const LONG_RECORD_CHARS = 1 << 16;
  * (an appended part), the header line is read from the start of the file and the records continue
  * from the offset, numbered from `firstDataLine`.
  */
-export async function readRecords(path: string, options: { startOffset: number; firstDataLine: number }): Promise<RecordSource> {
-  const handle = await open(path, 'r');
+export async function readRecords(
+  path: string,
+  /** `header`: the header line to read the file with, for a continuation whose file has none. */
+  options: { startOffset: number; firstDataLine: number; header?: string | undefined },
+): Promise<RecordSource> {
+  // Never follows a link or opens a FIFO: the path was checked by the caller, this checks it again.
+  const { handle } = await openRegularFile(path);
   let bytesRead = 0;
   async function* batches(): AsyncGenerator<RecordBatch> {
     const parser = new Parser(new ParserOptions({ headers: false, ignoreEmpty: false, trim: false }));
@@ -99,7 +105,8 @@ export async function readRecords(path: string, options: { startOffset: number; 
       }
     };
     try {
-      if (options.startOffset > 0) yield* take(await readHeaderLine(handle), true);
+      if (options.header !== undefined) yield* take(options.header, true);
+      else if (options.startOffset > 0) yield* take(await readHeaderLine(handle), true);
       const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       let position = options.startOffset;
       for (;;) {

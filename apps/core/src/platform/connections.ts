@@ -59,7 +59,7 @@ export async function openConnections<N extends ConnectionNeeds>(config: Config,
   if (needs.redis) {
     redis = createRedis(config.REDIS_URL, logger);
     await warnOnEvictionPolicy(redis, logger);
-    queues = createQueues(redis, config.QUEUE_PREFIX);
+    queues = createQueues(redis, config.QUEUE_PREFIX, { attempts: config.INGEST_ATTEMPTS, backoffMs: config.INGEST_BACKOFF_MS });
   }
 
   const connections: Connections = {

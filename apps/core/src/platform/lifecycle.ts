@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { openConnections, type ConnectionNeeds, type Connections, type ConnectionsFor } from './connections.js';
 import { createLogger, type Logger } from './logger.js';
+import { redactText, secretValues } from './redact.js';
 import { loadConfigOrExit } from './startup.js';
 
 /** A started app: its close() stops intake, lets work finish (or gives up at its deadline) and reports which. */
@@ -28,7 +29,7 @@ export async function runService<N extends ConnectionNeeds, S extends RunningSer
   options: { config?: Config; logger?: Logger } = {},
 ): Promise<ContextFor<N> & { service: S }> {
   const config = options.config ?? loadConfigOrExit();
-  const logger = options.logger ?? createLogger(app, { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const logger = options.logger ?? createLogger(app, { level: config.LOG_LEVEL, format: config.LOG_FORMAT, secrets: secretValues(config) });
   let connections: Connections | null = null;
   try {
     connections = await openConnections(config, logger, needs);
@@ -78,7 +79,7 @@ export function stopOnSignals(logger: Logger, stop: () => Promise<{ clean: boole
 
 /** Prints a start-up failure (a bad setting, an unreachable service) as one readable line and exits 1. */
 export function exitOnStartupError(app: string, error: unknown): never {
-  process.stderr.write(`windmill ${app}: ${(error as Error).message ?? String(error)}\n`);
+  process.stderr.write(`windmill ${app}: ${redactText((error as Error).message ?? String(error))}\n`);
   process.exit(1);
 }
 

@@ -1,4 +1,5 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
+import { redactText } from './redact.js';
 
 export type { Logger } from 'pino';
 
@@ -12,20 +13,30 @@ export interface LoggerOptions {
   destination?: DestinationStream;
   /** 1 (stdout, the default) or 2: command-line tools keep stdout for their own output. */
   fd?: 1 | 2;
+  /** Values masked wherever they would appear in a line (URL passwords are masked in any case). */
+  secrets?: readonly string[];
 }
 
-/** The one root logger of a process: JSON lines, one per event, with `app` on every line. */
+/**
+ * The one root logger of a process: JSON lines, one per event, with `app` on every line. Every
+ * line passes through redactText before it is written, so a URL with a password in an error
+ * message (a driver's, a library's) never reaches the log whole.
+ */
 export function createLogger(app: string, options: LoggerOptions): Logger {
-  const base = { app };
-  if (options.destination) return pino({ level: options.level, base }, options.destination);
+  const secrets = options.secrets ?? [];
+  const common: PinoOptions = {
+    level: options.level,
+    base: { app },
+    hooks: { streamWrite: (line) => redactText(line, secrets) },
+  };
+  if (options.destination) return pino(common, options.destination);
   const fd = options.fd ?? 1;
   if (options.format === 'pretty') {
     // pino-pretty runs in a worker thread (a pino transport), off the main thread's work.
     return pino({
-      level: options.level,
-      base,
+      ...common,
       transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard', destination: fd } },
     });
   }
-  return pino({ level: options.level, base }, pino.destination({ fd, sync: false }));
+  return pino(common, pino.destination({ fd, sync: false }));
 }

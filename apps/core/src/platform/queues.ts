@@ -36,8 +36,9 @@ export interface Queues {
 }
 
 /**
- * Default job options. Ingest jobs retry transient failures (database down) with exponential
- * backoff; finished jobs are trimmed by age and count while failed ones stay for inspection.
+ * Default job options. Ingest jobs retry failures with exponential backoff (an outage of Postgres
+ * or Redis does not use these attempts: the worker delays the job until the service is back);
+ * finished jobs are trimmed by age and count while failed ones stay for inspection.
  */
 export const INGEST_JOB_OPTIONS = {
   attempts: 8,
@@ -53,10 +54,22 @@ export const STATS_JOB_OPTIONS = {
   removeOnFail: { count: 1_000 },
 };
 
-/** Both queues on one shared connection (producers do not block, so sharing is safe). */
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+/** The retry budget of a file for failures that are not outages (INGEST_ATTEMPTS, INGEST_BACKOFF_MS). */
+export interface IngestRetry {
+  attempts: number;
+  backoffMs: number;
+}
+
+/**
+ * Both queues on one shared connection (producers do not block, so sharing is safe). Ingest jobs
+ * get `retry` as their attempts and first backoff delay (the defaults without it).
+ */
+export function createQueues(connection: ConnectionOptions, prefix: string, retry?: IngestRetry): Queues {
+  const ingestOptions = retry
+    ? { ...INGEST_JOB_OPTIONS, attempts: retry.attempts, backoff: { type: 'exponential' as const, delay: retry.backoffMs } }
+    : INGEST_JOB_OPTIONS;
   const queues = {
-    ingest: new Queue(INGEST_QUEUE, { connection, prefix, defaultJobOptions: INGEST_JOB_OPTIONS }),
+    ingest: new Queue(INGEST_QUEUE, { connection, prefix, defaultJobOptions: ingestOptions }),
     stats: new Queue(STATS_QUEUE, { connection, prefix, defaultJobOptions: STATS_JOB_OPTIONS }),
   };
   // While Redis is down every reconnect attempt is an 'error' event; the shared connection logs
@@ -69,9 +82,17 @@ export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all([queues.ingest.close(), queues.stats.close()]);
 }
 
-/** Asks for a stats run now (POST /stats/run); the stats lock keeps it from overlapping a scheduled one. */
+/** Requests for a run share this deduplication id (see requestStatsRun). */
+export const REQUESTED_STATS_RUN_ID = 'stats-run-requested';
+
+/**
+ * Asks for a stats run now (POST /stats/run); the stats lock keeps it from overlapping a scheduled
+ * one. However many requests arrive, at most one requested run waits in the queue: while one
+ * waits, further requests get its job id; while one runs, one more may wait (it will see the data
+ * that arrived during the run). BullMQ's deduplication does this atomically in Redis, across processes.
+ */
 export async function requestStatsRun(queue: Queue, trigger: StatsJob['trigger']): Promise<{ jobId: string }> {
   const data: StatsJob = { trigger };
-  const job = await queue.add(STATS_JOB, data);
+  const job = await queue.add(STATS_JOB, data, { deduplication: { id: REQUESTED_STATS_RUN_ID, keepLastIfActive: true } });
   return { jobId: String(job.id) };
 }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { redactText, redactUrl } from './redact.js';
 import { DependencyUnavailableError } from './startup.js';
 
 export type { Redis } from 'ioredis';
@@ -45,7 +46,9 @@ export async function checkRedis(url: string, timeoutMs: number): Promise<void> 
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
-    throw new DependencyUnavailableError(`cannot reach Redis at ${url} (REDIS_URL): ${(lastError as Error)?.message ?? 'timed out'}`);
+    throw new DependencyUnavailableError(
+      `cannot reach Redis at ${redactUrl(url)} (REDIS_URL): ${redactText((lastError as Error)?.message ?? 'timed out')}`,
+    );
   } finally {
     probe.disconnect();
   }

@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import pg from 'pg';
 import { ConfigError, parseConfig, type Config } from '../config/config.js';
+import { redactText, redactUrl } from './redact.js';
 
 /**
  * What every process does first: read the configuration (a `.env` file in the working directory
@@ -18,16 +19,7 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-/** A URL with its password hidden, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
+export { redactUrl } from './redact.js';
 
 export class DependencyUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -58,7 +50,7 @@ export async function waitForPostgres(databaseUrl: string, timeoutMs: number): P
     }
   } while (Date.now() < deadline);
   throw new DependencyUnavailableError(
-    `cannot reach Postgres at ${redactUrl(databaseUrl)} (DATABASE_URL): ${(lastError as Error)?.message ?? lastError}`,
+    `cannot reach Postgres at ${redactUrl(databaseUrl)} (DATABASE_URL): ${redactText(String((lastError as Error)?.message ?? lastError))}`,
     { cause: lastError },
   );
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ingested_file" ADD COLUMN     "header" TEXT;
