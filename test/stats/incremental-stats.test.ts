@@ -110,4 +110,33 @@ describe('incremental stats runs', () => {
     expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ full: false, windowsComputed: 1 });
     expect((await readWindowStats(database.pool)).find((s) => s.windowStart === DAY2)).toMatchObject({ turbineId: 2, count: 2, mean: 7 });
   });
+
+  it('turns into a full run when the changed windows are too many to read one by one', async () => {
+    // 30 turbines x 800 days of history, one reading a day: 24 000 windows.
+    const history: FixtureReading[] = [];
+    for (let day = 0; day < 800; day++) {
+      const ts = new Date(Date.UTC(2020, 0, 1) + day * 86_400_000).toISOString();
+      for (let turbine = 1; turbine <= 30; turbine++) history.push({ turbine, ts, power: 1 + ((day + turbine) % 5) });
+    }
+    await loadFile(database.pool, history, { pending: false });
+    expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ full: true, windowsComputed: 24_000 });
+    await database.pool.query('ANALYZE window_stat');
+
+    // A small change stays incremental.
+    await loadFile(database.pool, hourly(1, '2022-03-11T00:00:00Z', [2, 3, 4]));
+    expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ full: false, windowsComputed: 1 });
+
+    // A reload touching every window (more than a quarter, and more than 20 000): one full pass.
+    await loadFile(
+      database.pool,
+      history.map((r) => ({ ...r, power: r.power + 1 })),
+    );
+    const wide = doneRun(await computeStats(database.pool, DAILY));
+    expect(wide).toMatchObject({ full: true, windowsComputed: 24_001 });
+    expect((await readWindowStats(database.pool)).find((w) => w.turbineId === 2 && w.windowStart === '2020-01-01T00:00:00Z')).toMatchObject(
+      {
+        mean: 1 + ((0 + 2) % 5) + 1,
+      },
+    );
+  });
 });

@@ -30,9 +30,9 @@ import {
   scopeAffectedWindows,
   updateAffectedWindowStats,
 } from './window-performance.repository.js';
-import { consumeAllPendingNotes, scopeFromAggregates, scopeFromPendingNotes } from './stats-scope.repository.js';
+import { consumeAllPendingNotes, estimatePendingWindows, scopeFromAggregates, scopeFromPendingNotes } from './stats-scope.repository.js';
 import { aggregateWindows, dropWindowAggregates, useFullRunSettings } from './window-aggregate.repository.js';
-import { deleteWindowStats, findStoredExpectedCount, writeWindowStats } from './window-stat.repository.js';
+import { deleteWindowStats, estimateStoredWindows, findStoredExpectedCount, writeWindowStats } from './window-stat.repository.js';
 
 export type { StatsTrigger } from './stats-run.repository.js';
 
@@ -253,8 +253,21 @@ async function needsFullRun(client: PoolClient, last: RecordedRunSettings | null
   )
     return true;
   const stored = await findStoredExpectedCount(client, options.windowSeconds);
-  return stored !== null && stored !== Math.floor(options.windowSeconds / options.readingIntervalSeconds);
+  if (stored !== null && stored !== Math.floor(options.windowSeconds / options.readingIntervalSeconds)) return true;
+  return isWideScope(await estimatePendingWindows(client, options.windowSeconds), await estimateStoredWindows(client));
 }
+
+/**
+ * Whether so many windows changed that one parallel pass over every reading costs less than an
+ * index range scan per changed window (a bulk load, or files piling up while a run was away): more
+ * than a quarter of the stored windows, and more than WIDE_SCOPE_MIN_WINDOWS. The results are the
+ * same either way.
+ */
+export function isWideScope(pendingWindows: number, storedWindows: number): boolean {
+  return pendingWindows > Math.max(WIDE_SCOPE_MIN_WINDOWS, storedWindows / 4);
+}
+
+const WIDE_SCOPE_MIN_WINDOWS = 20_000;
 
 /** True when the transaction was rolled back; false when the connection itself is broken. */
 async function rollback(client: PoolClient): Promise<boolean> {

@@ -78,3 +78,17 @@ async function insertWindows(client: PoolClient, rangesSql: string, windowSecond
   );
   return result.rowCount ?? 0;
 }
+
+/**
+ * How many windows the pending notes touch, counted per note (notes that share a window count it
+ * twice, so this is an upper bound): what an incremental run would read, told before it starts.
+ */
+export async function estimatePendingWindows(client: PoolClient, windowSeconds: number): Promise<number> {
+  const { rows } = await client.query<{ windows: string | null }>(
+    `SELECT sum(floor(extract(epoch FROM greatest(ts_min, ts_max)) / $1::int)
+              - floor(extract(epoch FROM least(ts_min, ts_max)) / $1::int) + 1) AS windows
+       FROM stats_pending`,
+    [windowSeconds],
+  );
+  return Number(rows[0]?.windows ?? 0);
+}

@@ -70,3 +70,11 @@ export async function writeWindowStats(client: PoolClient, params: Omit<WindowSt
   );
   return result.rowCount ?? 0;
 }
+
+/** Postgres' own estimate of the stored windows (all window sizes): cheap, and enough to compare scopes. */
+export async function estimateStoredWindows(client: PoolClient): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'window_stat'::regclass`,
+  );
+  return rows[0]?.n ?? 0;
+}
