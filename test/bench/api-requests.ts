@@ -3,7 +3,7 @@
  * request paths and latency figures out.
  */
 
-/** The three reads the scale target names (issue 14, target 7), one turbine and one month each. */
+/** The three reads the scale target names, one turbine and one month each. */
 export const API_ROUTES = ['GET /turbines', 'GET /turbines/:id/stats', 'GET /anomalies'] as const;
 export type ApiRoute = (typeof API_ROUTES)[number];
 

@@ -17,7 +17,7 @@ import { startRssSampler } from './rss-sampler.js';
  * another turbine and month spread over the data (api-requests.ts), timed by the client from
  * sending the request to the end of the body. A few warm-up requests per route go first (other
  * turbines and months), so the figures are of a running service, not of its first connection.
- * Then GET /turbines again with CONNECTIONS requests in flight at once, the load of issue 15.
+ * Then GET /turbines again with CONNECTIONS requests in flight at once.
  */
 
 export const REQUESTS = 200;
@@ -57,7 +57,7 @@ export async function runApiStage(ctx: BenchContext, db: BenchDatabase, shape: D
       API_HOST: '127.0.0.1',
       API_PORT: '0',
       BOARD_PASSWORD: '',
-      // Once the API has a rate limit (issue 15), the benchmark's requests must not meet it.
+      // The API's rate limit must not throttle the benchmark's requests.
       API_RATE_LIMIT: '0',
     }),
     logFile: path.join(ctx.runDir, 'api.log'),

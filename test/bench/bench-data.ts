@@ -15,7 +15,7 @@ import type { DataSummary } from './report.js';
  * generator source reuses them instead of spending minutes writing 10 M lines again.
  */
 
-/** The mess of a real export, per the issue: ~1 % missing cells, ~0.5 % outliers, some duplicates and broken lines. */
+/** The mess of a real export: ~1 % missing cells, ~0.5 % outliers, some duplicates and broken lines. */
 export const MESSINESS = {
   missingRate: 0.01,
   outlierRate: 0.005,

@@ -139,7 +139,7 @@ function segment(loads: readonly FileLoadLog[], rows: number): Segment {
 
 /**
  * The growth figure compares the first and the last tenth of the rows, at least a million each:
- * 1 M of 10 M, 10 M of 100 M (issue 14, target 7). With fewer than 2 M rows each side is half.
+ * 1 M of 10 M, 10 M of 100 M. With fewer than 2 M rows each side is half.
  */
 export function growthSegmentRows(rows: number): number {
   return Math.max(1_000_000, Math.round(rows / 10));

@@ -15,7 +15,7 @@ import {
 } from './dashboard-harness.js';
 
 /**
- * The dashboard at the size the issue names: 100 turbines, 30 days of hourly readings, generated
+ * The dashboard at a fleet's size: 100 turbines, 30 days of hourly readings, generated
  * with missing values, outliers, duplicates and broken lines (so imputed readings and rejected
  * lines show). Load times are measured and written to test-output/dashboard/performance.json;
  * they are reported, not asserted (a shared CI machine's timings are not a contract).

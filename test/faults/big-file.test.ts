@@ -14,8 +14,8 @@ import { waitFor } from '../helpers/wait.js';
 
 /**
  * One big file through a real worker process: loaded completely with bounded memory, progress
- * logged, no stalled-job warnings. The suite uses 50 MB to stay quick; the 1 GB case of the
- * reliability issue runs with WINDMILL_BIG_FILE_MB=1024 (it takes several minutes).
+ * logged, no stalled-job warnings. The suite uses 50 MB to stay quick; the 1 GB
+ * case runs with WINDMILL_BIG_FILE_MB=1024 (it takes several minutes).
  */
 const TARGET_MB = Number(process.env.WINDMILL_BIG_FILE_MB ?? 50);
 // The generator writes about 34 bytes per line; 200 turbines, hourly.

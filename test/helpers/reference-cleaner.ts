@@ -1,5 +1,5 @@
 /**
- * An independent, deliberately naive implementation of SPEC §1-§2 for tests: whole file in memory,
+ * An independent, deliberately naive implementation of the input and cleaning rules for tests: whole file in memory,
  * plain loops, no code shared with the product. It reads files without quoted fields (what the
  * generator writes unless asked to quote), naive timestamps in UTC.
  */

@@ -1,5 +1,5 @@
 /**
- * An independent, deliberately naive calculation of the power-curve feature (issue 16) for
+ * An independent, deliberately naive calculation of the power-curve feature for
  * tests: plain arrays and loops written from the definitions, two-pass mean and deviation, no
  * tallies and no code shared with the product. Each window's curve is rebuilt from scratch.
  *

@@ -1,5 +1,5 @@
 /**
- * An independent, deliberately naive calculation of SPEC §4 for tests: plain arrays, two-pass
+ * An independent, deliberately naive calculation of the statistics rules for tests: plain arrays, two-pass
  * mean and variance, no SQL. Used to check what the pipeline stored.
  */
 

@@ -15,7 +15,7 @@ import { referenceCurve, referencePowerWindows, type RefPowerWindow } from '../h
  */
 
 const THRESHOLD = 0.1;
-/** The defaults the issue names: 0.5 m/s bins, 5 readings a bin, 30 days, 10 %, daily windows of hourly readings. */
+/** The defaults: 0.5 m/s bins, 5 readings a bin, 30 days, 10 %, daily windows of hourly readings. */
 const SETTINGS = {
   binWidth: 0.5,
   minBinCount: 5,

@@ -126,7 +126,7 @@ describe('incremental stats runs', () => {
     await loadFile(database.pool, hourly(1, '2022-03-11T00:00:00Z', [2, 3, 4]));
     expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ full: false, windowsComputed: 1 });
 
-    // A reload touching every window (more than a quarter, and more than 20 000): one full pass.
+    // A reload touching every window (more than 2 % of them, and more than 2 000): one full pass.
     await loadFile(
       database.pool,
       history.map((r) => ({ ...r, power: r.power + 1 })),

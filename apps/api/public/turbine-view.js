@@ -67,7 +67,7 @@ function chartData(data) {
     const start = Math.floor(ts / windowMs) * windowMs;
     const stat = statByStart.get(start);
     const k = sigmaByStart.get(start) ?? fallbackSigma;
-    // The reading rule applies only where count >= 3 and stddev > 0 (SPEC §4); so does the band.
+    // The reading rule applies only where count >= 3 and stddev > 0; so does the band.
     const banded = stat && k !== null && stat.count >= 3 && stat.stddev !== null && stat.stddev > 0;
     out.xs.push(ts / 1000);
     out.power.push(r.power);

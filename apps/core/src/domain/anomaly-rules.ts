@@ -1,5 +1,5 @@
 /**
- * The statistics windows and the anomaly rules (SPEC §4), in one place. The stats job evaluates
+ * The statistics windows and the anomaly rules, in one place. The stats job evaluates
  * them in SQL next to the data (stats/anomaly-rules.sql.ts renders these same definitions); the
  * functions here are their executable statement, used by tests and by anything that needs the
  * rule outside the database.
@@ -53,7 +53,7 @@ export function readingRuleApplies(window: SampleStats): window is SampleStats &
   return window.count >= READING_RULE_MIN_COUNT && window.stddev !== null && window.stddev > 0;
 }
 
-/** The readings of one turbine-window flagged by the reading rule (SPEC §4 `reading`). */
+/** The readings of one turbine-window flagged by the reading rule (anomaly kind `reading`). */
 export function readingAnomalies<T extends { power: number }>(readings: readonly T[], k: number): T[] {
   const window = sampleStats(readings.map((r) => r.power));
   if (!readingRuleApplies(window)) return [];
@@ -69,7 +69,7 @@ export function fleetBand(windowMeans: readonly number[]): SampleStats & { appli
   return { ...stats, applies: stats.count >= FLEET_RULE_MIN_TURBINES && stats.stddev !== null && stats.stddev > 0 };
 }
 
-/** The turbines (by index into `windowMeans`) flagged by the fleet rule (SPEC §4 `turbine`). */
+/** The turbines (by index into `windowMeans`) flagged by the fleet rule (anomaly kind `turbine`). */
 export function fleetOutliers(windowMeans: readonly number[], k: number): number[] {
   const band = fleetBand(windowMeans);
   if (!band.applies) return [];

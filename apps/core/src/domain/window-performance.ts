@@ -31,7 +31,7 @@ export interface WindowPerformance {
 export interface UnderperformanceRule {
   /** UNDERPERFORMANCE_THRESHOLD, a fraction in [0, 1) (default 0.1): flagged below a ratio of 1 − threshold. */
   threshold: number;
-  /** WINDOW_SECONDS / READING_INTERVAL_SECONDS (SPEC §4 `expected_count`). */
+  /** WINDOW_SECONDS / READING_INTERVAL_SECONDS (`expected_count`). */
   expectedCount: number;
   /**
    * UNDERPERFORMANCE_MIN_EXPECTED_SHARE, in [0, 1] (default 0.05): a window is judged only when its

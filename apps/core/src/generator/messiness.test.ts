@@ -2,7 +2,7 @@ import { minGapSteps } from '@windmill/core/generator/messiness';
 import { generateFileText, planFiles, type GeneratorOptions } from '@windmill/core/generator/telemetry';
 
 // Each knob is checked on the default data set (11,160 lines, 33,480 value cells) with an
-// independent reading of the output: plain comma splitting and the SPEC §1/§2 rules.
+// independent reading of the output: plain comma splitting and the input rules.
 const LINES = 11_160;
 const MISSING = /^(|na|nan|null|-)$/i;
 const VALUE_COLUMNS = [2, 3, 4];
@@ -43,7 +43,7 @@ describe('missingRate', () => {
   const rows = allRows({ missingRate: 0.05 });
   const cells = rows.flatMap((r) => VALUE_COLUMNS.map((c) => r[c]!));
 
-  it('empties about that share of value cells, in every SPEC spelling and mixed case', () => {
+  it('empties about that share of value cells, in every spelling of missing and mixed case', () => {
     const missing = cells.filter((c) => MISSING.test(c));
     expect(rows).toHaveLength(LINES);
     expectRate(missing.length, 3 * LINES, 0.05);

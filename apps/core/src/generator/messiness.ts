@@ -9,7 +9,7 @@ import type { Reading } from './value-model.js';
  * choice comes from the file's own Random, so the same file always gets the same damage.
  */
 
-/** The spellings SPEC §1 reads as missing; each is written in a random mix of upper and lower case. */
+/** The spellings the reader takes as missing; each is written in a random mix of upper and lower case. */
 export const MISSING_SPELLINGS = ['', 'NA', 'NaN', 'null', '-'] as const;
 
 /** A missing-value spelling such as `NA`, `nan`, `NuLl`, `-` or an empty cell. */
@@ -24,7 +24,7 @@ type ValueColumn = 'wind_speed' | 'wind_direction' | 'power_output';
 const VALUE_COLUMNS: readonly ValueColumn[] = ['wind_speed', 'wind_direction', 'power_output'];
 
 /**
- * A value strictly outside the SPEC §2 bounds of its column: wind speed negative or above 50,
+ * A value strictly outside the cleaning bounds of its column: wind speed negative or above 50,
  * direction negative or 360 and up, power negative or above 20. Half are below, half above.
  */
 export function outlierValue(column: ValueColumn, random: Random): string {
@@ -39,10 +39,10 @@ export function outlierValue(column: ValueColumn, random: Random): string {
   }
 }
 
-/** Timestamps a strict SPEC §1 parser must refuse. */
+/** Timestamps a strict reader must refuse. */
 const BAD_TIMESTAMPS = ['2022-13-01 00:00:00', '2022-03-01 25:00:00', '2022-03-01 10:61:00', 'yesterday', '01/03/2022 00:00', ''];
 
-/** A line rejected at SPEC §2 step 1: wrong field count, bad timestamp or bad turbine id. */
+/** A line rejected at cleaning step 1: wrong field count, bad timestamp or bad turbine id. */
 export function malformedLine(row: RowCells, turbineId: number, format: LineFormat, random: Random): string {
   const kind = random.int(3);
   if (kind === 0) {

@@ -7,7 +7,7 @@ export type Column = (typeof CHALLENGE_COLUMNS)[number];
 const REQUIRED_COLUMNS: readonly Column[] = ['timestamp', 'turbine_id', 'power_output'];
 
 export type SplitBy = 'turbine-group' | 'day';
-/** `naive` is the challenge's `2022-03-01 00:00:00`; the others are ISO 8601 forms SPEC §1 accepts. */
+/** `naive` is the challenge's `2022-03-01 00:00:00`; the others are ISO 8601 forms the reader accepts. */
 export type TimestampStyle = 'naive' | 'iso-z' | 'iso-ms-z' | 'iso-offset';
 export const TIMESTAMP_STYLES: readonly TimestampStyle[] = ['naive', 'iso-z', 'iso-ms-z', 'iso-offset'];
 
@@ -44,11 +44,11 @@ export interface GeneratorOptions {
   files?: number;
   /** Per value cell (wind_speed, wind_direction, power_output): written as a missing spelling. */
   missingRate?: number;
-  /** Per value cell: written outside its SPEC §2 bounds. */
+  /** Per value cell: written outside its cleaning bounds. */
   outlierRate?: number;
   /** Per line: followed by another line for the same turbine and timestamp. */
   duplicateRate?: number;
-  /** Per line: replaced by a line rejected at SPEC §2 step 1. */
+  /** Per line: replaced by a line rejected at cleaning step 1. */
   malformedRate?: number;
   /** Per turbine reading: starts a stretch of missing power too long to impute. */
   gapRate?: number;

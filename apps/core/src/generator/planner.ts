@@ -6,7 +6,7 @@ const DAY_SECONDS = 86_400;
 export interface PlannedFile {
   /** 0-based position in the plan. */
   index: number;
-  /** File name; plans sort lexicographically in plan order (SPEC: ingest takes files in path order). */
+  /** File name; plans sort lexicographically in plan order (npm run ingest takes files in path order). */
   name: string;
   turbineIds: readonly number[];
   /** First day, counted from `start`, and number of days. */

@@ -36,16 +36,6 @@ const FULL_RUN_SETTINGS = [
   'SET LOCAL enable_mergejoin = off',
 ];
 
-/**
- * Settings for the rest of an incremental run's transaction: every statement of the run goes from
- * its few scoped windows into the big tables by index (nested loops). Postgres estimates a
- * range join (ts between a window's start and end) at 0.5 % of a turbine's readings per window
- * whatever the window's length, an estimate that grows with the table: at 100 M readings it took
- * a one-day window for 55 000 readings (24 in truth), and scanned all of `reading` in a hash join
- * instead, twice per run (38 s and 46 s, against 5 ms by index). A full run does not use these.
- */
-const INCREMENTAL_RUN_SETTINGS = ['SET LOCAL enable_hashjoin = off', 'SET LOCAL enable_mergejoin = off'];
-
 /** Applies the full run's settings for the rest of its transaction (before its first pass). */
 export async function useFullRunSettings(client: PoolClient): Promise<void> {
   for (const statement of FULL_RUN_SETTINGS) await client.query(statement);
@@ -88,10 +78,12 @@ export async function aggregateWindows(client: PoolClient, kind: ScopeKind, wind
     await client.query(`ANALYZE ${WINDOW_AGGREGATES}`);
     return result.rowCount ?? 0;
   }
-  for (const statement of INCREMENTAL_RUN_SETTINGS) await client.query(statement);
-  // LATERAL makes each window one index range scan. As a plain join the planner may prefer a scan
-  // of the whole table: loaded file by file, `reading` is stored in time order, which makes its
-  // (turbine, time) index look expensive to a planner that cannot see how narrow each range is.
+  // LATERAL makes each window one index range scan, whatever the planner estimates. As a plain
+  // join it may prefer a scan of the whole table: Postgres puts a range join (ts between a window's
+  // start and end) at 0.5 % of a turbine's readings whatever the window's length, an estimate that
+  // grows with the table (at 100 M readings a one-day window for 55 000 readings instead of 24:
+  // 38-84 s a run instead of 5 ms). Every incremental statement reads `reading` this way; joins
+  // between the run's own small tables stay free to hash.
   const result = await client.query(
     `CREATE TEMPORARY TABLE ${WINDOW_AGGREGATES} ON COMMIT DROP AS
      SELECT s.turbine_id, s.window_start, a.${AGGREGATE_COLUMNS.split(', ').join(', a.')}
