@@ -1,4 +1,4 @@
--- Power-curve performance (issue 16): daily fleet tallies per wind-speed bin, per turbine-window
+-- Power-curve performance: daily fleet tallies per wind-speed bin, per turbine-window
 -- energies against the fleet curve, the `underperformance` anomaly kind, and the curve settings
 -- each stats run used (a change makes the next run full).
 
