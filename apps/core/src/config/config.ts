@@ -69,6 +69,7 @@ export const configSchema = z
       .pipe(z.number().min(0, 'expected a fraction from 0 to 1').max(1, 'expected a fraction from 0 to 1'))
       .default(0.05),
     STATS_INTERVAL_SECONDS: int(1).default(60),
+    STATS_DEFER_WHILE_LOADING_SECONDS: int(0).default(300),
     RETAIN_READINGS_DAYS: int(0).default(0),
     WORKER_CONCURRENCY: int(1, 64).default(2),
     PARSE_THREADS: int(0, 64).default(2),
