@@ -58,15 +58,19 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   };
   const ingest = new Worker(INGEST_QUEUE, createIngestProcessor(ingestDeps), { ...common, concurrency: config.WORKER_CONCURRENCY });
   const { trigger: _trigger, ...statsOptions } = statsOptionsFrom(config, 'schedule');
-  const stats = new Worker(STATS_QUEUE, createStatsProcessor({
+  const stats = new Worker(
+    STATS_QUEUE,
+    createStatsProcessor({
       pool: deps.pool,
       logger,
       options: statsOptions,
       deferWhileLoadingSeconds: config.STATS_DEFER_WHILE_LOADING_SECONDS,
-    }), {
-    ...common,
-    concurrency: 1,
-  });
+    }),
+    {
+      ...common,
+      concurrency: 1,
+    },
+  );
 
   for (const worker of [ingest, stats]) {
     const log = logger.child({ queue: worker.name });
