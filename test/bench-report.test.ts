@@ -3,7 +3,17 @@ import { dataMonths, percentile, requestPaths, summariseLatencies } from './benc
 import { parseBenchArgs, parseCount, UsageError } from './bench/bench-args.js';
 import { diskNeeds } from './bench/bench-disk.js';
 import { fileLoads, growth, growthSegmentRows, statsRuns, sumBreakdown } from './bench/load-log.js';
-import { checkTargets, compactCount, median, medianIndex, ratio, type ApiSummary, type IngestRun, type RssPeak } from './bench/report.js';
+import {
+  checkTargets,
+  compactCount,
+  median,
+  medianIndex,
+  ratio,
+  type ApiSummary,
+  type IngestRun,
+  type RssPeak,
+  type WatcherSummary,
+} from './bench/report.js';
 import { formatMs, formatSeconds, formatTable } from './bench/report-format.js';
 
 const loadLine = (time: number, rows: number, ms: number, extra: Record<string, number> = {}) =>
@@ -106,12 +116,26 @@ describe('targets', () => {
       ['1.40x', true],
       ['not measured', null],
       ['320 MB', false],
+      ['not measured', null],
       ['400 ms', true],
       ['+10.0 %', true],
       ['not measured', null],
       ['not measured', null],
       ['not measured', null],
     ]);
+  });
+
+  it('holds npm start, every app in one process, to its own memory bound', () => {
+    const ingest = { runs: [run], medianRun: 0, medianMs: 10, rowsPerSec: 1, ratioToCeiling: 5, filesToFastCsv: 1 };
+    const judged = (watcherMb: number) =>
+      checkTargets({ ingest, watcher: { ratioToOneShot: 1.2, rss: rss(watcherMb) } as WatcherSummary, stats: null }).filter((c) =>
+        c.name.startsWith('peak RSS'),
+      );
+    expect(judged(350).map((c) => [c.name, c.measured, c.met])).toEqual([
+      ['peak RSS, ingest and single-app processes', '200 MB', true],
+      ['peak RSS, all-in-one npm start', '350 MB', true],
+    ]);
+    expect(judged(401).map((c) => c.met)).toEqual([true, false]);
   });
 
   it('judges the p99 of each API read', () => {
