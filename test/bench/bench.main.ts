@@ -215,7 +215,7 @@ if (!skipped('watcher')) {
   if (watcher) {
     notes.push(
       'watcher: timed from the drop (after start-up) to the end of the first stats run started after the last file; ' +
-        `it includes WATCH_STABLE_MS (default 2 s) and up to STATS_INTERVAL_SECONDS=${watcher.settings.STATS_INTERVAL_SECONDS} s of waiting; the one-shot time includes npm, tsx and migrations`,
+        `it includes WATCH_STABLE_MS (default 2 s) and up to STATS_INTERVAL_SECONDS=${watcher.settings.STATS_INTERVAL_SECONDS} s of waiting; the one-shot time includes npm, Node start-up and migrations`,
     );
   }
 }

@@ -9,7 +9,7 @@ import { startRssSampler } from './rss-sampler.js';
 
 /**
  * The one-shot path exactly as a user types it: `npm run ingest -- <folder>` on a database that
- * does not exist yet, timed from spawn to exit (npm, tsx, creating and migrating the database,
+ * does not exist yet, timed from spawn to exit (npm, Node, creating and migrating the database,
  * every file, the stats run, the summary). The product's own log lines say where the time went.
  */
 

@@ -72,7 +72,7 @@ function stageRows(report: BenchReport): string[][] {
       `${ingest.ratioToCeiling === null ? 'no ceiling measured' : `${times(ingest.ratioToCeiling)} ceiling`}${runs}`,
       rssText(run.rss),
     ]);
-    rows.push(['  start-up: npm, tsx, migrate', formatSeconds(run.startupMs), '', "spawn to the first file's start", '']);
+    rows.push(['  start-up: npm, node, migrate', formatSeconds(run.startupMs), '', "spawn to the first file's start", '']);
     rows.push([
       '  files, first start to last commit',
       formatSeconds(b.wallMs),

@@ -54,7 +54,7 @@ export interface FastCsvSummary {
 export interface IngestRun {
   wallMs: number;
   exitCode: number | null;
-  /** Spawn to the first file's start (npm, tsx, connecting, migrations). */
+  /** Spawn to the first file's start (npm, Node, connecting, migrations). */
   startupMs: number;
   breakdown: LoadBreakdown;
   stats: { durationMs: number; windows: number } | null;
