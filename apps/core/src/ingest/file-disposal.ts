@@ -1,4 +1,4 @@
-import { access, lstat, mkdir, rename, copyFile, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, copyFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -20,20 +20,32 @@ export interface FailureExplanation {
   failedAt: string;
 }
 
-async function exists(p: string): Promise<boolean> {
+/**
+ * A name in `dir` that no other file takes: the file's own name when free, else the name with the
+ * ledger id added. The own name is claimed by creating it exclusively (an empty file the move then
+ * replaces): two files of the same name that end at the same moment (two workers, a slow writer's
+ * pieces) would otherwise both find it free, and the second move would overwrite the first file.
+ */
+async function claimName(dir: string, name: string, fileId: number): Promise<{ target: string; claimed: boolean }> {
+  const target = path.join(dir, name);
   try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
+    await (await open(target, 'wx')).close();
+    return { target, claimed: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  const ext = path.extname(name);
+  return { target: path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`), claimed: false };
 }
 
-async function freeName(dir: string, name: string, fileId: number): Promise<string> {
-  const target = path.join(dir, name);
-  if (!(await exists(target))) return target;
-  const ext = path.extname(name);
-  return path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`);
+/** Moves the file onto its claimed name; a move that fails gives the claim back. */
+async function moveOnto(from: string, to: { target: string; claimed: boolean }): Promise<void> {
+  try {
+    await move(from, to.target);
+  } catch (error) {
+    if (to.claimed) await unlink(to.target).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
@@ -66,10 +78,10 @@ export async function disposeLoaded(filePath: string, fileId: number, dirs: Disp
     return null;
   }
   await mkdir(dirs.processed, { recursive: true });
-  const target = await freeName(dirs.processed, path.basename(filePath), fileId);
-  await record?.(target);
-  await move(filePath, target);
-  return target;
+  const claim = await claimName(dirs.processed, path.basename(filePath), fileId);
+  await record?.(claim.target);
+  await moveOnto(filePath, claim);
+  return claim.target;
 }
 
 /** Moves a failed file aside and writes the explanation next to it; returns the file's new path. */
@@ -82,10 +94,11 @@ export async function disposeFailed(
   record?: RecordTarget,
 ): Promise<string> {
   await mkdir(dirs.failed, { recursive: true });
-  const target = await freeName(dirs.failed, path.basename(filePath), fileId);
+  const claim = await claimName(dirs.failed, path.basename(filePath), fileId);
+  const target = claim.target;
   const explanation: FailureExplanation = { fileId, file: path.basename(filePath), error, failedAt: now.toISOString() };
   await writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`);
   await record?.(target);
-  await move(filePath, target);
+  await moveOnto(filePath, claim);
   return target;
 }
