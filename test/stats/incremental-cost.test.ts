@@ -39,8 +39,7 @@ describe('the cost of an incremental run', () => {
     );
 
     const explained = createPool(database.db.url, 1);
-    if (settings) explained.on('connect', (client) => void client.query(settings));
-    const plans = collectPlans(explained);
+    const plans = collectPlans(explained, settings ?? '');
     try {
       expect(await computeStats(explained, DAILY)).toMatchObject({ status: 'done', full: false, windowsComputed: 1 });
     } finally {

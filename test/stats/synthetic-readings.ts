@@ -42,14 +42,14 @@ export async function generateReadings(pool: Pool, fleet: SyntheticFleet): Promi
  * Makes every new connection of `pool` report the plan of each statement it runs as a NOTICE
  * (auto_explain), and collects the plans in the returned array.
  */
-export function collectPlans(pool: Pool): string[] {
+export function collectPlans(pool: Pool, settings = ''): string[] {
   const plans: string[] = [];
   pool.on('connect', (client: pg.PoolClient) => {
     client.on('notice', (notice) => {
       if (notice.message?.includes('plan:')) plans.push(notice.message + '\n' + (notice.detail ?? ''));
     });
     client
-      .query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_level = 'notice'`)
+      .query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_level = 'notice'; ${settings}`)
       .catch((error: unknown) => plans.push(`auto_explain unavailable: ${String(error)}`));
   });
   return plans;
