@@ -48,6 +48,16 @@ describe('where a file goes after its ingest', () => {
     expect(await readdir(dirs.processed)).toEqual([]);
   });
 
+  it('gives the claimed name back when recording where the file goes fails, so the retry takes the same name', async () => {
+    const [file] = await sameNamedFiles('day.csv', 1);
+    const lost = async () => {
+      throw new Error('Connection terminated');
+    };
+    await expect(disposeLoaded(file!, 11, dirs, lost)).rejects.toThrow(/Connection terminated/);
+    expect(await readdir(dirs.processed)).toEqual([]);
+    expect(await disposeLoaded(file!, 11, dirs)).toBe(path.join(dirs.processed, 'day.csv'));
+  });
+
   it('moves failed files of the same name side by side, each with its own explanation', async () => {
     const files = await sameNamedFiles('bad.csv', 3);
     const now = new Date('2022-03-01T00:00:00Z');

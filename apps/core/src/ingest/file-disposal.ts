@@ -38,9 +38,14 @@ async function claimName(dir: string, name: string, fileId: number): Promise<{ t
   return { target: path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`), claimed: false };
 }
 
-/** Moves the file onto its claimed name; a move that fails gives the claim back. */
-async function moveOnto(from: string, to: { target: string; claimed: boolean }): Promise<void> {
+/**
+ * Records where the file goes and moves it onto its claimed name. When either fails (the database
+ * lost while recording, the file gone), the claim is given back, so the retry finds the name free
+ * and picks the same one the ledger may already hold.
+ */
+async function recordAndMove(from: string, to: { target: string; claimed: boolean }, record?: RecordTarget): Promise<void> {
   try {
+    await record?.(to.target);
     await move(from, to.target);
   } catch (error) {
     if (to.claimed) await unlink(to.target).catch(() => undefined);
@@ -79,8 +84,7 @@ export async function disposeLoaded(filePath: string, fileId: number, dirs: Disp
   }
   await mkdir(dirs.processed, { recursive: true });
   const claim = await claimName(dirs.processed, path.basename(filePath), fileId);
-  await record?.(claim.target);
-  await moveOnto(filePath, claim);
+  await recordAndMove(filePath, claim, record);
   return claim.target;
 }
 
@@ -98,7 +102,6 @@ export async function disposeFailed(
   const target = claim.target;
   const explanation: FailureExplanation = { fileId, file: path.basename(filePath), error, failedAt: now.toISOString() };
   await writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`);
-  await record?.(target);
-  await moveOnto(filePath, claim);
+  await recordAndMove(filePath, claim, record);
   return target;
 }
