@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Fails when a tracked file refers to a path outside the repository: a clone in an empty folder
 // must find everything it needs inside itself. Two kinds of reference are checked:
-// - relative paths that climb out of the repository (`../shared/...` from the root, or more `../`
+// - relative paths that climb out of the repository (`../<folder beside the clone>` from the root, or more `../`
 //   than a file's own depth), unless the climb lands on something inside that exists;
 // - absolute paths into a developer's machine (home folders, scratch folders).
 import { execFileSync } from 'node:child_process';
