@@ -149,6 +149,26 @@ function drawSquares(u, seriesIdx, i0, i1) {
 }
 
 /**
+ * The frame of a chart with one point per turbine: turbine ids on x (whole numbers only, a margin
+ * of one id each side), the value on y, no zooming.
+ * @param {number} width
+ * @param {string} yLabel
+ * @returns {Omit<uPlot.Options, 'series'>}
+ */
+function perTurbineFrame(width, yLabel) {
+  return {
+    width,
+    height: 220,
+    scales: { x: { time: false, range: (_u, min, max) => [min - 1, max + 1] } },
+    axes: [
+      { label: 'turbine', values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v : '')) },
+      { label: yLabel, size: 56 },
+    ],
+    cursor: { drag: { x: false, y: false } },
+  };
+}
+
+/**
  * The fleet in one window: each turbine's window mean as a dot (flagged turbines red and larger)
  * against the fleet mean μ and the μ ± k·σ band. `data` = { ids, means, flagged, mu, upper, lower }.
  */
@@ -157,14 +177,7 @@ export function fleetChart(target, data, width) {
   const line = (label, stroke, dash) => ({ label, stroke, width: 1, dash, points: { show: false } });
   /** @type {uPlot.Options} */
   const opts = {
-    width,
-    height: 220,
-    scales: { x: { time: false, range: (_u, min, max) => [min - 1, max + 1] } },
-    axes: [
-      { label: 'turbine', values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v : '')) },
-      { label: 'window mean (MW)', size: 56 },
-    ],
-    cursor: { drag: { x: false, y: false } },
+    ...perTurbineFrame(width, 'window mean (MW)'),
     series: [
       { label: 'turbine' },
       {
@@ -249,14 +262,7 @@ export function lostEnergyChart(target, data, width) {
   const bars = uPlot.paths.bars({ size: [0.6, 24] });
   /** @type {uPlot.Options} */
   const opts = {
-    width,
-    height: 220,
-    scales: { x: { time: false, range: (_u, min, max) => [min - 1, max + 1] } },
-    axes: [
-      { label: 'turbine', values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v : '')) },
-      { label: 'lost (MWh)', size: 56 },
-    ],
-    cursor: { drag: { x: false, y: false } },
+    ...perTurbineFrame(width, 'lost (MWh)'),
     series: [
       { label: 'turbine' },
       { label: 'lost energy (MWh)', stroke: COLORS.lost, fill: 'rgba(100, 116, 139, 0.45)', paths: bars, points: { show: false } },
