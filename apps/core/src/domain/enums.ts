@@ -24,3 +24,7 @@ export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 export const STATS_RUN_STATUSES = ['running', 'done', 'failed'] as const;
 export type StatsRunStatus = (typeof STATS_RUN_STATUSES)[number];
+
+/** What started a stats run: the Job Scheduler, a request to the API, or `npm run ingest`. */
+export const STATS_TRIGGERS = ['schedule', 'api', 'cli'] as const;
+export type StatsTrigger = (typeof STATS_TRIGGERS)[number];

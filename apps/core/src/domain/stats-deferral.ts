@@ -1,3 +1,5 @@
+import type { StatsTrigger } from './enums.js';
+
 /**
  * While files are loading, a scheduled stats run would recompute windows that the next commit
  * changes again: at scale, back-to-back full runs take the cores the loads need. So a scheduled
@@ -16,13 +18,11 @@ export interface LoadingBacklog {
   oldestWaitingSeconds: number | null;
 }
 
-export type RunTrigger = 'schedule' | 'api' | 'cli';
-
 /**
  * True when a run should give way to the loads: it is a scheduled run, deferral is on
  * (`maxWaitSeconds` > 0), files are loading, and no committed load has waited `maxWaitSeconds` yet.
  */
-export function shouldDeferStatsRun(trigger: RunTrigger, backlog: LoadingBacklog, maxWaitSeconds: number): boolean {
+export function shouldDeferStatsRun(trigger: StatsTrigger, backlog: LoadingBacklog, maxWaitSeconds: number): boolean {
   if (trigger !== 'schedule' || maxWaitSeconds <= 0 || backlog.filesLoading === 0) return false;
   return (backlog.oldestWaitingSeconds ?? 0) < maxWaitSeconds;
 }

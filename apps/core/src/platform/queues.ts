@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
+import { STATS_TRIGGERS } from '../domain/enums.js';
 
 /** Queue names, job names and job payload schemas: the contract between watcher, API, scheduler and workers. */
 
@@ -21,7 +22,7 @@ export const ingestJobSchema = z.object({
 export type IngestJob = z.infer<typeof ingestJobSchema>;
 
 export const statsJobSchema = z.object({
-  trigger: z.enum(['schedule', 'api', 'cli']).default('schedule'),
+  trigger: z.enum(STATS_TRIGGERS).default('schedule'),
 });
 export type StatsJob = z.infer<typeof statsJobSchema>;
 
