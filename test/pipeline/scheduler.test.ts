@@ -10,6 +10,8 @@ import { createPipelineEnv, REDIS_URL, type PipelineEnv } from '../helpers/pipel
 import { memoryLogger } from '../helpers/silent-logger.js';
 import { waitFor } from '../helpers/wait.js';
 
+const skippedRuns = (child: Child) => child.output().split('stats run skipped').length - 1;
+
 describe('stats scheduling across processes', () => {
   let env: PipelineEnv;
   let pool: Pool;
@@ -48,21 +50,48 @@ describe('stats scheduling across processes', () => {
     expect((counts.delayed ?? 0) + (counts.waiting ?? 0)).toBeLessThanOrEqual(1);
   }, 60_000);
 
-  it('two worker processes never run stats at the same time', async () => {
+  it('while one worker process runs stats, the other skips the runs it is given', async () => {
+    // The schedulers of the test above would keep adding runs; this test hands out its own.
+    for (const s of children) s.process.kill('SIGKILL');
+    await Promise.all(children.map((c) => c.exited));
+    await queue.removeJobScheduler(STATS_SCHEDULER_ID);
+    await queue.drain(true);
+
     const { logger } = memoryLogger();
     await runIngest({ pool, logger, config: env.config }, [path.join(CHALLENGE_DIR, 'data_group_1.csv')], process.cwd());
-    await pool.query(`DELETE FROM stats_run`); // make the next run a full one, long enough to collide with
+    await pool.query(`DELETE FROM stats_run`);
     const workers = [1, 2].map(() => runEntry('apps/worker/dist/main.js', { ...env.env, LOG_LEVEL: 'info' }));
     children.push(...workers);
     await waitFor('both workers ready', () => workers.every((w) => w.output().includes('workers ready')), 30_000);
-    await queue.addBulk(Array.from({ length: 8 }, () => ({ name: STATS_JOB, data: { trigger: 'api' } })));
-    await waitFor('the requested runs to be handled', async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= 8, 60_000);
 
-    const runs = (await pool.query(`SELECT started_at, finished_at FROM stats_run WHERE status = 'done' ORDER BY started_at`)).rows;
-    expect(runs.length).toBeGreaterThanOrEqual(1);
-    for (let i = 1; i < runs.length; i++) {
-      expect(runs[i].started_at.getTime()).toBeGreaterThanOrEqual(runs[i - 1].finished_at.getTime());
+    // Hold the first run inside its lock: it takes the stats lock, then waits to record itself in
+    // stats_run, which this test keeps write-locked until the other worker has had its turns.
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE stats_run IN EXCLUSIVE MODE');
+      await queue.add(STATS_JOB, { trigger: 'api' });
+      await waitFor('a stats run waiting inside the lock', async () => {
+        const { rows } = await pool.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO stats_run%'`,
+        );
+        return rows.length === 1;
+      });
+      // The running worker takes one job at a time, so these seven go to the other one.
+      await queue.addBulk(Array.from({ length: 7 }, () => ({ name: STATS_JOB, data: { trigger: 'api' } })));
+      await waitFor('seven runs skipped', () => workers.some((w) => skippedRuns(w) === 7), 30_000);
+    } finally {
+      await holder.query('COMMIT');
+      holder.release();
     }
-    expect(workers.every((w) => /stats run (done|skipped)/.test(w.output()))).toBe(true);
+    await waitFor('the held run done', () => workers.some((w) => w.output().includes('stats run done')), 30_000);
+
+    const skipper = workers.find((w) => skippedRuns(w) === 7)!;
+    const runner = workers.find((w) => w !== skipper)!;
+    expect(skipper.output()).not.toContain('stats run done');
+    expect(skippedRuns(runner)).toBe(0);
+    const runs = (await pool.query(`SELECT status FROM stats_run`)).rows;
+    expect(runs).toEqual([{ status: 'done' }]);
+    expect((await queue.getJobCounts('completed')).completed).toBe(8);
   }, 90_000);
 });
