@@ -16,7 +16,7 @@ import { createApiWorld, type ApiWorld } from '../api/api-harness.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
 import { DAILY } from '../stats/stats-fixtures.js';
-import { collectPlans, generateReadings } from '../stats/synthetic-readings.js';
+import { explainingPool, generateReadings } from '../stats/synthetic-readings.js';
 
 /**
  * GET /turbines answers from per-turbine counters that every write to `reading` keeps in its own
@@ -278,8 +278,7 @@ describe('the cost of GET /turbines', () => {
     await foldReadingCounts(pool);
 
     // Every plan of the read, through auto_explain.
-    const explained = createPool(world.db.url, 1);
-    const plans = collectPlans(explained);
+    const { pool: explained, plans } = explainingPool(world.db.url);
     try {
       const turbines = await listTurbines(explained);
       expect(turbines).toHaveLength(40);

@@ -1,8 +1,7 @@
-import { createPool } from '@windmill/core/db/pool';
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { useTestDatabase } from '../helpers/database.js';
 import { DAILY, hourly, loadFile } from './stats-fixtures.js';
-import { collectPlans, generateReadings } from './synthetic-readings.js';
+import { explainingPool, generateReadings } from './synthetic-readings.js';
 
 const database = useTestDatabase('stats_incremental_cost');
 
@@ -38,8 +37,7 @@ describe('the cost of an incremental run', () => {
       ),
     );
 
-    const explained = createPool(database.db.url, 1);
-    const plans = collectPlans(explained, settings ?? '');
+    const { pool: explained, plans } = explainingPool(database.db.url, settings ?? undefined);
     try {
       expect(await computeStats(explained, DAILY)).toMatchObject({ status: 'done', full: false, windowsComputed: 1 });
     } finally {

@@ -10,7 +10,7 @@ import { createPool } from '@windmill/core/db/pool';
 import { computeStats, type ComputeStatsOptions } from '@windmill/core/stats/compute-stats';
 import { createTestDatabase } from '../helpers/database.js';
 import { hourly, loadFile } from './stats-fixtures.js';
-import { collectPlans, generateReadings } from './synthetic-readings.js';
+import { explainingPool, generateReadings } from './synthetic-readings.js';
 
 const turbines = Number(process.argv[2] ?? 100);
 const hours = Number(process.argv[3] ?? 20_000);
@@ -45,8 +45,7 @@ try {
 
   // The same again on a connection that reports each statement's plan (auto_explain).
   await loadDay(1);
-  const planPool = createPool(db.url, 1);
-  const plans = collectPlans(planPool);
+  const { pool: planPool, plans } = explainingPool(db.url);
   console.log('explained incremental run', JSON.stringify(await computeStats(planPool, options)));
   await planPool.end();
 

@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import type { Pool } from '@windmill/core/db/pool';
+import { createPool, type Pool } from '@windmill/core/db/pool';
 
 export interface SyntheticFleet {
   turbines: number;
@@ -39,18 +38,17 @@ export async function generateReadings(pool: Pool, fleet: SyntheticFleet): Promi
 }
 
 /**
- * Makes every new connection of `pool` report the plan of each statement it runs as a NOTICE
- * (auto_explain), and collects the plans in the returned array.
+ * A one-connection pool whose session reports the plan of each statement it runs as a NOTICE
+ * (auto_explain), with `settings` (planner settings) applied, and the array that collects the plans.
+ * The session is prepared before the pool hands the connection out, so the first query runs on it.
  */
-export function collectPlans(pool: Pool, settings = ''): string[] {
+export function explainingPool(databaseUrl: string, settings = ''): { pool: Pool; plans: string[] } {
   const plans: string[] = [];
-  pool.on('connect', (client: pg.PoolClient) => {
+  const pool = createPool(databaseUrl, 1, async (client) => {
     client.on('notice', (notice) => {
       if (notice.message?.includes('plan:')) plans.push(notice.message + '\n' + (notice.detail ?? ''));
     });
-    client
-      .query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_level = 'notice'; ${settings}`)
-      .catch((error: unknown) => plans.push(`auto_explain unavailable: ${String(error)}`));
+    await client.query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_level = 'notice'; ${settings}`);
   });
-  return plans;
+  return { pool, plans };
 }

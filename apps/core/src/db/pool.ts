@@ -3,9 +3,13 @@ import pg from 'pg';
 /**
  * A plain pg pool for what Prisma cannot do: COPY streams, session-level advisory locks and long
  * multi-statement transactions. Sessions run in UTC so timestamps render the same everywhere.
+ * `onConnect` prepares each new connection before it is handed out (the pool awaits it).
  */
-export function createPool(databaseUrl: string, max = 5): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, options: '-c timezone=UTC' });
+export function createPool(databaseUrl: string, max = 5, onConnect?: (client: pg.ClientBase) => Promise<void>): pg.Pool {
+  // pg-pool awaits the promise onConnect returns before handing the client out; @types/pg still
+  // types the hook as returning void.
+  const awaitedHook = onConnect as ((client: pg.ClientBase) => void) | undefined;
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, options: '-c timezone=UTC', onConnect: awaitedHook });
   // An idle client that loses its connection (Postgres restarted) must not crash the process;
   // the next checkout gets a fresh connection.
   pool.on('error', () => undefined);
