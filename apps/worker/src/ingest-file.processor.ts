@@ -151,8 +151,8 @@ async function ingest(deps: IngestProcessorDeps, log: Logger, fileId: number, pa
     if (error instanceof FileUnstableError && !(await exists(path))) return settleVanished(deps, log, fileId);
     throw error;
   }
-  // The place is recorded before the file moves: a crash or outage right after the move leaves
-  // the row pointing at the file, never `done` with no place (see disposeLoaded).
+  // The place is recorded before the file leaves the inbox: a crash or outage right after leaves
+  // the row pointing at the file, never `done` with no place (see file-disposal.ts).
   const record = (target: string | null) => ledger.recordFinalPath(deps.pool, fileId, target);
 
   if (outcome.status === 'failed') {

@@ -1,4 +1,4 @@
-import { lstat, mkdir, open, rename, copyFile, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -21,57 +21,86 @@ export interface FailureExplanation {
 }
 
 /**
- * A name in `dir` that no other file takes: the file's own name when free, else the name with the
- * ledger id added. The own name is claimed by creating it exclusively (an empty file the move then
- * replaces): two files of the same name that end at the same moment (two workers, a slow writer's
- * pieces) would otherwise both find it free, and the second move would overwrite the first file.
+ * The names a file may take in `dir`, in order: its own, then its own with the ledger id added
+ * (which no other file can want).
  */
-async function claimName(dir: string, name: string, fileId: number): Promise<{ target: string; claimed: boolean }> {
-  const target = path.join(dir, name);
-  try {
-    await (await open(target, 'wx')).close();
-    return { target, claimed: true };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
+function candidateNames(dir: string, name: string, fileId: number): string[] {
   const ext = path.extname(name);
-  return { target: path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`), claimed: false };
+  return [path.join(dir, name), path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`)];
 }
 
 /**
- * Records where the file goes and moves it onto its claimed name. When either fails (the database
- * lost while recording, the file gone), the claim is given back, so the retry finds the name free
- * and picks the same one the ledger may already hold.
+ * Moves `from` into the first candidate name no other file holds and returns the name.
+ *
+ * The move never overwrites: the file is linked to the new name, which fails when the name is
+ * taken even if another process took it a moment ago (two workers, a slow writer's pieces that end
+ * together). Then `whilePlaced` runs (the failed folder writes the explanation), the new name is
+ * recorded, and only then is the file unlinked from the inbox. A process or database lost before
+ * the unlink leaves the same file under both names, and the retry, seeing that, finishes the move
+ * under the same name; once it is gone from the inbox, its place is recorded.
  */
-async function recordAndMove(from: string, to: { target: string; claimed: boolean }, record?: RecordTarget): Promise<void> {
+async function placeWithoutOverwrite(
+  from: string,
+  candidates: string[],
+  record: RecordTarget | undefined,
+  whilePlaced: (target: string) => Promise<void> = async () => undefined,
+): Promise<string> {
+  const staging = stagingName(candidates.at(-1)!);
+  for (const target of candidates) {
+    const placedEarlier = (await sameFile(from, target)) || (await sameFile(staging, target));
+    if (!placedEarlier && !(await linkWithoutOverwrite(from, target, staging))) continue;
+    await whilePlaced(target);
+    await record?.(target);
+    await unlink(from);
+    await unlink(staging).catch(() => undefined);
+    return target;
+  }
+  throw new Error(`${path.basename(from)}: every name it may take is held by another file (${candidates.join(', ')})`);
+}
+
+/** True when both paths exist and name the same file (one inode), as a link leaves them. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [sa, sb] = await Promise.all([lstat(a).catch(() => null), lstat(b).catch(() => null)]);
+  return sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+/**
+ * The hidden name a copy across file systems is written under before it takes its name; made from
+ * the candidate that holds the ledger id, so no two files share it.
+ */
+const stagingName = (candidate: string) => path.join(path.dirname(candidate), `.${path.basename(candidate)}.moving`);
+
+/**
+ * Gives `from` the name `to` unless `to` exists; false when it does. Across file systems (a
+ * bind-mounted folder) no link can be made: the file, only when it is a regular file (a link
+ * swapped in is never followed), is copied to `staging` beside `to` and that copy linked to `to`,
+ * so `to` never holds half a file.
+ */
+async function linkWithoutOverwrite(from: string, to: string, staging: string): Promise<boolean> {
   try {
-    await record?.(to.target);
-    await move(from, to.target);
+    await link(from, to);
+    return true;
   } catch (error) {
-    if (to.claimed) await unlink(to.target).catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+  }
+  if (!(await lstat(from)).isFile()) throw new Error(`${path.basename(from)} is not a regular file: not copied`);
+  await copyFile(from, staging);
+  try {
+    await link(staging, to);
+    return true;
+  } catch (error) {
+    await unlink(staging).catch(() => undefined);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
 }
 
 /**
- * rename() cannot cross file systems (a bind-mounted folder); fall back to copy and delete. The
- * copy follows links, so it is made only of a regular file: a link swapped in is never copied.
- */
-async function move(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    if (!(await lstat(from)).isFile()) throw new Error(`${path.basename(from)} is not a regular file: not copied`, { cause: error });
-    await copyFile(from, to);
-    await unlink(from);
-  }
-}
-
-/**
- * Records where a file is about to go (the ledger's final_path), before it goes: if the process
- * or the database fails right after the move, a retry finds the file gone and the place recorded,
- * instead of a file that is nowhere.
+ * Records where a file went (the ledger's final_path) while it is still in the inbox too, or where
+ * nothing is left of it (null) before it is deleted: a retry after any failure finds the file in
+ * the inbox, or its place recorded, never a file that is nowhere.
  */
 export type RecordTarget = (target: string | null) => Promise<void>;
 
@@ -83,9 +112,7 @@ export async function disposeLoaded(filePath: string, fileId: number, dirs: Disp
     return null;
   }
   await mkdir(dirs.processed, { recursive: true });
-  const claim = await claimName(dirs.processed, path.basename(filePath), fileId);
-  await recordAndMove(filePath, claim, record);
-  return claim.target;
+  return placeWithoutOverwrite(filePath, candidateNames(dirs.processed, path.basename(filePath), fileId), record);
 }
 
 /** Moves a failed file aside and writes the explanation next to it; returns the file's new path. */
@@ -98,10 +125,8 @@ export async function disposeFailed(
   record?: RecordTarget,
 ): Promise<string> {
   await mkdir(dirs.failed, { recursive: true });
-  const claim = await claimName(dirs.failed, path.basename(filePath), fileId);
-  const target = claim.target;
   const explanation: FailureExplanation = { fileId, file: path.basename(filePath), error, failedAt: now.toISOString() };
-  await writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`);
-  await recordAndMove(filePath, claim, record);
-  return target;
+  return placeWithoutOverwrite(filePath, candidateNames(dirs.failed, path.basename(filePath), fileId), record, (target) =>
+    writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`),
+  );
 }
