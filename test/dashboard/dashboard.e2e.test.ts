@@ -123,6 +123,11 @@ describe('the fleet view', () => {
       for (const [id, n] of counts) expect({ start, id, n }).toEqual({ start, id, n: readingAnomalies.get(`${start}/${id}`) ?? 0 });
       // Negative zero (a band's lower bound of -0.001, say) reads 0.00, never -0.00.
       expect(await page.locator('main').innerText()).not.toMatch(/[-−]0\.0+(?![0-9])/);
+      // On a 1360 px screen the table ends inside its section, as the cards above it do.
+      const overflowPx = await page.$eval('#fleet-table', (table) =>
+        Math.max(0, Math.round(table.getBoundingClientRect().right - table.parentElement!.getBoundingClientRect().right)),
+      );
+      expect({ start, overflowPx }).toEqual({ start, overflowPx: 0 });
     }
     expect(shown).toEqual(flaggedByWindow);
   });
