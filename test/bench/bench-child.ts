@@ -88,8 +88,8 @@ export function startChild(
 
   let stopping: Promise<ChildExit> | undefined;
   const stopTree = async (graceMs: number): Promise<ChildExit> => {
-    // SIGTERM to the program itself, not to npm and tsx as well: they would relay it, and a
-    // second signal makes Windmill exit at once instead of shutting down cleanly.
+    // SIGTERM to the program itself, not to npm and tsx as well: one signal, whose clean
+    // shutdown is what the stage's end time measures.
     const tree = await descendantPids(pid);
     try {
       process.kill(tree.at(-1) ?? pid, 'SIGTERM');

@@ -35,11 +35,13 @@ async function portAnswers(port: number): Promise<boolean> {
   });
 }
 
+/** npm in a process group of its own (as a shell runs a command), so the group can be signalled as a terminal does. */
 function runNpm(script: string, env: Record<string, string>): { npm: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const npm = spawn('npm', ['run', '--silent', script], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   npm.stdout!.on('data', (d) => (output += String(d)));
@@ -48,15 +50,26 @@ function runNpm(script: string, env: Record<string, string>): { npm: ChildProces
   return { npm, output: () => output, exited };
 }
 
+const START = { script: 'start', ready: /windmill is running/, settings: {} as Record<string, string> };
+// The demo prints its summary after the first stats run: a short interval gets it there sooner.
+const DEMO = { script: 'demo', ready: /first statistics are in/, settings: { STATS_INTERVAL_SECONDS: '2' } };
+
 describe.each([
-  { script: 'start', signal: 'SIGTERM' as const, ready: /windmill is running/, settings: {} as Record<string, string> },
-  // The demo prints its summary after the first stats run: a short interval gets it there sooner.
-  { script: 'demo', signal: 'SIGINT' as const, ready: /first statistics are in/, settings: { STATS_INTERVAL_SECONDS: '2' } },
-])('npm run $script, stopped with $signal sent to npm', ({ script, signal, ready, settings }) => {
+  { ...START, signal: 'SIGTERM' as const, to: 'npm' as const },
+  { ...DEMO, signal: 'SIGINT' as const, to: 'npm' as const },
+  // Ctrl-C in a terminal: npm and the app both get SIGINT, and npm passes its own on, so the app
+  // sees two at once. That is still one request to stop cleanly, not an impatient second one.
+  { ...DEMO, signal: 'SIGINT' as const, to: 'the process group (Ctrl-C)' as const },
+])('npm run $script, stopped with $signal sent to $to', ({ script, signal, to, ready, settings }) => {
   let env: PipelineEnv;
 
   beforeAll(async () => {
-    env = await createPipelineEnv(`signals_${script}`, { LOG_LEVEL: 'info', LOG_FORMAT: 'json', API_PORT: '0', ...settings });
+    env = await createPipelineEnv(`signals_${script}_${to === 'npm' ? 'npm' : 'group'}`, {
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      API_PORT: '0',
+      ...settings,
+    });
   });
   afterAll(async () => {
     await env?.cleanup();
@@ -83,8 +96,11 @@ describe.each([
     expect(app).toBeDefined();
     expect(await readFile(`/proc/${app}/cmdline`, 'utf8')).toContain(`apps/cli/dist/${script}.main.js`);
 
-    run.npm.kill(signal);
+    if (to === 'npm') run.npm.kill(signal);
+    else process.kill(-run.npm.pid!, signal);
     expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(/"clean":true,"msg":"stopped"/);
+    expect(run.output()).not.toMatch(/second signal/);
     await waitFor('the app to exit', async () => !(await alive(app!)), 30_000);
     expect(await portAnswers(port)).toBe(false);
   }, 180_000);

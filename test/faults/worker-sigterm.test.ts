@@ -9,7 +9,7 @@ import { enqueueFile } from '@windmill/core/ingest/enqueue-file';
 import { runEntry, type Child } from '../helpers/child-process.js';
 import { createPipelineEnv, REDIS_URL, type PipelineEnv } from '../helpers/pipeline-env.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
-import { waitFor } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 /**
  * SIGTERM to a worker process in the middle of a large file (what `docker compose stop` and a
@@ -146,6 +146,38 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
     const row = await fileRow(fileId);
     expect([row.rows_total, row.rows_loaded]).toEqual([8 * ROWS, 8 * ROWS]);
     expect(row.attempts).toBeGreaterThanOrEqual(2);
+    expect(await readingsOf(fileId)).toBe(8 * ROWS);
+    expect(await count(`SELECT count(*)::int AS n FROM ingested_file WHERE path = $1`, [file])).toBe(1);
+  }, 90_000);
+
+  it('signalled again: at once is the same request, a second later exits at once (130), nothing half-loaded, then loaded once', async () => {
+    const { file, fileId, worker } = await workerLoadingBigFile(
+      'sigterm-impatient',
+      { SHUTDOWN_TIMEOUT_SECONDS: '30' },
+      { start: '2024-06-01', days: 480 },
+    );
+    const visibility = watchVisibility(fileId);
+    // Two at once, as a terminal's Ctrl-C and npm's relay of it arrive: the worker keeps finishing.
+    worker.process.kill('SIGTERM');
+    worker.process.kill('SIGTERM');
+    await sleep(1_200);
+    expect({ exitCode: worker.process.exitCode, status: (await fileRow(fileId)).status }).toEqual({ exitCode: null, status: 'processing' });
+    // An operator who will not wait.
+    const signalledAt = Date.now();
+    worker.process.kill('SIGTERM');
+    const exit = await worker.exited;
+    const stoppedAfterMs = Date.now() - signalledAt;
+    await visibility.stop();
+
+    expect(exit).toEqual({ code: 130, signal: null });
+    expect(stoppedAfterMs).toBeLessThan(10_000); // not the 30 s deadline
+    expect(worker.output()).toContain('second signal: exiting now');
+    expect([...visibility.seen]).toEqual([0]);
+    expect(await readingsOf(fileId)).toBe(0);
+
+    startWorker();
+    await waitFor('the file to be done', async () => (await fileRow(fileId)).status === 'done', 60_000);
+    await waitFor('the file to be moved', async () => (await readdir(env.dirs.processed)).includes(path.basename(file)), 30_000);
     expect(await readingsOf(fileId)).toBe(8 * ROWS);
     expect(await count(`SELECT count(*)::int AS n FROM ingested_file WHERE path = $1`, [file])).toBe(1);
   }, 90_000);

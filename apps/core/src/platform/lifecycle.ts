@@ -49,17 +49,24 @@ export async function runService<N extends ConnectionNeeds, S extends RunningSer
 }
 
 /**
- * SIGTERM / SIGINT: stop once, cleanly, and exit 0; a second signal while stopping exits at once.
- * Unexpected errors are logged and end the process with a non-zero code.
+ * A signal this soon after the first is the same request: Ctrl-C in a terminal reaches both npm
+ * and the app, and npm passes its own on, so `npm start` sees SIGINT twice within milliseconds.
+ */
+const SAME_REQUEST_MS = 1000;
+
+/**
+ * SIGTERM / SIGINT: stop once, cleanly, and exit 0; another signal while stopping (later than
+ * SAME_REQUEST_MS) exits at once. Unexpected errors are logged and end the process with a non-zero code.
  */
 export function stopOnSignals(logger: Logger, stop: () => Promise<{ clean: boolean }>): void {
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      if (performance.now() - stoppingSince < SAME_REQUEST_MS) return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = performance.now();
     logger.info({ signal }, 'shutting down');
     stop()
       .then(({ clean }) => {
