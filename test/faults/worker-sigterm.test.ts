@@ -87,18 +87,24 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
     };
   }
 
-  it('with time to finish: exits 0 within SHUTDOWN_TIMEOUT_SECONDS and the file is whole or absent, then loaded once', async () => {
-    const { file, fileId, worker } = await workerLoadingBigFile('sigterm-graceful', { SHUTDOWN_TIMEOUT_SECONDS: '30' });
-    const visibility = watchVisibility(fileId);
+  /** Sends SIGTERM and waits for the worker to exit; what the file's watch saw until then. */
+  async function stopWorker(worker: Child, visibility: ReturnType<typeof watchVisibility>) {
     const signalledAt = Date.now();
     worker.process.kill('SIGTERM');
     const exit = await worker.exited;
     const stoppedAfterMs = Date.now() - signalledAt;
     await visibility.stop();
+    return { exit, stoppedAfterMs, seen: [...visibility.seen] };
+  }
+
+  it('with time to finish: exits 0 within SHUTDOWN_TIMEOUT_SECONDS and the file is whole or absent, then loaded once', async () => {
+    const { file, fileId, worker } = await workerLoadingBigFile('sigterm-graceful', { SHUTDOWN_TIMEOUT_SECONDS: '30' });
+    const visibility = watchVisibility(fileId);
+    const { exit, stoppedAfterMs, seen } = await stopWorker(worker, visibility);
 
     expect(exit).toEqual({ code: 0, signal: null });
     expect(stoppedAfterMs).toBeLessThan(30_000 + 5_000);
-    expect([...visibility.seen].every((n) => n === 0 || n === ROWS)).toBe(true);
+    expect(seen.every((n) => n === 0 || n === ROWS)).toBe(true);
     const afterStop = await fileRow(fileId);
     if (afterStop.status === 'done') {
       expect([afterStop.rows_total, afterStop.rows_loaded]).toEqual([ROWS, ROWS]);
@@ -126,16 +132,12 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
       { start: '2023-01-01', days: 480 },
     );
     const visibility = watchVisibility(fileId);
-    const signalledAt = Date.now();
-    worker.process.kill('SIGTERM');
-    const exit = await worker.exited;
-    const stoppedAfterMs = Date.now() - signalledAt;
-    await visibility.stop();
+    const { exit, stoppedAfterMs, seen } = await stopWorker(worker, visibility);
 
     expect(exit).toEqual({ code: 0, signal: null });
     expect(stoppedAfterMs).toBeLessThan(1_000 + 4_000);
     expect(worker.output()).toContain('active jobs did not finish before the shutdown deadline');
-    expect([...visibility.seen]).toEqual([0]);
+    expect(seen).toEqual([0]);
     expect((await fileRow(fileId)).status).not.toBe('done');
     expect(await readingsOf(fileId)).toBe(0);
 
@@ -163,16 +165,12 @@ describe('a worker stopped with SIGTERM in the middle of a file', () => {
     await sleep(1_200);
     expect({ exitCode: worker.process.exitCode, status: (await fileRow(fileId)).status }).toEqual({ exitCode: null, status: 'processing' });
     // An operator who will not wait.
-    const signalledAt = Date.now();
-    worker.process.kill('SIGTERM');
-    const exit = await worker.exited;
-    const stoppedAfterMs = Date.now() - signalledAt;
-    await visibility.stop();
+    const { exit, stoppedAfterMs, seen } = await stopWorker(worker, visibility);
 
     expect(exit).toEqual({ code: 130, signal: null });
     expect(stoppedAfterMs).toBeLessThan(10_000); // not the 30 s deadline
     expect(worker.output()).toContain('second signal: exiting now');
-    expect([...visibility.seen]).toEqual([0]);
+    expect(seen).toEqual([0]);
     expect(await readingsOf(fileId)).toBe(0);
 
     // The file waits in the inbox for the next worker, as after the deadline above.
