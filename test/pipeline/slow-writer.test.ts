@@ -52,14 +52,22 @@ describe('a slow writer appending past the stability wait', () => {
     // A second event for a file that was just loaded may get a row of its own, recorded as a
     // duplicate of the first: bookkeeping, no readings, and the file is moved once.
     const loads = async () => (await ledger()).filter((r) => r.status !== 'duplicate');
+    let lastSeen: unknown;
     await waitFor(
       'all 12 lines accounted for',
       async () => {
         const rows = await loads();
+        lastSeen = {
+          ledger: await ledger(),
+          inbox: await readdir(env.dirs.watch),
+          processed: await readdir(env.dirs.processed).catch(() => []),
+        };
         return rows.every((r) => r.status === 'done') && rows.reduce((n, r) => n + r.rows_total, 0) === 12;
       },
       30_000,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last seen: ${JSON.stringify(lastSeen)}`);
+    });
     await sleep(2_500); // further scans change nothing
 
     const rows = await loads();

@@ -1,7 +1,7 @@
 import { copyFile, link, mkdtemp, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { disposeFailed, disposeLoaded, type DisposalDirs } from './file-disposal.js';
+import { disposeFailed, disposeLoaded, FileGrewError, type DisposalDirs } from './file-disposal.js';
 
 describe('where a file goes after its ingest', () => {
   let root: string;
@@ -61,6 +61,20 @@ describe('where a file goes after its ingest', () => {
     expect(recorded).toEqual([path.join(dirs.processed, 'day.csv')]);
     expect(await readdir(dirs.processed)).toEqual(['day.csv']);
     expect(await readdir(path.dirname(file!))).toEqual([]);
+  });
+
+  it('leaves a file that grew after its load in the inbox, whole, with no other name', async () => {
+    const [file] = await sameNamedFiles('slow.csv', 1); // "piece 0\n": 8 bytes, of which 5 were loaded
+    const recorded: Array<string | null> = [];
+    const record = async (target: string | null) => void recorded.push(target);
+    await expect(disposeLoaded(file!, 15, dirs, record, 5)).rejects.toThrow(FileGrewError);
+    expect(await readFile(file!, 'utf8')).toBe('piece 0\n');
+    expect(await readdir(dirs.processed)).toEqual([]);
+    // With DELETE_AFTER_INGEST it is not deleted either.
+    await expect(disposeLoaded(file!, 15, { ...dirs, deleteAfterIngest: true }, record, 5)).rejects.toThrow(/grew from 5 to 8 bytes/);
+    expect(await readFile(file!, 'utf8')).toBe('piece 0\n');
+    // Its loaded size, unchanged, moves as before.
+    expect(await disposeLoaded(file!, 15, dirs, record, 8)).toBe(path.join(dirs.processed, 'slow.csv'));
   });
 
   it('finishes a move stopped after the file got its new name, under that name, on the retry', async () => {

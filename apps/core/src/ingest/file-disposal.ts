@@ -43,14 +43,21 @@ async function placeWithoutOverwrite(
   from: string,
   candidates: string[],
   record: RecordTarget | undefined,
-  whilePlaced: (target: string) => Promise<void> = async () => undefined,
+  { whilePlaced, loadedBytes }: { whilePlaced?: (target: string) => Promise<void>; loadedBytes?: number } = {},
 ): Promise<string> {
   const staging = stagingName(candidates.at(-1)!);
   for (const target of candidates) {
     const placedEarlier = (await sameFile(from, target)) || (await sameFile(staging, target));
     if (!placedEarlier && !(await linkWithoutOverwrite(from, target, staging))) continue;
-    await whilePlaced(target);
+    await whilePlaced?.(target);
     await record?.(target);
+    try {
+      await throwIfGrew(from, loadedBytes);
+    } catch (error) {
+      await unlink(target);
+      await unlink(staging).catch(() => undefined);
+      throw error;
+    }
     await unlink(from);
     await unlink(staging).catch(() => undefined);
     return target;
@@ -97,6 +104,28 @@ async function linkWithoutOverwrite(from: string, to: string, staging: string): 
   }
 }
 
+/** The file in the inbox is no longer the size that was loaded: it stays there, whole, for its next load. */
+export class FileGrewError extends Error {
+  constructor(
+    readonly path: string,
+    readonly loadedBytes: number,
+    readonly sizeBytes: number,
+  ) {
+    super(`${path} grew from ${loadedBytes} to ${sizeBytes} bytes while it was being moved: left in place`);
+    this.name = 'FileGrewError';
+  }
+}
+
+/**
+ * The last look before a loaded file leaves the inbox: lines a writer appended since the load
+ * (while its place was recorded, say) would leave with it unloaded.
+ */
+async function throwIfGrew(filePath: string, loadedBytes: number | undefined): Promise<void> {
+  if (loadedBytes === undefined) return;
+  const size = (await lstat(filePath)).size;
+  if (size !== loadedBytes) throw new FileGrewError(filePath, loadedBytes, size);
+}
+
 /**
  * Records where a file went (the ledger's final_path) while it is still in the inbox too, or where
  * nothing is left of it (null) before it is deleted: a retry after any failure finds the file in
@@ -104,15 +133,26 @@ async function linkWithoutOverwrite(from: string, to: string, staging: string): 
  */
 export type RecordTarget = (target: string | null) => Promise<void>;
 
-/** Moves or deletes a loaded (or duplicate) file; returns its new path, or null when deleted. */
-export async function disposeLoaded(filePath: string, fileId: number, dirs: DisposalDirs, record?: RecordTarget): Promise<string | null> {
+/**
+ * Moves or deletes a loaded (or duplicate) file; returns its new path, or null when deleted. Given
+ * `loadedBytes`, a file that is no longer that size when it is about to leave the inbox stays
+ * there (FileGrewError): a writer appended lines that were not loaded.
+ */
+export async function disposeLoaded(
+  filePath: string,
+  fileId: number,
+  dirs: DisposalDirs,
+  record?: RecordTarget,
+  loadedBytes?: number,
+): Promise<string | null> {
   if (dirs.deleteAfterIngest) {
     await record?.(null);
+    await throwIfGrew(filePath, loadedBytes);
     await unlink(filePath);
     return null;
   }
   await mkdir(dirs.processed, { recursive: true });
-  return placeWithoutOverwrite(filePath, candidateNames(dirs.processed, path.basename(filePath), fileId), record);
+  return placeWithoutOverwrite(filePath, candidateNames(dirs.processed, path.basename(filePath), fileId), record, { loadedBytes });
 }
 
 /** Moves a failed file aside and writes the explanation next to it; returns the file's new path. */
@@ -126,7 +166,7 @@ export async function disposeFailed(
 ): Promise<string> {
   await mkdir(dirs.failed, { recursive: true });
   const explanation: FailureExplanation = { fileId, file: path.basename(filePath), error, failedAt: now.toISOString() };
-  return placeWithoutOverwrite(filePath, candidateNames(dirs.failed, path.basename(filePath), fileId), record, (target) =>
-    writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`),
-  );
+  return placeWithoutOverwrite(filePath, candidateNames(dirs.failed, path.basename(filePath), fileId), record, {
+    whilePlaced: (target) => writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`),
+  });
 }
