@@ -216,7 +216,12 @@ describe('a WATCH_DIR that is a link to the real folder', () => {
       async () => (await pipeline!.pool.query(`SELECT status FROM ingested_file`)).rows.some((r) => r.status === 'done'),
       30_000,
     );
-    await waitFor('moved', async () => (await readdir(env.dirs.processed).catch(() => [] as string[])).includes('linked.csv'));
+    // Moved: in the processed folder, and (a moment later: linked there first) gone from the real one.
+    await waitFor(
+      'moved',
+      async () =>
+        (await readdir(env.dirs.processed).catch(() => [] as string[])).includes('linked.csv') && (await readdir(real)).length === 0,
+    );
     expect(await readdir(real)).toEqual([]);
   }, 60_000);
 });

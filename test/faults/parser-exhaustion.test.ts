@@ -108,6 +108,8 @@ describe('files that would exhaust the parser', () => {
       expect(failed).toEqual(expect.arrayContaining([moved, `${moved}.error.json`]));
       const explanation = JSON.parse(await readFile(path.join(env.dirs.failed, `${moved}.error.json`), 'utf8'));
       expect(explanation.error).toMatch(reason);
+      // Its place is recorded just before it leaves the inbox.
+      await waitFor('the file to leave the inbox', async () => !(await readdir(env.dirs.watch)).includes(path.basename(file)));
       expect(await readdir(env.dirs.watch)).not.toContain(path.basename(file));
       // Nothing of a failed file stays behind.
       const { rows } = await pool.query(`SELECT count(*)::int AS n FROM rejected_row WHERE file_id = $1`, [fileId]);
