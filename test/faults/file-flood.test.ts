@@ -89,7 +89,7 @@ describe('a flood of files dropped at once', () => {
     expect(await count(`SELECT count(DISTINCT path)::int AS n FROM ingested_file WHERE status = 'done'`)).toBe(FILES);
     expect(await count(`SELECT count(*)::int AS n FROM reading`)).toBe(FILES * 24);
     expect(await count(`SELECT sum(rows_loaded)::int AS n FROM ingested_file`)).toBe(FILES * 24);
-    // A loaded file is in the processed folder before it leaves the inbox (see file-disposal.ts).
+    // A file leaves the inbox just after its ledger row is done and its place recorded.
     await waitFor('the inbox to be empty', async () => (await readdir(env.dirs.watch)).length === 0);
     expect((await readdir(env.dirs.processed)).sort()).toEqual(data.files.map((f) => path.basename(f)).sort());
     expect(await readdir(env.dirs.watch)).toEqual([]);

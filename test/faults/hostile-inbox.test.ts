@@ -216,7 +216,7 @@ describe('a WATCH_DIR that is a link to the real folder', () => {
       async () => (await pipeline!.pool.query(`SELECT status FROM ingested_file`)).rows.some((r) => r.status === 'done'),
       30_000,
     );
-    // Moved: in the processed folder, and (a moment later: linked there first) gone from the real one.
+    // Moved: in the processed folder and gone from the real one.
     await waitFor(
       'moved',
       async () =>

@@ -58,7 +58,7 @@ describe('watched folder -> queue -> worker', () => {
     );
     expect(rows).toHaveLength(3);
     expect(await readingCount()).toBe(11160);
-    // A loaded file is in the processed folder before it leaves the inbox (see file-disposal.ts).
+    // A file leaves the inbox just after its ledger row is done and its place recorded.
     await waitFor('the inbox to be empty', async () => (await readdir(env.dirs.watch)).length === 0);
     expect((await readdir(env.dirs.processed)).sort()).toEqual(['copied.csv', 'renamed.csv', 'slow.csv']);
     expect(await readdir(env.dirs.watch)).toEqual([]);

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { CleaningSettings } from '@windmill/core/ingest/clean-records';
 import type { CleanRunner } from '@windmill/core/ingest/clean-runner';
 import { FileUnstableError } from '@windmill/core/ingest/errors';
-import { disposeFailed, disposeLoaded, FileGrewError, type DisposalDirs, type RecordTarget } from '@windmill/core/ingest/file-disposal';
+import { disposeFailed, disposeLoaded, type DisposalDirs } from '@windmill/core/ingest/file-disposal';
 import { fingerprintFile } from '@windmill/core/ingest/fingerprint';
 import * as ledger from '@windmill/core/ingest/ingested-file.repository';
 import { loadFile, type LoadOutcome } from '@windmill/core/ingest/load-file';
@@ -151,8 +151,8 @@ async function ingest(deps: IngestProcessorDeps, log: Logger, fileId: number, pa
     if (error instanceof FileUnstableError && !(await exists(path))) return settleVanished(deps, log, fileId);
     throw error;
   }
-  // The place is recorded before the file leaves the inbox: a crash or outage right after leaves
-  // the row pointing at the file, never `done` with no place (see file-disposal.ts).
+  // The place is recorded before the file moves: a crash or outage right after the move leaves
+  // the row pointing at the file, never `done` with no place (see disposeLoaded).
   const record = (target: string | null) => ledger.recordFinalPath(deps.pool, fileId, target);
 
   if (outcome.status === 'failed') {
@@ -173,14 +173,13 @@ async function ingest(deps: IngestProcessorDeps, log: Logger, fileId: number, pa
   if (movable && row.status === 'failed' && (await holdsContent(path, row, deps.inbox))) {
     finalPath = await disposeFailed(path, fileId, row.error ?? 'failed', deps.dirs, new Date(), record);
   } else if (movable && (await holdsContent(path, row, deps.inbox))) {
-    try {
-      finalPath = await disposeLoaded(path, fileId, deps.dirs, record, row.sizeBytes ?? undefined);
-    } catch (error) {
-      if (!(error instanceof FileGrewError)) throw error;
-      finalPath = await leaveForNewLines(path, row.sizeBytes, record, log);
-    }
+    finalPath = await disposeLoaded(path, fileId, deps.dirs, record);
   } else if (movable && row.sizeBytes !== null && (await lstat(path)).size > row.sizeBytes) {
-    finalPath = await leaveForNewLines(path, row.sizeBytes, record, log);
+    // Lines were appended after the content was read: moving the file now would carry them off
+    // unloaded. It stays; the watcher sees the change and the next load takes only the new lines.
+    finalPath = path;
+    await record(path);
+    log.info({ loadedBytes: row.sizeBytes }, 'file grew after it was loaded: left in place for its new lines');
   } else if (finalPath === null && row.sha256 !== null && row.status !== 'failed') {
     // What is at the path now is not what this row loaded (or nothing is): the job of a repeated
     // event for the same file moved it, or the writer's next file arrived. Never move that one.
@@ -189,16 +188,6 @@ async function ingest(deps: IngestProcessorDeps, log: Logger, fileId: number, pa
   }
   log.info({ status: outcome.status, finalPath }, 'ingest job finished');
   return { fileId, status: outcome.status, finalPath };
-}
-
-/**
- * Lines were appended after the content was read: moving the file would carry them off unloaded.
- * It stays; the watcher sees the change and the next load takes only the new lines.
- */
-async function leaveForNewLines(path: string, loadedBytes: number | null, record: RecordTarget, log: Logger): Promise<string> {
-  await record(path);
-  log.info({ loadedBytes }, 'file grew after it was loaded: left in place for its new lines');
-  return path;
 }
 
 /** Files up to this size are hashed again before they are moved; bigger ones are compared by size. */

@@ -1,4 +1,4 @@
-import { copyFile, link, lstat, mkdir, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, copyFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -21,138 +21,71 @@ export interface FailureExplanation {
 }
 
 /**
- * The names a file may take in `dir`, in order: its own, then its own with the ledger id added
- * (which no other file can want).
+ * A name in `dir` that no other file takes: the file's own name when free, else the name with the
+ * ledger id added. The own name is claimed by creating it exclusively (an empty file the move then
+ * replaces): two files of the same name that end at the same moment (two workers, a slow writer's
+ * pieces) would otherwise both find it free, and the second move would overwrite the first file.
  */
-function candidateNames(dir: string, name: string, fileId: number): string[] {
+async function claimName(dir: string, name: string, fileId: number): Promise<{ target: string; claimed: boolean }> {
+  const target = path.join(dir, name);
+  try {
+    await (await open(target, 'wx')).close();
+    return { target, claimed: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   const ext = path.extname(name);
-  return [path.join(dir, name), path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`)];
+  return { target: path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`), claimed: false };
 }
 
 /**
- * Moves `from` into the first candidate name no other file holds and returns the name.
- *
- * The move never overwrites: the file is linked to the new name, which fails when the name is
- * taken even if another process took it a moment ago (two workers, a slow writer's pieces that end
- * together). Then `whilePlaced` runs (the failed folder writes the explanation), the new name is
- * recorded, and only then is the file unlinked from the inbox. A process or database lost before
- * the unlink leaves the same file under both names, and the retry, seeing that, finishes the move
- * under the same name; once it is gone from the inbox, its place is recorded.
+ * Records where the file goes and moves it onto its claimed name. When either fails (the database
+ * lost while recording, the file gone), the claim is given back, so the retry finds the name free
+ * and picks the same one the ledger may already hold.
  */
-async function placeWithoutOverwrite(
-  from: string,
-  candidates: string[],
-  record: RecordTarget | undefined,
-  { whilePlaced, loadedBytes }: { whilePlaced?: (target: string) => Promise<void>; loadedBytes?: number } = {},
-): Promise<string> {
-  const staging = stagingName(candidates.at(-1)!);
-  for (const target of candidates) {
-    const placedEarlier = (await sameFile(from, target)) || (await sameFile(staging, target));
-    if (!placedEarlier && !(await linkWithoutOverwrite(from, target, staging))) continue;
-    await whilePlaced?.(target);
-    await record?.(target);
-    try {
-      await throwIfGrew(from, loadedBytes);
-    } catch (error) {
-      await unlink(target);
-      await unlink(staging).catch(() => undefined);
-      throw error;
-    }
-    await unlink(from);
-    await unlink(staging).catch(() => undefined);
-    return target;
-  }
-  throw new Error(`${path.basename(from)}: every name it may take is held by another file (${candidates.join(', ')})`);
-}
-
-/** True when both paths exist and name the same file (one inode), as a link leaves them. */
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [sa, sb] = await Promise.all([lstat(a).catch(() => null), lstat(b).catch(() => null)]);
-  return sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino;
-}
-
-/**
- * The hidden name a copy across file systems is written under before it takes its name; made from
- * the candidate that holds the ledger id, so no two files share it.
- */
-const stagingName = (candidate: string) => path.join(path.dirname(candidate), `.${path.basename(candidate)}.moving`);
-
-/**
- * Gives `from` the name `to` unless `to` exists; false when it does. Across file systems (a
- * bind-mounted folder) no link can be made: the file, only when it is a regular file (a link
- * swapped in is never followed), is copied to `staging` beside `to` and that copy linked to `to`,
- * so `to` never holds half a file.
- */
-async function linkWithoutOverwrite(from: string, to: string, staging: string): Promise<boolean> {
+async function recordAndMove(from: string, to: { target: string; claimed: boolean }, record?: RecordTarget): Promise<void> {
   try {
-    await link(from, to);
-    return true;
+    await record?.(to.target);
+    await move(from, to.target);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
-  }
-  if (!(await lstat(from)).isFile()) throw new Error(`${path.basename(from)} is not a regular file: not copied`);
-  await copyFile(from, staging);
-  try {
-    await link(staging, to);
-    return true;
-  } catch (error) {
-    await unlink(staging).catch(() => undefined);
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (to.claimed) await unlink(to.target).catch(() => undefined);
     throw error;
   }
 }
 
-/** The file in the inbox is no longer the size that was loaded: it stays there, whole, for its next load. */
-export class FileGrewError extends Error {
-  constructor(
-    readonly path: string,
-    readonly loadedBytes: number,
-    readonly sizeBytes: number,
-  ) {
-    super(`${path} grew from ${loadedBytes} to ${sizeBytes} bytes while it was being moved: left in place`);
-    this.name = 'FileGrewError';
+/**
+ * rename() cannot cross file systems (a bind-mounted folder); fall back to copy and delete. The
+ * copy follows links, so it is made only of a regular file: a link swapped in is never copied.
+ */
+async function move(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    if (!(await lstat(from)).isFile()) throw new Error(`${path.basename(from)} is not a regular file: not copied`, { cause: error });
+    await copyFile(from, to);
+    await unlink(from);
   }
 }
 
 /**
- * The last look before a loaded file leaves the inbox: lines a writer appended since the load
- * (while its place was recorded, say) would leave with it unloaded.
- */
-async function throwIfGrew(filePath: string, loadedBytes: number | undefined): Promise<void> {
-  if (loadedBytes === undefined) return;
-  const size = (await lstat(filePath)).size;
-  if (size !== loadedBytes) throw new FileGrewError(filePath, loadedBytes, size);
-}
-
-/**
- * Records where a file went (the ledger's final_path) while it is still in the inbox too, or where
- * nothing is left of it (null) before it is deleted: a retry after any failure finds the file in
- * the inbox, or its place recorded, never a file that is nowhere.
+ * Records where a file is about to go (the ledger's final_path), before it goes: if the process
+ * or the database fails right after the move, a retry finds the file gone and the place recorded,
+ * instead of a file that is nowhere.
  */
 export type RecordTarget = (target: string | null) => Promise<void>;
 
-/**
- * Moves or deletes a loaded (or duplicate) file; returns its new path, or null when deleted. Given
- * `loadedBytes`, a file that is no longer that size when it is about to leave the inbox stays
- * there (FileGrewError): a writer appended lines that were not loaded.
- */
-export async function disposeLoaded(
-  filePath: string,
-  fileId: number,
-  dirs: DisposalDirs,
-  record?: RecordTarget,
-  loadedBytes?: number,
-): Promise<string | null> {
+/** Moves or deletes a loaded (or duplicate) file; returns its new path, or null when deleted. */
+export async function disposeLoaded(filePath: string, fileId: number, dirs: DisposalDirs, record?: RecordTarget): Promise<string | null> {
   if (dirs.deleteAfterIngest) {
     await record?.(null);
-    await throwIfGrew(filePath, loadedBytes);
     await unlink(filePath);
     return null;
   }
   await mkdir(dirs.processed, { recursive: true });
-  return placeWithoutOverwrite(filePath, candidateNames(dirs.processed, path.basename(filePath), fileId), record, { loadedBytes });
+  const claim = await claimName(dirs.processed, path.basename(filePath), fileId);
+  await recordAndMove(filePath, claim, record);
+  return claim.target;
 }
 
 /** Moves a failed file aside and writes the explanation next to it; returns the file's new path. */
@@ -165,8 +98,10 @@ export async function disposeFailed(
   record?: RecordTarget,
 ): Promise<string> {
   await mkdir(dirs.failed, { recursive: true });
+  const claim = await claimName(dirs.failed, path.basename(filePath), fileId);
+  const target = claim.target;
   const explanation: FailureExplanation = { fileId, file: path.basename(filePath), error, failedAt: now.toISOString() };
-  return placeWithoutOverwrite(filePath, candidateNames(dirs.failed, path.basename(filePath), fileId), record, {
-    whilePlaced: (target) => writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`),
-  });
+  await writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`);
+  await recordAndMove(filePath, claim, record);
+  return target;
 }
