@@ -10,6 +10,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse, ParserOptions } from '@fast-csv/parse';
 import { Parser } from '@fast-csv/parse/build/src/parser/index.js';
@@ -22,8 +23,9 @@ const started = performance.now();
 for (const [i, path] of files.entries()) {
   if (mode === 'clean') {
     const result = await runCleanTask(
-      { path, fileId: i + 1, startOffset: 0, firstDataLine: 2, settings, mode: 'ordered' },
+      { path, fileId: i + 1, startOffset: 0, firstDataLine: 2, settings, mode: 'ordered', profile: null, fileName: basename(path) },
       async () => undefined,
+      async (names) => names.map((_, k) => -(k + 1)),
     );
     if (result.ordered) rows += result.totals.rowsTotal;
   } else if (mode === 'fast-csv') {

@@ -31,9 +31,9 @@ describe('ledger times', () => {
     // A cleaner that takes 400 ms longer than usual stands in for a slow file.
     const inner = createCleanRunner(0);
     const slow: CleanRunner = {
-      run: async (task, emit) => {
+      run: async (task, emit, resolveTurbines) => {
         await sleep(400);
-        return inner.run(task, emit);
+        return inner.run(task, emit, resolveTurbines);
       },
       close: () => inner.close(),
     };

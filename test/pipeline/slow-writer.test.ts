@@ -103,8 +103,8 @@ describe('a slow writer appending past the stability wait', () => {
     const inner = createCleanRunner(0);
     // The writer appends while the load is between reading the file and committing it.
     const cleaner: CleanRunner = {
-      run: async (task, emit) => {
-        const result = await inner.run(task, emit);
+      run: async (task, emit, resolveTurbines) => {
+        const result = await inner.run(task, emit, resolveTurbines);
         await appendFile(file, '2023-01-01 01:00:00,2,2.5\n');
         return result;
       },

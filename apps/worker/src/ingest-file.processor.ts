@@ -12,6 +12,7 @@ import { loadFile, type LoadOutcome } from '@windmill/core/ingest/load-file';
 import { isConnectionError, outageDelayMs } from '@windmill/core/platform/outage';
 import { ingestJobSchema } from '@windmill/core/platform/queues';
 import { redactText } from '@windmill/core/platform/redact';
+import type { InputProfile } from '@windmill/core/profiles/input-profile';
 import { giveUp, isMovable } from './give-up.js';
 
 export interface IngestProcessorDeps {
@@ -22,6 +23,8 @@ export interface IngestProcessorDeps {
   dirs: DisposalDirs;
   /** The watched folder: files are read only when they are regular files inside it. */
   inbox?: string;
+  /** Input profiles (INPUT_PROFILES), matched against the path relative to `inbox`. */
+  profiles?: readonly InputProfile[];
   /** While Postgres or Redis is unreachable: the first wait and the longest (OUTAGE_BACKOFF_MAX_SECONDS). */
   outage?: { baseMs: number; maxMs: number };
 }

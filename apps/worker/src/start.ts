@@ -52,6 +52,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     logger,
     cleaner,
     settings: cleaningSettingsFrom(config),
+    profiles: config.inputProfiles,
     dirs: { processed: config.dirs.processed, failed: config.dirs.failed, deleteAfterIngest: config.DELETE_AFTER_INGEST },
     inbox: config.dirs.watch,
     outage: { baseMs: config.INGEST_BACKOFF_MS, maxMs: config.OUTAGE_BACKOFF_MAX_SECONDS * 1000 },

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { describeSettingValue } from '../platform/redact.js';
+import type { InputProfile } from '../profiles/input-profile.js';
+import { readProfilesFile } from '../profiles/profiles-file.js';
 
 /**
  * Windmill's whole configuration: environment variables only, parsed once against this schema.
@@ -52,6 +54,8 @@ export const configSchema = z
     RECONCILE_INTERVAL_SECONDS: int(1).default(30),
     WATCH_STABLE_MS: int(0).default(2000),
     SOURCE_TIMEZONE: timeZone.default('UTC'),
+    // A JSON file of input profiles for exports in other layouts (SPEC section 8); unset: canonical only.
+    INPUT_PROFILES: z.string().min(1).optional(),
     WIND_SPEED_MAX: num().default(50),
     POWER_MIN: num().default(0),
     POWER_MAX: num().default(20),
@@ -110,6 +114,8 @@ type RawConfig = z.output<typeof configSchema>;
 export interface Config extends RawConfig {
   /** Where the files of each stage live, as absolute paths. */
   readonly dirs: { readonly watch: string; readonly processed: string; readonly failed: string };
+  /** The input profiles read from INPUT_PROFILES, validated; empty when it is unset. */
+  readonly inputProfiles: readonly InputProfile[];
 }
 
 export class ConfigError extends Error {
@@ -129,17 +135,21 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const result = configSchema.safeParse(present);
   const retired = Object.entries(RETIRED).flatMap(([key, hint]) => (present[key] === undefined ? [] : [`${key}: ${hint}`]));
-  if (!result.success || retired.length > 0) {
+  const profilesPath = present.INPUT_PROFILES === undefined ? undefined : path.resolve(cwd, present.INPUT_PROFILES);
+  const profiles = profilesPath === undefined ? { ok: true as const, profiles: [] } : readProfilesFile(profilesPath);
+  const profileProblems = profiles.ok ? [] : profiles.problems.map((p) => `INPUT_PROFILES=${present.INPUT_PROFILES}: ${p}`);
+  if (!result.success || retired.length > 0 || profileProblems.length > 0) {
     const problems = (result.error?.issues ?? []).map((issue) => {
       const key = String(issue.path[0] ?? 'config');
       // Secrets (tokens, passwords, URL passwords) are never echoed, even when malformed.
       return `${key}=${describeSettingValue(key, present[key])}: ${issue.message}`;
     });
-    throw new ConfigError([...problems, ...retired]);
+    throw new ConfigError([...problems, ...retired, ...profileProblems]);
   }
   const c = result.data!;
   return Object.freeze({
     ...c,
+    inputProfiles: Object.freeze(profiles.ok ? profiles.profiles : []),
     dirs: Object.freeze({
       watch: path.resolve(cwd, c.WATCH_DIR),
       processed: path.resolve(cwd, c.PROCESSED_DIR),

@@ -6,3 +6,9 @@
 export function formatCsvRecord(fields: readonly string[]): string {
   return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
 }
+
+/** The same with another delimiter (a profile's `;`, tab or `|`). */
+export function formatDelimitedRecord(fields: readonly string[], delimiter: string): string {
+  if (delimiter === ',') return formatCsvRecord(fields);
+  return fields.map((f) => (f.includes(delimiter) || /["\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(delimiter);
+}

@@ -17,11 +17,51 @@ const MAX_INT4 = 2_147_483_647;
  * every unusable value the same way.
  */
 export function parseMeasurement(text: string): number | null {
-  const plain = scanDecimal(text);
+  const plain = scanDecimal(text, 46, 0);
   if (plain !== undefined) return plain;
   const value = text.trim();
   if (MISSING.has(value.toLowerCase()) || !DECIMAL.test(value)) return null;
   return Number(value) + 0; // + 0 turns -0 into 0
+}
+
+/** How a profile writes its numbers (SPEC section 8). */
+export interface NumberFormat {
+  decimalSeparator: '.' | ',';
+  /** Spellings of a missing value besides the canonical ones, compared case-insensitively. */
+  missingValues: readonly string[];
+}
+
+/** Reads one kind of measurement cell, converted to Windmill's unit. */
+export type MeasurementReader = (text: string) => number | null;
+
+/**
+ * A reader for numbers written in `format`, in a unit `10^shift` times smaller than Windmill's
+ * (kW to MW: 3, W to MW: 6), then multiplied by `scale` (km/h to m/s: 1 / 3.6). The decimal
+ * shift is exact: `3250,5` kW reads as the same double as `3.2505` MW written canonically. A cell
+ * that is a missing spelling, or not a decimal number in the format, is null like any unusable
+ * value. Thousands separators are not read (`1.234,5` is unusable).
+ */
+export function createMeasurementReader(format: NumberFormat, shift = 0, scale = 1): MeasurementReader {
+  const point = format.decimalSeparator === ',' ? 44 : 46;
+  const missing = new Set([...MISSING, ...format.missingValues.map((v) => v.trim().toLowerCase())]);
+  const pattern = point === 44 ? /^[+-]?(?:\d+(?:,\d*)?|,\d+)$/ : DECIMAL;
+  const read = (text: string): number | null => {
+    const plain = scanDecimal(text, point, shift);
+    if (plain !== undefined) return plain;
+    const value = text.trim();
+    if (missing.has(value.toLowerCase()) || !pattern.test(value)) return null;
+    return Number(`${point === 44 ? value.replace(',', '.') : value}e-${shift}`) + 0;
+  };
+  return scale === 1 ? read : (text) => {
+    const value = read(text);
+    return value === null ? null : value * scale;
+  };
+}
+
+/** Whether `text` is one of the format's missing spellings (for explaining an unusable value). */
+export function isMissingSpelling(text: string, format?: NumberFormat): boolean {
+  const value = text.trim().toLowerCase();
+  return MISSING.has(value) || (format?.missingValues.some((v) => v.trim().toLowerCase() === value) ?? false);
 }
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
@@ -34,9 +74,11 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
  * by character codes (no trim, no regular expression) and, for up to 15 digits, computes the value
  * on the way: the digits as an integer (exact below 2^53) divided by a power of ten (exact up to
  * 10^22) is one correctly rounded division, the same double as Number(text). Longer numbers go
- * through Number. Undefined hands over to the general path.
+ * through Number. `point` is the decimal separator's character code; `shift` moves the decimal
+ * point that many places left, exactly (the same single division). Undefined hands over to the
+ * general path.
  */
-function scanDecimal(text: string): number | null | undefined {
+function scanDecimal(text: string, point: number, shift: number): number | null | undefined {
   const end = text.length;
   if (end === 0) return null;
   let i = 0;
@@ -51,7 +93,7 @@ function scanDecimal(text: string): number | null | undefined {
     digits++;
   }
   let fraction = 0;
-  if (i < end && text.charCodeAt(i) === 46) {
+  if (i < end && text.charCodeAt(i) === point) {
     i++;
     while (i < end && isDigit((code = text.charCodeAt(i)))) {
       mantissa = mantissa * 10 + (code - 48);
@@ -61,8 +103,9 @@ function scanDecimal(text: string): number | null | undefined {
     }
   }
   if (i !== end || digits === 0) return undefined;
-  if (digits > 15) return Number(text) + 0;
-  const value = fraction === 0 ? mantissa : mantissa / POWERS_OF_TEN[fraction]!;
+  const places = fraction + shift;
+  if (digits > 15 || places > 22) return Number(`${point === 46 ? text : text.replace(',', '.')}e-${shift}`) + 0;
+  const value = places === 0 ? mantissa : mantissa / POWERS_OF_TEN[places]!;
   return (first === 45 ? -value : value) + 0; // + 0 turns -0 into 0
 }
 

@@ -1,6 +1,5 @@
 import { interpolateDirection, interpolateLinear } from './interpolate.js';
-import { describeUnusablePower } from './record.js';
-import { formatCsvRecord } from './csv-text.js';
+import { CANONICAL_READING, describeUnusablePower, type RecordReading } from './record.js';
 import type { Bounds } from './measurement.js';
 import type { ColumnMap } from './header.js';
 import type { OutcomeSink, ParsedRow } from './types.js';
@@ -48,6 +47,8 @@ export interface CleanerSettings {
   maxGapSeconds: number;
   bounds: Bounds;
   columns: Pick<ColumnMap, 'powerOutput'>;
+  /** How the file's cells are read (a profile's); canonical when left out. */
+  reading?: RecordReading;
 }
 
 export interface SeriesCleaner {
@@ -60,6 +61,7 @@ export interface SeriesCleaner {
 export function createSeriesCleaner(settings: CleanerSettings, sink: OutcomeSink): SeriesCleaner {
   const maxGapMs = settings.maxGapSeconds * 1000;
   const turbines = new Map<number, TurbineState>();
+  const reading = settings.reading ?? CANONICAL_READING;
 
   const emit = (p: PendingRow): void => {
     const power = p.values[POWER];
@@ -67,9 +69,9 @@ export function createSeriesCleaner(settings: CleanerSettings, sink: OutcomeSink
       const text = p.row.fields[settings.columns.powerOutput] ?? '';
       sink.rejected({
         line: p.row.line,
-        raw: formatCsvRecord(p.row.fields),
+        raw: reading.formatRaw(p.row.fields),
         reason: 'missing_power',
-        detail: `${describeUnusablePower(text, settings.bounds)} and no valid values within ${settings.maxGapSeconds} s on both sides to impute from`,
+        detail: `${describeUnusablePower(text, settings.bounds, reading)} and no valid values within ${settings.maxGapSeconds} s on both sides to impute from`,
       });
       return;
     }

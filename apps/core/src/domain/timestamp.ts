@@ -34,7 +34,7 @@ function twoDigits(text: string, i: number): number {
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (any year), without allocating a Date. */
-function daysFromCivil(year: number, month: number, day: number): number {
+export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;
@@ -108,7 +108,7 @@ export function createTimestampParser(timeZone: string): TimestampParser {
   };
 }
 
-function isUtc(timeZone: string): boolean {
+export function isUtc(timeZone: string): boolean {
   return ['utc', 'etc/utc', 'gmt', 'etc/gmt', 'z'].includes(timeZone.toLowerCase());
 }
 
@@ -116,7 +116,8 @@ function isUtc(timeZone: string): boolean {
 const QUARTER_HOUR = 15 * 60_000;
 const DAY = 86_400_000;
 
-function wallClockToUtc(timeZone: string): (wallMs: number) => number {
+/** Wall-clock epoch ms in `timeZone` to UTC epoch ms, with the DST rule described at the top. */
+export function wallClockToUtc(timeZone: string): (wallMs: number) => number {
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',

@@ -7,8 +7,8 @@ import { readStatsTotals } from '../read/stats-totals.read.js';
 import { computeStats, type StatsRunOutcome } from '../stats/compute-stats.js';
 import { createCleanRunner, type CleanRunner } from './clean-runner.js';
 import { queueFile } from './ingested-file.repository.js';
-import { listCsvFiles } from './list-files.js';
-import { loadFile, type LoadDeps, type LoadOutcome } from './load-file.js';
+import { listCsvInputs, type CsvInput } from './list-files.js';
+import { loadFile, profileForFile, type LoadDeps, type LoadOutcome } from './load-file.js';
 
 /** How far a batch load has come, for a progress bar: files, bytes (for the ETA) and lines read. */
 export interface BatchProgress {
@@ -26,7 +26,8 @@ export interface BatchHooks {
 }
 
 export interface IngestSummary {
-  files: Array<{ path: string; outcome: LoadOutcome }>;
+  /** `profile`: the input profile the file was read with; null for the canonical layout. */
+  files: Array<{ path: string; profile: string | null; outcome: LoadOutcome }>;
   stats: StatsRunOutcome;
   anomalies: { reading: number; turbine: number };
   windowStats: number;
@@ -43,13 +44,16 @@ export async function runIngest(
   hooks: BatchHooks = {},
 ): Promise<IngestSummary> {
   const { pool, logger, config } = deps;
-  const paths = await listCsvFiles(inputs, cwd);
+  const inputsFound = await listCsvInputs(inputs, cwd);
   const cleaner = deps.cleaner ?? createCleanRunner(config.PARSE_THREADS);
-  const tracker = await trackProgress(paths, hooks.onProgress);
+  const tracker = await trackProgress(
+    inputsFound.map((f) => f.path),
+    hooks.onProgress,
+  );
   try {
     const files = await loadInPathOrder(
-      { pool, logger, settings: cleaningSettingsFrom(config), cleaner },
-      paths,
+      { pool, logger, settings: cleaningSettingsFrom(config), cleaner, profiles: config.inputProfiles },
+      inputsFound,
       Math.max(1, config.PARSE_THREADS),
       tracker,
     );
@@ -125,15 +129,15 @@ async function trackProgress(paths: string[], report: BatchHooks['onProgress']):
  */
 async function loadInPathOrder(
   deps: LoadDeps,
-  paths: string[],
+  files: CsvInput[],
   inFlight: number,
   tracker: ProgressTracker,
 ): Promise<IngestSummary['files']> {
   const loads: Array<Promise<LoadOutcome>> = [];
-  for (const [index, filePath] of paths.entries()) {
+  for (const [index, file] of files.entries()) {
     if (index >= inFlight) await loads[index - inFlight]!.catch(() => undefined);
-    const { id } = await queueFile(deps.pool, filePath, null, null);
-    const load = loadFile({ ...deps, onProgress: tracker.forFile(index) }, { fileId: id, path: filePath });
+    const { id } = await queueFile(deps.pool, file.path, null, null);
+    const load = loadFile({ ...deps, onProgress: tracker.forFile(index) }, { fileId: id, path: file.path, matchPath: file.matchPath });
     load.then(
       (outcome) => tracker.fileDone(index, outcome),
       () => tracker.fileDone(index, null),
@@ -143,7 +147,11 @@ async function loadInPathOrder(
   const settled = await Promise.allSettled(loads);
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure) throw (failure as PromiseRejectedResult).reason;
-  return settled.map((s, i) => ({ path: paths[i]!, outcome: (s as PromiseFulfilledResult<LoadOutcome>).value }));
+  return settled.map((s, i) => ({
+    path: files[i]!.path,
+    profile: profileForFile(deps, files[i]!)?.name ?? null,
+    outcome: (s as PromiseFulfilledResult<LoadOutcome>).value,
+  }));
 }
 
 async function summarize(pool: Pool, logger: Logger, config: Config, files: IngestSummary['files']): Promise<IngestSummary> {

@@ -1,8 +1,11 @@
 import { mapHeader, type ColumnMap } from '../domain/header.js';
 import type { Bounds } from '../domain/measurement.js';
-import { createRecordParser } from '../domain/record.js';
+import { CANONICAL_READING, createRecordParser, type RecordReading } from '../domain/record.js';
 import { createSeriesCleaner } from '../domain/series-cleaner.js';
-import { createTimestampParser } from '../domain/timestamp.js';
+import { createTimestampParser, type TimestampParser } from '../domain/timestamp.js';
+import { createFormatParser } from '../domain/timestamp-format.js';
+import { turbineName, type InputProfile } from '../profiles/input-profile.js';
+import { fileTurbine, mapProfileHeader, numericTurbineId, profileReading } from '../profiles/profile-mapper.js';
 import type { CleanReading, OutcomeSink, ParsedRow, Rejection } from '../domain/types.js';
 import type { RecordBatch } from './read-records.js';
 import { FileFormatError } from './errors.js';
@@ -46,6 +49,23 @@ export interface CleanTarget {
 
 export type CleanResult = { ordered: true; totals: CleanedTotals } | { ordered: false };
 
+/** Gives each turbine name that is not a positive integer its id (the database's), in order. */
+export type ResolveTurbines = (names: string[]) => Promise<number[]>;
+
+/** What the file is read as: the canonical layout (profile null) or a profile's. */
+export interface FileReading {
+  profile: InputProfile | null;
+  /** The file's bare name, for a profile's `turbine.from = "fileName"`. */
+  fileName: string;
+  resolveTurbines: ResolveTurbines;
+}
+
+const CANONICAL_FILE: FileReading = {
+  profile: null,
+  fileName: '',
+  resolveTurbines: () => Promise.reject(new Error('the canonical layout has no turbine names to resolve')),
+};
+
 /**
  * Runs the cleaning core over a file's records: header first, then every line through the record
  * parser and the series cleaner, outcomes into `target`. In `ordered` mode (the normal case) rows
@@ -59,6 +79,7 @@ export async function cleanRecords(
   target: CleanTarget,
   mode: 'ordered' | 'sorted',
   onProgress?: (lines: number) => void,
+  file: FileReading = CANONICAL_FILE,
 ): Promise<CleanResult> {
   const totals: CleanedTotals = {
     rowsTotal: 0,
@@ -99,19 +120,28 @@ export async function cleanRecords(
         'sort it by timestamp or split it into smaller files',
     );
 
+  /** Turbine names seen so far and their ids, for a profile that reads names from a column. */
+  let names: Map<string, number> | null = null;
+
   for await (const batch of batches) {
     const rows = batch.rows;
+    if (names !== null && columns !== null) await resolveNames(rows, columns.turbineId, names, file.resolveTurbines);
     for (let i = 0; i < rows.length; i++) {
       const fields = rows[i]!;
       const line = batch.firstLine + i;
       totals.lastLine = line;
       if (columns === null) {
-        const header = mapHeader(fields);
-        if (!header.ok) throw new FileFormatError(explainHeader(header.error, fields));
+        const header = file.profile === null ? mapHeader(fields) : mapProfileHeader(fields, file.profile);
+        if (!header.ok) throw new FileFormatError(file.profile === null ? explainHeader(header.error, fields) : header.error);
         columns = header.columns;
         totals.ignoredColumns = columns.ignored;
-        parseRecord = createRecordParser(columns, createTimestampParser(settings.timeZone), settings.bounds);
-        cleaner = createSeriesCleaner({ maxGapSeconds: settings.maxGapSeconds, bounds: settings.bounds, columns }, sink);
+        let reading = CANONICAL_READING;
+        let parseTimestamp = createTimestampParser(settings.timeZone);
+        if (file.profile !== null) {
+          ({ reading, parseTimestamp, names } = await readingFor(file, batch.preamble ?? [], settings));
+        }
+        parseRecord = createRecordParser(columns, parseTimestamp, settings.bounds, reading);
+        cleaner = createSeriesCleaner({ maxGapSeconds: settings.maxGapSeconds, bounds: settings.bounds, columns, reading }, sink);
         continue;
       }
       totals.rowsTotal++;
@@ -143,10 +173,50 @@ export async function cleanRecords(
   return { ordered: true, totals };
 }
 
+/** A canonical-layout header that does not fit: what is wrong, and where other layouts are described. */
 function explainHeader(error: string, fields: readonly string[]): string {
   const joined = fields.join(',');
+  const hint =
+    'if this is another layout (a vendor export), describe it in an input profile (INPUT_PROFILES; `npm run profile -- FILE` writes one)';
   if (fields.length === 1 && /[;\t|]/.test(joined)) {
-    return `${error}; the header has one column containing ';', tab or '|': Windmill reads comma-separated files`;
+    return `${error}; the header has one column containing ';', tab or '|': the canonical layout is comma-separated; ${hint}`;
   }
-  return error;
+  return `${error}; ${hint}`;
+}
+
+/** A profile's reading of the file: its cells, its timestamps and its turbine (resolved to an id). */
+async function readingFor(
+  file: FileReading,
+  preamble: readonly string[],
+  settings: CleaningSettings,
+): Promise<{ reading: RecordReading; parseTimestamp: TimestampParser; names: Map<string, number> | null }> {
+  const profile = file.profile!;
+  const zone = profile.timezone ?? settings.timeZone;
+  const parseTimestamp = profile.timestampFormat === null ? createTimestampParser(zone) : createFormatParser(profile.timestampFormat, zone);
+  const whole = fileTurbine(profile, file.fileName, preamble);
+  if (whole === null) {
+    const names = new Map<string, number>();
+    return { reading: profileReading(profile, { kind: 'name', ids: names, nameOf: turbineName }), parseTimestamp, names };
+  }
+  if (!whole.ok) throw new FileFormatError(whole.error);
+  const id = numericTurbineId(whole.name) ?? (await file.resolveTurbines([whole.name]))[0]!;
+  return { reading: profileReading(profile, { kind: 'file', id }), parseTimestamp, names: null };
+}
+
+/** Adds the ids of the batch's new turbine names to `names` (numbers are their own ids). */
+async function resolveNames(rows: readonly string[][], column: number, names: Map<string, number>, resolve: ResolveTurbines): Promise<void> {
+  const unknown = new Set<string>();
+  for (const fields of rows) {
+    const text = fields[column];
+    if (text === undefined) continue;
+    const name = turbineName(text);
+    if (name === null || names.has(name)) continue;
+    const id = numericTurbineId(name);
+    if (id !== null) names.set(name, id);
+    else unknown.add(name);
+  }
+  if (unknown.size === 0) return;
+  const wanted = [...unknown];
+  const ids = await resolve(wanted);
+  wanted.forEach((name, i) => names.set(name, ids[i]!));
 }

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { ResolveTurbines } from './clean-records.js';
 import { runCleanTask, type CleanProgress, type CleanTask, type CleanTaskResult, type EmitChunk } from './clean-task.js';
 import { FileFormatError, FileUnstableError } from './errors.js';
 import type { FromThread, ToThread } from './parse-thread.js';
@@ -14,7 +15,7 @@ import type { FromThread, ToThread } from './parse-thread.js';
  * the thread.
  */
 export interface CleanRunner {
-  run(task: CleanTask, emit: EmitChunk): Promise<CleanTaskResult>;
+  run(task: CleanTask, emit: EmitChunk, resolveTurbines: ResolveTurbines): Promise<CleanTaskResult>;
   close(): Promise<void>;
 }
 
@@ -50,6 +51,7 @@ interface Job {
   id: number;
   task: CleanTask;
   emit: EmitChunk;
+  resolveTurbines: ResolveTurbines;
   resolve: (result: CleanTaskResult) => void;
   reject: (error: Error) => void;
 }
@@ -66,10 +68,10 @@ class ThreadPoolRunner implements CleanRunner {
     private readonly limits: ParseThreadLimits,
   ) {}
 
-  run(task: CleanTask, emit: EmitChunk): Promise<CleanTaskResult> {
+  run(task: CleanTask, emit: EmitChunk, resolveTurbines: ResolveTurbines): Promise<CleanTaskResult> {
     if (this.closed) return Promise.reject(new Error('the parse pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, emit, resolve, reject });
+      this.queue.push({ id: this.nextId++, task, emit, resolveTurbines, resolve, reject });
       this.dispatch();
     });
   }
@@ -115,7 +117,15 @@ class ThreadPoolRunner implements CleanRunner {
     };
     const onMessage = (message: FromThread) => {
       if (message.id !== job.id) return;
-      if (message.type === 'chunk') {
+      if (message.type === 'names') {
+        job.resolveTurbines(message.names).then(
+          (ids) => worker.postMessage({ type: 'turbines', id: job.id, ids } satisfies ToThread),
+          (error: Error) => {
+            failed ??= error;
+            worker.postMessage({ type: 'turbines', id: job.id, ids: null, error: error.message } satisfies ToThread);
+          },
+        );
+      } else if (message.type === 'chunk') {
         const progress: CleanProgress = { lines: message.lines, bytes: message.bytes };
         const chunk = Buffer.from(message.data, message.byteOffset, message.byteLength);
         writes = writes.then(async () => {

@@ -1,4 +1,5 @@
-import { cleanRecords, type CleanedTotals, type CleaningSettings, type CleanTarget } from './clean-records.js';
+import type { InputProfile } from '../profiles/input-profile.js';
+import { cleanRecords, type CleanedTotals, type CleaningSettings, type CleanTarget, type ResolveTurbines } from './clean-records.js';
 import { CopyChunkWriter } from './copy-binary.js';
 import { readRecords } from './read-records.js';
 
@@ -12,6 +13,10 @@ export interface CleanTask {
   header?: string | undefined;
   settings: CleaningSettings;
   mode: 'ordered' | 'sorted';
+  /** The input profile the file is read with; null for the canonical layout. */
+  profile: InputProfile | null;
+  /** The file's bare name (a profile may take the turbine's name from it). */
+  fileName: string;
 }
 
 /** Per turbine with loaded readings: the earliest and latest timestamp (epoch ms) and the number of readings, in columns. */
@@ -45,8 +50,13 @@ const REJECTION_CHUNK_BYTES = 1 << 16;
  * turbine's time range. Memory stays bounded: rows are handed over in chunks, and the next lines
  * wait for `emit`.
  */
-export async function runCleanTask(task: CleanTask, emit: EmitChunk): Promise<CleanTaskResult> {
-  const source = await readRecords(task.path, { startOffset: task.startOffset, firstDataLine: task.firstDataLine, header: task.header });
+export async function runCleanTask(task: CleanTask, emit: EmitChunk, resolveTurbines: ResolveTurbines): Promise<CleanTaskResult> {
+  const source = await readRecords(task.path, {
+    startOffset: task.startOffset,
+    firstDataLine: task.firstDataLine,
+    header: task.header,
+    ...(task.profile ? { layout: task.profile } : {}),
+  });
   let lines = 0;
   const full: Array<[ChunkKind, Buffer]> = [];
   const readings = new CopyChunkWriter(CHUNK_BYTES, task.fileId, (chunk) => full.push(['readings', chunk]));
@@ -72,9 +82,16 @@ export async function runCleanTask(task: CleanTask, emit: EmitChunk): Promise<Cl
       if (full.length > 0) await handOver();
     },
   };
-  const result = await cleanRecords(source.batches, task.settings, target, task.mode, (n) => {
-    lines = n;
-  });
+  const result = await cleanRecords(
+    source.batches,
+    task.settings,
+    target,
+    task.mode,
+    (n) => {
+      lines = n;
+    },
+    { profile: task.profile, fileName: task.fileName, resolveTurbines },
+  );
   if (!result.ordered) return { ordered: false };
   readings.end();
   rejections.end();

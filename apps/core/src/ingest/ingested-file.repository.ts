@@ -51,12 +51,15 @@ export async function queueFile(
   return { id: existing.rows[0].id, created: false };
 }
 
-/** Returns false when the row has already reached a final status (a retry after success). */
-export async function markProcessing(db: Queryable, id: number): Promise<boolean> {
+/**
+ * Returns false when the row has already reached a final status (a retry after success). Records
+ * the input profile the file is read with (null: the canonical layout).
+ */
+export async function markProcessing(db: Queryable, id: number, profile: string | null = null): Promise<boolean> {
   const result = await db.query(
-    `UPDATE ingested_file SET status = 'processing', started_at = now(), attempts = attempts + 1
+    `UPDATE ingested_file SET status = 'processing', started_at = now(), attempts = attempts + 1, profile = $2
       WHERE id = $1 AND status IN ('queued', 'processing')`,
-    [id],
+    [id, profile],
   );
   return result.rowCount === 1;
 }

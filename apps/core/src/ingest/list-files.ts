@@ -10,7 +10,19 @@ import { isIngestibleFileName } from '../domain/file-name.js';
  * and special files are skipped, so a link loop or a link out of the folder is never followed.
  */
 export async function listCsvFiles(inputs: readonly string[], cwd: string): Promise<string[]> {
-  const found: string[] = [];
+  return (await listCsvInputs(inputs, cwd)).map((f) => f.path);
+}
+
+/** A file found by listCsvInputs, with the path input profiles are matched against. */
+export interface CsvInput {
+  path: string;
+  /** Relative to the folder argument it was found in, or a file argument's bare name. */
+  matchPath: string;
+}
+
+/** listCsvFiles, each file with its `matchPath` (the first argument that named it decides). */
+export async function listCsvInputs(inputs: readonly string[], cwd: string): Promise<CsvInput[]> {
+  const found: CsvInput[] = [];
   for (const input of inputs) {
     let absolute = path.resolve(cwd, input);
     let info;
@@ -20,10 +32,14 @@ export async function listCsvFiles(inputs: readonly string[], cwd: string): Prom
     } catch {
       throw new Error(`no such file or directory: ${input}`);
     }
-    if (info.isDirectory()) found.push(...(await walk(absolute, false)));
-    else found.push(absolute);
+    if (info.isDirectory()) {
+      const root = absolute;
+      found.push(...(await walk(absolute, false)).map((p) => ({ path: p, matchPath: path.relative(root, p) })));
+    } else found.push({ path: absolute, matchPath: path.basename(absolute) });
   }
-  return [...new Set(found)].sort();
+  const unique = new Map<string, CsvInput>();
+  for (const file of found) if (!unique.has(file.path)) unique.set(file.path, file);
+  return [...unique.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 async function walk(dir: string, special: boolean): Promise<string[]> {

@@ -1,15 +1,19 @@
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { CleanedTotals, CleaningSettings } from './clean-records.js';
 import type { CleanRunner } from './clean-runner.js';
 import type { CleanTaskResult } from './clean-task.js';
 import { isContinuation } from '../domain/continuation.js';
+import type { InputProfile } from '../profiles/input-profile.js';
+import { selectProfile } from '../profiles/select-profile.js';
 import { FileFormatError, FileUnstableError } from './errors.js';
 import { fingerprintFile, type Fingerprint } from './fingerprint.js';
 import * as ledger from './ingested-file.repository.js';
 import { foldReadingCountsEvery, LOADER_FOLD_EVERY_MS } from './reading-count.repository.js';
 import { completeFile, isKeyConflict, openFileWriter, type WriteTarget } from './reading-writer.js';
+import { allocateTurbineIds } from './turbine.repository.js';
 
 export type LoadOutcome =
   | { status: 'done'; fileId: number; totals: CleanedTotals; appendOfId: number | null; startOffset: number }
@@ -28,6 +32,30 @@ export interface LoadDeps {
   onProgress?: (progress: { lines: number; bytes: number }) => void;
   /** The watched folder: a file whose real path lies elsewhere is refused (see safe-open.ts). */
   inbox?: string;
+  /** Input profiles (INPUT_PROFILES); a file none matches is read in the canonical layout. */
+  profiles?: readonly InputProfile[];
+}
+
+/** A file to load: its ledger row, its path, and the name profiles are matched against. */
+export interface FileToLoad {
+  fileId: number;
+  path: string;
+  /**
+   * The path profiles' globs are matched against: relative to the watched folder or to the folder
+   * given to `npm run ingest`. Default: relative to `inbox` when the file is inside it, else the bare name.
+   */
+  matchPath?: string;
+}
+
+/** The profile a file is read with (see select-profile.ts), or null for the canonical layout. */
+export function profileForFile(deps: Pick<LoadDeps, 'inbox' | 'profiles'>, file: Pick<FileToLoad, 'path' | 'matchPath'>): InputProfile | null {
+  if (!deps.profiles || deps.profiles.length === 0) return null;
+  let matchPath = file.matchPath;
+  if (matchPath === undefined) {
+    const relative = deps.inbox ? path.relative(deps.inbox, file.path) : '';
+    matchPath = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.basename(file.path);
+  }
+  return selectProfile(matchPath, deps.profiles);
 }
 
 /** Content lock namespace ('WINC'): two loads of identical content queue behind each other. */
@@ -42,7 +70,7 @@ const PROGRESS_EVERY_MS = 5_000;
  * only the appended lines. A file that cannot be read as telemetry ends `failed` (FileFormatError
  * is caught here); database errors are thrown for the caller to retry.
  */
-export async function loadFile(deps: LoadDeps, file: { fileId: number; path: string }): Promise<LoadOutcome> {
+export async function loadFile(deps: LoadDeps, file: FileToLoad): Promise<LoadOutcome> {
   const outcome = await loadOnce(deps, file);
   if (outcome.status === 'done') {
     // Committed, and the load's connection is back in the pool: what is left is housekeeping,
@@ -54,10 +82,11 @@ export async function loadFile(deps: LoadDeps, file: { fileId: number; path: str
   return outcome;
 }
 
-async function loadOnce(deps: LoadDeps, file: { fileId: number; path: string }): Promise<LoadOutcome> {
-  const log = deps.logger.child({ fileId: file.fileId, file: file.path });
+async function loadOnce(deps: LoadDeps, file: FileToLoad): Promise<LoadOutcome> {
+  const profile = profileForFile(deps, file);
+  const log = deps.logger.child({ fileId: file.fileId, file: file.path, ...(profile ? { profile: profile.name } : {}) });
   const started = Date.now();
-  if (!(await ledger.markProcessing(deps.pool, file.fileId))) {
+  if (!(await ledger.markProcessing(deps.pool, file.fileId, profile?.name ?? null))) {
     const row = await ledger.findFile(deps.pool, file.fileId);
     if (!row) throw new Error(`ingested_file ${file.fileId} does not exist`);
     return { status: 'finished-before', fileId: file.fileId, previous: row.status };
@@ -78,8 +107,13 @@ async function loadOnce(deps: LoadDeps, file: { fileId: number; path: string }):
       fingerprint.prefix.sha256 === previous.sha256 &&
       fingerprint.prefix.endsWithLineBreak;
     // A slow writer's later lines, in a new file without a header (see domain/continuation.ts).
+    // Only in the canonical layout: a profile's file brings its own head every time.
     const continues =
-      !isAppend && !!previous?.header && fingerprint.firstLine !== undefined && isContinuation(fingerprint.firstLine, previous.header);
+      profile === null &&
+      !isAppend &&
+      !!previous?.header &&
+      fingerprint.firstLine !== undefined &&
+      isContinuation(fingerprint.firstLine, previous.header);
     const base = isAppend || continues ? previous : null;
 
     await client.query('BEGIN');
@@ -117,7 +151,9 @@ async function loadOnce(deps: LoadDeps, file: { fileId: number; path: string }):
         startOffset,
         firstDataLine,
         expectedBytes: fingerprint.size - startOffset,
-        header: base?.header ?? undefined,
+        // A profile's appended part reads its head (preamble and header) from the file again.
+        header: profile === null ? (base?.header ?? undefined) : undefined,
+        profile,
       },
       deps,
       log,
@@ -187,7 +223,15 @@ async function fileSize(path: string): Promise<number> {
  */
 async function writeFile(
   client: PoolClient,
-  file: { fileId: number; path: string; startOffset: number; firstDataLine: number; expectedBytes: number; header?: string | undefined },
+  file: {
+    fileId: number;
+    path: string;
+    startOffset: number;
+    firstDataLine: number;
+    expectedBytes: number;
+    header?: string | undefined;
+    profile: InputProfile | null;
+  },
   deps: LoadDeps,
   log: Logger,
 ): Promise<{ totals: CleanedTotals; target: WriteTarget }> {
@@ -199,9 +243,9 @@ async function writeFile(
     let lastProgress = Date.now();
     let result: CleanTaskResult;
     try {
-      const { path, fileId, startOffset, firstDataLine, header } = file;
+      const { fileId, startOffset, firstDataLine, header, profile } = file;
       result = await deps.cleaner.run(
-        { path, fileId, startOffset, firstDataLine, header, settings: deps.settings, mode },
+        { path: file.path, fileId, startOffset, firstDataLine, header, settings: deps.settings, mode, profile, fileName: path.basename(file.path) },
         async (kind, chunk, progress) => {
           await writer.write(kind, chunk);
           deps.onProgress?.(progress);
@@ -210,6 +254,7 @@ async function writeFile(
             log.info({ lines: progress.lines, bytes: progress.bytes, of: file.expectedBytes, mode, target }, 'loading file');
           }
         },
+        (names) => allocateTurbineIds(deps.pool, names),
       );
       if (result.ordered) {
         await writer.close();

@@ -10,9 +10,15 @@ import { runCleanTask, type ChunkKind, type CleanTask } from './clean-task.js';
 
 export const CREDIT = 4;
 
-export type ToThread = { type: 'run'; id: number; task: CleanTask } | { type: 'ack'; id: number } | { type: 'cancel'; id: number };
+export type ToThread =
+  | { type: 'run'; id: number; task: CleanTask }
+  | { type: 'ack'; id: number }
+  | { type: 'cancel'; id: number }
+  | { type: 'turbines'; id: number; ids: number[] | null; error?: string };
 export type FromThread =
   | { type: 'chunk'; id: number; kind: ChunkKind; data: ArrayBuffer; byteOffset: number; byteLength: number; lines: number; bytes: number }
+  /** Turbine names that need ids (a profile's names): answered by a `turbines` message. */
+  | { type: 'names'; id: number; names: string[] }
   | { type: 'done'; id: number; result: Awaited<ReturnType<typeof runCleanTask>> }
   | { type: 'error'; id: number; name: string; message: string };
 
@@ -25,8 +31,17 @@ let current = 0;
 let cancelled = false;
 let inFlight = 0;
 let wake: (() => void) | null = null;
+let named: { resolve: (ids: number[]) => void; reject: (error: Error) => void } | null = null;
 
 port.on('message', (message: ToThread) => {
+  if (message.type === 'turbines') {
+    if (message.id !== current || named === null) return;
+    const waiting = named;
+    named = null;
+    if (message.ids) waiting.resolve(message.ids);
+    else waiting.reject(new Error(message.error ?? 'turbine names could not be resolved'));
+    return;
+  }
   if (message.type !== 'run') {
     if (message.id !== current) return;
     if (message.type === 'ack') inFlight--;
@@ -39,17 +54,25 @@ port.on('message', (message: ToThread) => {
   current = id;
   cancelled = false;
   inFlight = 0;
-  runCleanTask(task, async (kind, chunk, progress) => {
-    while (inFlight >= CREDIT && !cancelled) await new Promise<void>((resolve) => (wake = resolve));
-    if (cancelled) throw new Cancelled('the load was cancelled');
-    inFlight++;
-    // Chunks own their ArrayBuffer (copy-binary.ts allocates them unpooled), so it can be moved.
-    const data = chunk.buffer as ArrayBuffer;
-    port.postMessage(
-      { type: 'chunk', id, kind, data, byteOffset: chunk.byteOffset, byteLength: chunk.length, ...progress } satisfies FromThread,
-      [data],
-    );
-  }).then(
+  runCleanTask(
+    task,
+    async (kind, chunk, progress) => {
+      while (inFlight >= CREDIT && !cancelled) await new Promise<void>((resolve) => (wake = resolve));
+      if (cancelled) throw new Cancelled('the load was cancelled');
+      inFlight++;
+      // Chunks own their ArrayBuffer (copy-binary.ts allocates them unpooled), so it can be moved.
+      const data = chunk.buffer as ArrayBuffer;
+      port.postMessage(
+        { type: 'chunk', id, kind, data, byteOffset: chunk.byteOffset, byteLength: chunk.length, ...progress } satisfies FromThread,
+        [data],
+      );
+    },
+    (names) =>
+      new Promise<number[]>((resolve, reject) => {
+        named = { resolve, reject };
+        port.postMessage({ type: 'names', id, names } satisfies FromThread);
+      }),
+  ).then(
     (result) => port.postMessage({ type: 'done', id, result } satisfies FromThread),
     (error: Error) => port.postMessage({ type: 'error', id, name: error.name, message: error.message } satisfies FromThread),
   );

@@ -1,15 +1,28 @@
 import type { FileHandle } from 'node:fs/promises';
 import { ParserOptions } from '@fast-csv/parse';
 import { Parser } from '@fast-csv/parse/build/src/parser/index.js';
+import { createHeadScanner, hasHeadRules, type HeadResult, type HeadRules } from '../domain/file-head.js';
+import type { Delimiter, Encoding } from '../profiles/input-profile.js';
 import { FileFormatError } from './errors.js';
 import { openRegularFile } from './safe-open.js';
-import { Utf8ChunkDecoder } from './text-decoder.js';
+import { createChunkDecoder, Utf8ChunkDecoder } from './text-decoder.js';
 
 /** Records in file order; their line numbers are `firstLine`, `firstLine + 1`, ... */
 export interface RecordBatch {
   firstLine: number;
   rows: string[][];
+  /** On the header's batch, for a file with a head (a profile's preamble): the preamble lines. */
+  preamble?: string[];
 }
+
+/** How a file's text is laid out: its encoding, delimiter and head (see domain/file-head.ts). */
+export interface TextLayout extends HeadRules {
+  encoding: Encoding;
+  delimiter: Delimiter;
+}
+
+/** The canonical layout: UTF-8, commas, the header on line 1. */
+export const CANONICAL_TEXT: TextLayout = { encoding: 'utf-8', delimiter: ',', skipLines: 0, commentPrefix: null, headerPrefix: null };
 
 export interface RecordSource {
   /** The records in order, a batch at a time; blank lines are left out (they are not counted). */
@@ -50,18 +63,24 @@ const LONG_RECORD_CHARS = 1 << 16;
 export async function readRecords(
   path: string,
   /** `header`: the header line to read the file with, for a continuation whose file has none. */
-  options: { startOffset: number; firstDataLine: number; header?: string | undefined },
+  options: { startOffset: number; firstDataLine: number; header?: string | undefined; layout?: TextLayout },
 ): Promise<RecordSource> {
+  const layout = options.layout ?? CANONICAL_TEXT;
+  const withHead = hasHeadRules(layout);
   // Never follows a link or opens a FIFO: the path was checked by the caller, this checks it again.
   const { handle } = await openRegularFile(path);
   let bytesRead = 0;
   async function* batches(): AsyncGenerator<RecordBatch> {
-    const parser = new Parser(new ParserOptions({ headers: false, ignoreEmpty: false, trim: false }));
-    const decoder = new Utf8ChunkDecoder();
+    const parser = new Parser(new ParserOptions({ headers: false, ignoreEmpty: false, trim: false, delimiter: layout.delimiter }));
+    const decoder = createChunkDecoder(layout.encoding, options.startOffset);
     let pending = '';
     let deferred: string[] = [];
     let deferredChars = 0;
     let line = 0; // the last record's line number
+    /** The header's line number: 1 without a head; its physical line with one. */
+    let headerLine = 1;
+    let preamble: string[] | undefined;
+    let firstDataLine = options.firstDataLine;
     const take = function* (text: string, more: boolean): Generator<RecordBatch> {
       if (more && pending.length > LONG_RECORD_CHARS && pending.length + deferredChars + text.length <= MAX_RECORD_BYTES) {
         deferred.push(text);
@@ -85,9 +104,10 @@ export async function readRecords(
           throw new FileFormatError(`line ${line + 1} has more than ${MAX_FIELDS} fields: not a telemetry CSV`);
         }
         if (fields.length === 0 || (fields.length === 1 && fields[0]!.trim() === '')) continue; // blank line
-        line = line === 0 ? 1 : line === 1 ? options.firstDataLine : line + 1;
-        if (line === 1) {
-          yield { firstLine: 1, rows: [fields] }; // the header: data lines may continue elsewhere
+        const isHeader = line === 0;
+        line = isHeader ? headerLine : line === headerLine ? firstDataLine : line + 1;
+        if (isHeader) {
+          yield { firstLine: headerLine, rows: [fields], ...(preamble ? { preamble } : {}) }; // data lines may continue elsewhere
           continue;
         }
         if (rows.length === 0) firstLine = line;
@@ -95,7 +115,7 @@ export async function readRecords(
       }
       if (rows.length > 0) yield { firstLine, rows };
       // What the parser left is the record still open, on the line after the last one.
-      if (pending.length > MAX_FIELDS && tooManyFields(pending)) {
+      if (pending.length > MAX_FIELDS && tooManyFields(pending, layout.delimiter)) {
         throw new FileFormatError(`line ${line + 1} has more than ${MAX_FIELDS} fields: not a telemetry CSV`);
       }
       if (pending.length > MAX_RECORD_BYTES / 4 && Buffer.byteLength(pending) > MAX_RECORD_BYTES) {
@@ -104,20 +124,49 @@ export async function readRecords(
         );
       }
     };
+    /** Hands a found head to the parser: its header line first, then what follows it. */
+    const startAfterHead = function* (result: HeadResult, rest: boolean): Generator<RecordBatch> {
+      if (result.done === 'failed') throw new FileFormatError(result.reason);
+      if (result.done !== true) return;
+      const { head } = result;
+      preamble = head.preamble;
+      headerLine = head.headerLine;
+      if (options.startOffset === 0) firstDataLine = head.headerLine + 1;
+      yield* take(`${head.header}\n`, true);
+      if (rest) yield* feed(head.rest);
+    };
+    const feed = function* (text: string): Generator<RecordBatch> {
+      for (let at = 0; at < text.length; at += PARSE_CHARS) yield* take(text.slice(at, at + PARSE_CHARS), true);
+    };
     try {
+      // A file with a head is scanned for it first (an appended part reads it from the start of
+      // the file again); the canonical layout's header is simply its first record.
+      let scanner = withHead && options.startOffset === 0 ? createHeadScanner(layout) : null;
       if (options.header !== undefined) yield* take(options.header, true);
+      else if (withHead && options.startOffset > 0) yield* startAfterHead(await readHead(handle, layout), false);
       else if (options.startOffset > 0) yield* take(await readHeaderLine(handle), true);
       const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       let position = options.startOffset;
+      let first = true;
       for (;;) {
         const { bytesRead: n } = await handle.read(chunk, 0, CHUNK_BYTES, position);
         if (n === 0) break;
         position += n;
         bytesRead += n;
-        const text = decoder.decode(chunk.subarray(0, n));
-        for (let at = 0; at < text.length; at += PARSE_CHARS) yield* take(text.slice(at, at + PARSE_CHARS), true);
+        let text = decoder.decode(chunk.subarray(0, n));
+        if (first && scanner && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+        if (scanner) {
+          const result = scanner.push(text);
+          if (result.done === false) continue;
+          scanner = null;
+          yield* startAfterHead(result, true);
+          continue;
+        }
+        yield* feed(text);
       }
       decoder.finish();
+      if (scanner) yield* startAfterHead(scanner.end(), true);
       if (pending !== '' || deferred.length > 0) yield* take('', false);
     } finally {
       await handle.close();
@@ -131,10 +180,10 @@ export async function readRecords(
  * holds no quote, as every comma is then a delimiter. Checked before the parser is asked to go on
  * with it, so a line of a million commas fails without building a million-field row.
  */
-function tooManyFields(open: string): boolean {
+function tooManyFields(open: string, delimiter: string): boolean {
   if (open.includes('"')) return false;
-  let commas = 0;
-  for (let i = open.indexOf(','); i !== -1; i = open.indexOf(',', i + 1)) if (++commas >= MAX_FIELDS) return true;
+  let delimiters = 0;
+  for (let i = open.indexOf(delimiter); i !== -1; i = open.indexOf(delimiter, i + 1)) if (++delimiters >= MAX_FIELDS) return true;
   return false;
 }
 
@@ -146,6 +195,22 @@ function explain(error: unknown, line: number): Error {
     return new FileFormatError(`CSV syntax error ${where}: ${message.replace(/\s+/g, ' ').slice(0, 200)}`);
   }
   return error as Error;
+}
+
+/** The head of a file with one (preamble and header), read from its start for an appended part. */
+async function readHead(handle: FileHandle, layout: TextLayout): Promise<HeadResult> {
+  const scanner = createHeadScanner(layout);
+  const decoder = createChunkDecoder(layout.encoding);
+  const buffer = Buffer.alloc(64 * 1024);
+  for (let position = 0; ; ) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return scanner.end();
+    let text = decoder.decode(buffer.subarray(0, bytesRead));
+    if (position === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    position += bytesRead;
+    const result = scanner.push(text);
+    if (result.done !== false) return result;
+  }
 }
 
 /** The file's first line including its line break, read without streaming the whole file. */

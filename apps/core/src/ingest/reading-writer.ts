@@ -148,7 +148,12 @@ export async function completeFile(client: PoolClient, target: WriteTarget, file
        FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS r(id, lo, hi)`,
     [ranges.turbineIds, ranges.tsMin, ranges.tsMax, fileId],
   );
-  await client.query(`INSERT INTO turbine (id) SELECT unnest($1::int[]) ORDER BY 1 ON CONFLICT (id) DO NOTHING`, [ranges.turbineIds]);
+  // Numbered turbines are named by their number; named ones (negative ids) were registered when
+  // their names were first read (turbine.repository.ts).
+  await client.query(
+    `INSERT INTO turbine (id, name) SELECT id, id::text FROM unnest($1::int[]) AS id WHERE id > 0 ORDER BY 1 ON CONFLICT (id) DO NOTHING`,
+    [ranges.turbineIds],
+  );
 }
 
 const UPSERT_STAGED = countingInsertedRows(`
