@@ -62,7 +62,8 @@ export function createHeadScanner(rules: HeadRules) {
       const next = nextLine(text, at, final);
       if (next === null) break;
       lineNumber++;
-      if (lineNumber > MAX_HEAD_LINES) return { done: 'failed', reason: `no header line in the first ${MAX_HEAD_LINES} lines (${describe()})` };
+      if (lineNumber > MAX_HEAD_LINES)
+        return { done: 'failed', reason: `no header line in the first ${MAX_HEAD_LINES} lines (${describe()})` };
       const { line, end } = next;
       if (lineNumber <= rules.skipLines) {
         preamble.push(line);
@@ -90,7 +91,8 @@ export function createHeadScanner(rules: HeadRules) {
       at = end;
     }
     if (!final) {
-      if (text.length > MAX_HEAD_CHARS) return { done: 'failed', reason: `no header line in the first ${MAX_HEAD_CHARS} characters (${describe()})` };
+      if (text.length > MAX_HEAD_CHARS)
+        return { done: 'failed', reason: `no header line in the first ${MAX_HEAD_CHARS} characters (${describe()})` };
       return { done: false };
     }
     // The file ends in its head: a header-only file (data-less) when the header was the last line.

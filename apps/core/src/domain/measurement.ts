@@ -52,10 +52,12 @@ export function createMeasurementReader(format: NumberFormat, shift = 0, scale =
     if (missing.has(value.toLowerCase()) || !pattern.test(value)) return null;
     return Number(`${point === 44 ? value.replace(',', '.') : value}e-${shift}`) + 0;
   };
-  return scale === 1 ? read : (text) => {
-    const value = read(text);
-    return value === null ? null : value * scale;
-  };
+  return scale === 1
+    ? read
+    : (text) => {
+        const value = read(text);
+        return value === null ? null : value * scale;
+      };
 }
 
 /** Whether `text` is one of the format's missing spellings (for explaining an unusable value). */

@@ -92,7 +92,8 @@ export function createRecordParser(
       );
     }
     const windSpeed = columns.windSpeed === null ? null : windSpeedInRange(reading.windSpeed(fields[columns.windSpeed]!), bounds);
-    const windDirection = columns.windDirection === null ? null : windDirectionInRange(reading.windDirection(fields[columns.windDirection]!));
+    const windDirection =
+      columns.windDirection === null ? null : windDirectionInRange(reading.windDirection(fields[columns.windDirection]!));
     const power = powerInRange(reading.power(fields[columns.powerOutput]!), bounds);
     return { ok: true, row: { line, turbineId, ts, windSpeed, windDirection, power, fields } };
   };

@@ -43,7 +43,10 @@ function compile(format: string): Compiled | string {
       continue;
     }
     const known = directive === undefined ? undefined : DIRECTIVES[directive];
-    if (!known) return `unknown directive %${directive ?? ''} (known: ${Object.keys(DIRECTIVES).map((d) => `%${d}`).join(' ')})`;
+    if (!known)
+      return `unknown directive %${directive ?? ''} (known: ${Object.keys(DIRECTIVES)
+        .map((d) => `%${d}`)
+        .join(' ')})`;
     if (groups.includes(known.group)) return `directive %${directive} appears twice`;
     groups.push(known.group);
     source += known.source;

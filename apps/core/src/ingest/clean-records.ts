@@ -204,7 +204,12 @@ async function readingFor(
 }
 
 /** Adds the ids of the batch's new turbine names to `names` (numbers are their own ids). */
-async function resolveNames(rows: readonly string[][], column: number, names: Map<string, number>, resolve: ResolveTurbines): Promise<void> {
+async function resolveNames(
+  rows: readonly string[][],
+  column: number,
+  names: Map<string, number>,
+  resolve: ResolveTurbines,
+): Promise<void> {
   const unknown = new Set<string>();
   for (const fields of rows) {
     const text = fields[column];

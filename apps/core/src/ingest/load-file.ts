@@ -48,7 +48,10 @@ export interface FileToLoad {
 }
 
 /** The profile a file is read with (see select-profile.ts), or null for the canonical layout. */
-export function profileForFile(deps: Pick<LoadDeps, 'inbox' | 'profiles'>, file: Pick<FileToLoad, 'path' | 'matchPath'>): InputProfile | null {
+export function profileForFile(
+  deps: Pick<LoadDeps, 'inbox' | 'profiles'>,
+  file: Pick<FileToLoad, 'path' | 'matchPath'>,
+): InputProfile | null {
   if (!deps.profiles || deps.profiles.length === 0) return null;
   let matchPath = file.matchPath;
   if (matchPath === undefined) {
@@ -245,7 +248,17 @@ async function writeFile(
     try {
       const { fileId, startOffset, firstDataLine, header, profile } = file;
       result = await deps.cleaner.run(
-        { path: file.path, fileId, startOffset, firstDataLine, header, settings: deps.settings, mode, profile, fileName: path.basename(file.path) },
+        {
+          path: file.path,
+          fileId,
+          startOffset,
+          firstDataLine,
+          header,
+          settings: deps.settings,
+          mode,
+          profile,
+          fileName: path.basename(file.path),
+        },
         async (kind, chunk, progress) => {
           await writer.write(kind, chunk);
           deps.onProgress?.(progress);

@@ -202,7 +202,7 @@ async function readHead(handle: FileHandle, layout: TextLayout): Promise<HeadRes
   const scanner = createHeadScanner(layout);
   const decoder = createChunkDecoder(layout.encoding);
   const buffer = Buffer.alloc(64 * 1024);
-  for (let position = 0; ; ) {
+  for (let position = 0; ;) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) return scanner.end();
     let text = decoder.decode(buffer.subarray(0, bytesRead));

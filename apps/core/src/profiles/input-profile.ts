@@ -19,10 +19,7 @@ export type WindSpeedUnit = (typeof WIND_SPEED_UNITS)[number];
 
 /** Where a file's turbine name comes from. */
 export type TurbineSource =
-  | { from: 'column' }
-  | { from: 'fileName'; pattern: string }
-  | { from: 'preamble'; pattern: string }
-  | { from: 'value'; value: string };
+  { from: 'column' } | { from: 'fileName'; pattern: string } | { from: 'preamble'; pattern: string } | { from: 'value'; value: string };
 
 /** The file's own names for the fields Windmill reads (compared trimmed, case-insensitively). */
 export interface ProfileColumns {
@@ -96,11 +93,7 @@ const columnName = z.string().trim().min(1, 'expected a column name');
 
 /** One profile as written in the file: every field optional except `name` and `match`. */
 const writtenProfileSchema = z.strictObject({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'expected a name')
-    .max(64, 'expected at most 64 characters'),
+  name: z.string().trim().min(1, 'expected a name').max(64, 'expected at most 64 characters'),
   match: z.union([z.string().min(1), z.array(z.string().min(1)).min(1, 'expected at least one glob')]),
   preset: z.enum(Object.keys(PRESETS) as [PresetName, ...PresetName[]]).optional(),
   encoding: z
@@ -122,8 +115,9 @@ const writtenProfileSchema = z.strictObject({
     .strictObject({
       timestamp: columnName.optional(),
       power_output: columnName.optional(),
-      wind_speed: columnName.optional(),
-      wind_direction: columnName.optional(),
+      // null: the file has no such column (a preset's name for it is dropped).
+      wind_speed: columnName.nullable().optional(),
+      wind_direction: columnName.nullable().optional(),
       turbine_id: columnName.optional(),
     })
     .optional(),
@@ -185,18 +179,22 @@ export function parseInputProfiles(json: unknown): InputProfile[] {
   const profiles: InputProfile[] = [];
   const seen = new Set<string>();
   for (const [index, raw] of file.data.profiles.entries()) {
-    const rawName = typeof raw === 'object' && raw !== null && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : null;
+    const rawName =
+      typeof raw === 'object' && raw !== null && typeof (raw as { name?: unknown }).name === 'string'
+        ? (raw as { name: string }).name
+        : null;
     const label = rawName ? `profile "${rawName}"` : `profile #${index + 1}`;
+    const key = rawName?.trim().toLowerCase();
+    const twice = key !== undefined && seen.has(key) ? [`${label}: name: another profile is already named "${rawName!.trim()}"`] : [];
+    if (key !== undefined) seen.add(key);
     const parsed = writtenProfileSchema.safeParse(raw);
     if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((issue) => `${label}: ${describeIssue(issue)}`));
+      problems.push(...parsed.error.issues.map((issue) => `${label}: ${describeIssue(issue)}`), ...twice);
       continue;
     }
     const profile = completeProfile(parsed.data);
-    const whole = checkWhole(profile);
-    if (seen.has(profile.name.toLowerCase())) whole.push(`name: another profile is already named "${profile.name}"`);
-    seen.add(profile.name.toLowerCase());
-    if (whole.length > 0) problems.push(...whole.map((p) => `${label}: ${p}`));
+    const whole = [...checkWhole(profile).map((p) => `${label}: ${p}`), ...twice];
+    if (whole.length > 0) problems.push(...whole);
     else profiles.push(profile);
   }
   if (problems.length > 0) throw new ProfileError(problems);
@@ -212,12 +210,16 @@ function completeProfile(written: z.output<typeof writtenProfileSchema>): InputP
     ...definedFields(written),
     name: written.name,
     match: typeof written.match === 'string' ? [written.match] : written.match,
-    columns: { ...preset.columns, ...written.columns } as ProfileColumns,
+    columns: withoutNulls({ ...preset.columns, ...written.columns }) as ProfileColumns,
     units: { ...DEFAULTS.units, ...preset.units, ...written.units },
     turbine: 'value' in turbine && !('from' in turbine && turbine.from !== 'value') ? { from: 'value', value: turbine.value } : turbine,
     missingValues: written.missingValues ?? preset.missingValues ?? [],
     preset: written.preset ?? null,
   } as InputProfile;
+}
+
+function withoutNulls<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
 }
 
 /** The fields given in the file, without the ones merged separately. */
@@ -232,7 +234,9 @@ function checkWhole(profile: InputProfile): string[] {
   if (!profile.columns.timestamp) problems.push('columns.timestamp: required (the column that holds the time)');
   if (!profile.columns.power_output) problems.push('columns.power_output: required (the column that holds the power)');
   if (profile.turbine.from === 'column' && !profile.columns.turbine_id) {
-    problems.push('columns.turbine_id: required with turbine.from = "column" (or name the turbine with turbine.fileName, preamble or value)');
+    problems.push(
+      'columns.turbine_id: required with turbine.from = "column" (or name the turbine with turbine.fileName, preamble or value)',
+    );
   }
   if (profile.decimalSeparator === ',' && profile.delimiter === ',') {
     problems.push('decimalSeparator: "," needs another delimiter (";", "\\t" or "|")');
@@ -252,8 +256,11 @@ function checkWhole(profile: InputProfile): string[] {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
-  return `${where || 'profile'}: ${issue.message}`;
+  const where = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
+  return where === '' ? issue.message : `${where}: ${issue.message}`;
 }
 
 /** The name a turbine is stored under: trimmed; null when empty or longer than 64 characters. */

@@ -26,23 +26,22 @@ export function mapProfileHeader(fields: readonly string[], profile: InputProfil
     positions.set(name, [...(positions.get(name) ?? []), index]);
   }
   const shown = JSON.stringify(fields.join(profile.delimiter).slice(0, 300));
-  const find = (field: keyof InputProfile['columns'], required: boolean): number | null | string => {
+  // Every column the profile names must be there, optional fields included: a name that does not
+  // fit the file is a profile to correct, not a column to drop silently (set it to null instead).
+  const find = (field: keyof InputProfile['columns']): number | null | string => {
     const wanted = profile.columns[field];
     if (wanted === undefined) return null;
     const found = positions.get(normalizeColumnName(wanted)) ?? [];
-    if (found.length > 1) return `profile "${profile.name}": the header names column "${wanted}" (columns.${field}) ${found.length} times; header as read: ${shown}`;
-    if (found.length === 0) {
-      return required || wanted !== undefined
-        ? `profile "${profile.name}": the header has no column "${wanted}" (columns.${field}); header as read: ${shown}`
-        : null;
-    }
-    return found[0]!;
+    if (found.length === 1) return found[0]!;
+    return found.length > 1
+      ? `profile "${profile.name}": the header names column "${wanted}" (columns.${field}) ${found.length} times; header as read: ${shown}`
+      : `profile "${profile.name}": the header has no column "${wanted}" (columns.${field}); header as read: ${shown}`;
   };
-  const timestamp = find('timestamp', true);
-  const power = find('power_output', true);
-  const speed = find('wind_speed', false);
-  const direction = find('wind_direction', false);
-  const turbine = profile.turbine.from === 'column' ? find('turbine_id', true) : null;
+  const timestamp = find('timestamp');
+  const power = find('power_output');
+  const speed = find('wind_speed');
+  const direction = find('wind_direction');
+  const turbine = profile.turbine.from === 'column' ? find('turbine_id') : null;
   const problem = [timestamp, power, turbine, speed, direction].find((p) => typeof p === 'string');
   if (typeof problem === 'string') return { ok: false, error: problem };
   const used = new Set([timestamp, power, speed, direction, turbine].filter((p): p is number => typeof p === 'number'));
@@ -64,7 +63,8 @@ export function mapProfileHeader(fields: readonly string[], profile: InputProfil
 export function profileReading(profile: InputProfile, turbine: TurbineReading): RecordReading {
   const numbers: NumberFormat = { decimalSeparator: profile.decimalSeparator, missingValues: profile.missingValues };
   const plain = profile.decimalSeparator === '.' && profile.missingValues.length === 0;
-  const reader = (shift: number, scale: number) => (plain && shift === 0 && scale === 1 ? parseMeasurement : createMeasurementReader(numbers, shift, scale));
+  const reader = (shift: number, scale: number) =>
+    plain && shift === 0 && scale === 1 ? parseMeasurement : createMeasurementReader(numbers, shift, scale);
   return {
     power: reader(POWER_SHIFT[profile.units.power_output], 1),
     windSpeed: reader(0, WIND_SPEED_SCALE[profile.units.wind_speed]),
@@ -101,7 +101,10 @@ export function fileTurbine(profile: InputProfile, fileName: string, preamble: r
     };
   }
   const where = source.from === 'fileName' ? `the file name ${JSON.stringify(fileName)}` : `any of the ${preamble.length} preamble lines`;
-  return { ok: false, error: `profile "${profile.name}": turbine.pattern ${JSON.stringify(source.pattern)} (from ${source.from}) matches nothing in ${where}` };
+  return {
+    ok: false,
+    error: `profile "${profile.name}": turbine.pattern ${JSON.stringify(source.pattern)} (from ${source.from}) matches nothing in ${where}`,
+  };
 }
 
 const MAX_INT4 = 2_147_483_647;
