@@ -137,7 +137,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   const retired = Object.entries(RETIRED).flatMap(([key, hint]) => (present[key] === undefined ? [] : [`${key}: ${hint}`]));
   const profilesPath = present.INPUT_PROFILES === undefined ? undefined : path.resolve(cwd, present.INPUT_PROFILES);
   const profiles = profilesPath === undefined ? { ok: true as const, profiles: [] } : readProfilesFile(profilesPath);
-  const profileProblems = profiles.ok ? [] : profiles.problems.map((p) => `INPUT_PROFILES=${present.INPUT_PROFILES}: ${p}`);
+  const profileProblems = profiles.ok
+    ? []
+    : profiles.problems.map((p) => `INPUT_PROFILES=${describeSettingValue('INPUT_PROFILES', present.INPUT_PROFILES)}: ${p}`);
   if (!result.success || retired.length > 0 || profileProblems.length > 0) {
     const problems = (result.error?.issues ?? []).map((issue) => {
       const key = String(issue.path[0] ?? 'config');
