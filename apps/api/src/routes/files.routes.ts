@@ -15,6 +15,10 @@ const fileItem = z.object({
   sha256: z.string().nullable(),
   sizeBytes: z.number().int().nullable(),
   status: fileStatus,
+  profile: z
+    .string()
+    .nullable()
+    .meta({ description: 'The input profile the file was read with (INPUT_PROFILES); null for the canonical layout' }),
   rowsTotal: z.number().int().meta({ description: 'rowsLoaded + rowsDuplicate + rowsRejected' }),
   rowsLoaded: z.number().int(),
   rowsImputed: z.number().int().meta({ description: 'Loaded rows with at least one imputed field' }),
@@ -33,7 +37,10 @@ const fileItem = z.object({
 });
 
 const rejectionItem = z.object({
-  line: z.number().int().meta({ description: 'Line number in the file; the header is line 1' }),
+  line: z.number().int().meta({
+    description:
+      "Line number in the file: the canonical header is line 1; a profile's preamble lines count, so it is the line an editor shows",
+  }),
   raw: z.string(),
   reason: z.enum(REJECT_REASONS),
   detail: z.string(),
@@ -47,6 +54,7 @@ function toFileItem(f: IngestedFile): z.output<typeof fileItem> {
     sha256: f.sha256,
     sizeBytes: f.sizeBytes === null ? null : Number(f.sizeBytes),
     status: f.status,
+    profile: f.profile,
     rowsTotal: f.rowsTotal,
     rowsLoaded: f.rowsLoaded,
     rowsImputed: f.rowsImputed,
