@@ -9,7 +9,7 @@ import { observeJobDuration } from '@windmill/core/platform/metrics';
 import { INGEST_QUEUE, STATS_QUEUE } from '@windmill/core/platform/queues';
 import type { Redis } from '@windmill/core/platform/redis';
 import { createStatsProcessor } from './compute-stats.processor.js';
-import { settleAbandonedJob } from './give-up.js';
+import { settleAbandonedJob } from './abandoned-job.js';
 import { createIngestProcessor, type IngestProcessorDeps } from './ingest-file.processor.js';
 
 export interface WorkerDeps {

@@ -1,11 +1,9 @@
-import type { Job } from 'bullmq';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { disposeFailed, type DisposalDirs } from '@windmill/core/ingest/file-disposal';
-import * as ledger from '@windmill/core/ingest/ingested-file.repository';
-import { openRegularFile } from '@windmill/core/ingest/safe-open';
-import { ingestJobSchema } from '@windmill/core/platform/queues';
-import { redactText } from '@windmill/core/platform/redact';
+import { redactText } from '../platform/redact.js';
+import { disposeFailed, type DisposalDirs } from './file-disposal.js';
+import * as ledger from './ingested-file.repository.js';
+import { openRegularFile } from './safe-open.js';
 
 /**
  * When a file's job stops for good without the file having been settled (its attempts used up,
@@ -55,23 +53,4 @@ export async function giveUp(deps: GiveUpDeps, log: Logger, fileId: number, path
   const finalPath = (await isMovable(path, deps.inbox)) ? await disposeFailed(path, fileId, reason, deps.dirs, new Date(), record) : null;
   log.error({ fileId, file: path, finalPath, reason }, 'file failed: its job gave up');
   return reason;
-}
-
-/** BullMQ's words for a job whose worker died under it too often, in the ledger's words. */
-function explain(failedReason: string, maxStalled: number): string {
-  if (/stalled more than allowable limit/.test(failedReason)) {
-    return `the worker stopped (killed, or out of memory) while loading this file more than ${maxStalled} times: not tried again`;
-  }
-  return failedReason;
-}
-
-/**
- * For the worker's `failed` event: a job that failed for good without its processor settling
- * the file (BullMQ fails a job that stalled too often before any processor runs it).
- */
-export async function settleAbandonedJob(deps: GiveUpDeps, log: Logger, job: Job, error: Error, maxStalled: number): Promise<void> {
-  const parsed = ingestJobSchema.safeParse(job.data);
-  if (!parsed.success) return;
-  const { fileId, path } = parsed.data;
-  await giveUp(deps, log, fileId, path, explain(error.message, maxStalled));
 }
