@@ -1,5 +1,5 @@
 import { formatTenths, type LineFormat, type RowCells } from './line-format.js';
-import type { ResolvedOptions } from './options.js';
+import { MALFORMED_KINDS, type MalformedKind, type ResolvedOptions } from './options.js';
 import type { Random } from './prng.js';
 import type { Reading } from './value-model.js';
 
@@ -42,17 +42,27 @@ export function outlierValue(column: ValueColumn, random: Random): string {
 /** Timestamps a strict reader must refuse. */
 const BAD_TIMESTAMPS = ['2022-13-01 00:00:00', '2022-03-01 25:00:00', '2022-03-01 10:61:00', 'yesterday', '01/03/2022 00:00', ''];
 
-/** A line rejected at cleaning step 1: wrong field count, bad timestamp or bad turbine id. */
-export function malformedLine(row: RowCells, turbineId: number, format: LineFormat, random: Random): string {
-  const kind = random.int(3);
-  if (kind === 0) {
+/**
+ * A line rejected at cleaning step 1: wrong field count, bad timestamp or bad turbine id, one of
+ * `kinds` drawn at random (with the default three, the draw is the one this always made). A bad
+ * turbine id reaches `format.line` as a `turbine_id` cell other than `String(turbineId)`.
+ */
+export function malformedLine(
+  row: RowCells,
+  turbineId: number,
+  format: LineFormat,
+  random: Random,
+  kinds: readonly MalformedKind[] = MALFORMED_KINDS,
+): string {
+  const kind = kinds[random.int(kinds.length)];
+  if (kind === 'column_count') {
     const cells = format.order(row, turbineId);
     if (random.chance(0.5)) cells.pop();
     else cells.push('0.0');
     return format.join(cells);
   }
   const broken: RowCells =
-    kind === 1
+    kind === 'bad_timestamp'
       ? { ...row, timestamp: random.pick(BAD_TIMESTAMPS) }
       : { ...row, turbine_id: random.pick(['0', `-${turbineId}`, `T${turbineId}`, `${turbineId}.5`, '', 'abc']) };
   return format.line(broken, turbineId);
@@ -68,18 +78,24 @@ export function minGapSteps(intervalSeconds: number, maxGapSeconds: number): num
   return steps;
 }
 
+/** A line to write and the slot (position in the file's turbine list) of the turbine it is about. */
+export interface InjectedLine {
+  slot: number;
+  text: string;
+}
+
 export interface Injector {
   /** Lines to write now for one reading (possibly none, possibly earlier moved lines too). */
-  lines(timestamp: string, turbineSlot: number, turbineId: number, reading: Reading): string[];
+  lines(timestamp: string, turbineSlot: number, turbineId: number, reading: Reading): InjectedLine[];
   /** Moved lines still held back at the end of the file. */
-  flush(): string[];
+  flush(): InjectedLine[];
 }
 
 /** An injector for one file of `turbineCount` turbines, rows ordered by time then turbine. */
 export function createInjector(o: ResolvedOptions, format: LineFormat, random: Random, turbineCount: number): Injector {
   const gapLeft = new Int32Array(turbineCount);
   const gapSteps = minGapSteps(o.intervalSeconds, o.imputeMaxGapSeconds);
-  const held: Array<{ at: number; lines: string[] }> = [];
+  const held: Array<{ at: number; lines: InjectedLine[] }> = [];
   let seen = 0;
 
   const spoil = (row: RowCells, turbineId: number, inGap: boolean): string => {
@@ -108,7 +124,7 @@ export function createInjector(o: ResolvedOptions, format: LineFormat, random: R
     return { ...row, [column]: missingSpelling(random) };
   };
 
-  const release = (out: string[]): string[] => {
+  const release = (out: InjectedLine[]): InjectedLine[] => {
     while (held.length > 0 && held[0]!.at <= seen) out.push(...held.shift()!.lines);
     return out;
   };
@@ -130,11 +146,11 @@ export function createInjector(o: ResolvedOptions, format: LineFormat, random: R
         gapLeft[slot] = gapSteps - 1 + random.int(4);
       }
 
-      let group: string[];
-      if (random.chance(o.malformedRate)) group = [malformedLine(row, turbineId, format, random)];
+      let group: InjectedLine[];
+      if (random.chance(o.malformedRate)) group = [{ slot, text: malformedLine(row, turbineId, format, random, o.malformedKinds) }];
       else {
-        group = [spoil(row, turbineId, inGap)];
-        if (random.chance(o.duplicateRate)) group.push(spoil(repeat(row, reading), turbineId, inGap));
+        group = [{ slot, text: spoil(row, turbineId, inGap) }];
+        if (random.chance(o.duplicateRate)) group.push({ slot, text: spoil(repeat(row, reading), turbineId, inGap) });
       }
 
       if (random.chance(o.outOfOrderRate)) {

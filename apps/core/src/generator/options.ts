@@ -11,6 +11,17 @@ export type SplitBy = 'turbine-group' | 'day';
 export type TimestampStyle = 'naive' | 'iso-z' | 'iso-ms-z' | 'iso-offset';
 export const TIMESTAMP_STYLES: readonly TimestampStyle[] = ['naive', 'iso-z', 'iso-ms-z', 'iso-offset'];
 
+/**
+ * How the files are laid out: the challenge's `canonical` CSV, or the same content as one of the
+ * three real exports the loader's presets read (SPEC section 8; see `layouts/`).
+ */
+export const LAYOUTS = ['canonical', 'greenbyte', 'single-turbine', 'european'] as const;
+export type Layout = (typeof LAYOUTS)[number];
+
+/** How `malformedRate` breaks a line, named for the reason cleaning step 1 rejects it with. */
+export const MALFORMED_KINDS = ['column_count', 'bad_timestamp', 'bad_turbine_id'] as const;
+export type MalformedKind = (typeof MALFORMED_KINDS)[number];
+
 /** How lines are spelled; the defaults give the challenge's format with LF line endings. */
 export interface FormatOptions {
   timestamps: TimestampStyle;
@@ -50,6 +61,8 @@ export interface GeneratorOptions {
   duplicateRate?: number;
   /** Per line: replaced by a line rejected at cleaning step 1. */
   malformedRate?: number;
+  /** The ways a malformed line is broken, one drawn per line; all three by default. */
+  malformedKinds?: readonly MalformedKind[];
   /** Per turbine reading: starts a stretch of missing power too long to impute. */
   gapRate?: number;
   /** Per line: moved later in the file, behind later readings of the same turbine. */
@@ -58,6 +71,11 @@ export interface GeneratorOptions {
   imputeMaxGapSeconds?: number;
   /** Turbines that deliver only part of their power on some days (see derate.ts); none by default. */
   derates?: readonly Derate[];
+  /**
+   * The files' layout; `canonical` by default. Another layout writes the same readings and
+   * messiness in that export's spelling, ignoring `format` except `finalNewline` (see `layouts/`).
+   */
+  layout?: Layout;
   format?: Partial<FormatOptions>;
 }
 
@@ -112,10 +130,12 @@ export function resolveOptions(options: GeneratorOptions = {}): ResolvedOptions 
     outlierRate: options.outlierRate ?? 0,
     duplicateRate: options.duplicateRate ?? 0,
     malformedRate: options.malformedRate ?? 0,
+    malformedKinds: options.malformedKinds ?? MALFORMED_KINDS,
     gapRate: options.gapRate ?? 0,
     outOfOrderRate: options.outOfOrderRate ?? 0,
     imputeMaxGapSeconds: options.imputeMaxGapSeconds ?? 7200,
     derates: options.derates ?? [],
+    layout: options.layout ?? 'canonical',
     format,
     startMs: 0,
   };
@@ -141,7 +161,9 @@ export function resolveOptions(options: GeneratorOptions = {}): ResolvedOptions 
   }
   if (!(resolved.imputeMaxGapSeconds >= 0)) problems.push(`imputeMaxGapSeconds must be >= 0 (got ${resolved.imputeMaxGapSeconds})`);
   problems.push(...derateProblems(resolved.derates, turbines, resolved.startMs, days));
+  problems.push(...malformedKindProblems(resolved.malformedKinds));
   problems.push(...formatProblems(format));
+  problems.push(...layoutProblems(resolved));
   if (problems.length > 0) throw new RangeError(`invalid generator options: ${problems.join('; ')}`);
   return resolved;
 }
@@ -161,6 +183,36 @@ function formatProblems(format: FormatOptions): string[] {
   const extra = format.extraColumn;
   if (extra !== null && (extra.trim() === '' || (CHALLENGE_COLUMNS as readonly string[]).includes(extra.trim().toLowerCase()))) {
     problems.push('format.extraColumn must be a non-empty name other than the data columns');
+  }
+  return problems;
+}
+
+function malformedKindProblems(kinds: readonly MalformedKind[]): string[] {
+  const unknown = kinds.filter((k) => !(MALFORMED_KINDS as readonly string[]).includes(k));
+  if (kinds.length === 0) return [`malformedKinds must name at least one of ${MALFORMED_KINDS.join(', ')}`];
+  if (unknown.length > 0) return [`malformedKinds has unknown kinds: ${unknown.join(', ')} (known: ${MALFORMED_KINDS.join(', ')})`];
+  if (new Set(kinds).size !== kinds.length) return ['malformedKinds repeats a kind'];
+  return [];
+}
+
+/** What a layout cannot write with these options. */
+function layoutProblems(o: ResolvedOptions): string[] {
+  const { layout } = o;
+  if (!(LAYOUTS as readonly string[]).includes(layout)) return [`layout must be one of ${LAYOUTS.join(', ')} (got ${String(layout)})`];
+  if (layout === 'canonical') return [];
+  const problems: string[] = [];
+  const dropped = (['wind_speed', 'wind_direction'] as const).filter((c) => !o.format.columns.includes(c));
+  if (dropped.length > 0) {
+    problems.push(`layout ${layout} always writes wind speed and direction: format.columns cannot leave out ${dropped.join(', ')}`);
+  }
+  // Their timestamps have no seconds; the data set starts at midnight, so whole minutes suffice.
+  if ((layout === 'single-turbine' || layout === 'european') && o.intervalSeconds % 60 !== 0) {
+    problems.push(`layout ${layout} writes times without seconds: intervalSeconds must be a multiple of 60 (got ${o.intervalSeconds})`);
+  }
+  if (layout === 'single-turbine' && o.by === 'day' && o.files > 1) {
+    problems.push(
+      'layout single-turbine names each file after its turbine alone (T7.csv), so a turbine fits one file: use by turbine-group, or files 1',
+    );
   }
   return problems;
 }
