@@ -102,6 +102,43 @@ describe('parseGenerateArgs', () => {
     expect(usageError(['--out', 'x', '--derate', '1:2022-03-05:0'])).toMatch(/fraction must be more than 0/);
   });
 
+  it('reads --layout, and refuses a layout it does not know, naming the four it does', () => {
+    expect(optionsOf(['--out', 'x', '--layout', 'greenbyte', '--interval', '600'])).toEqual({ layout: 'greenbyte', intervalSeconds: 600 });
+    expect(optionsOf(['--out', 'x', '--layout=single-turbine'])).toEqual({ layout: 'single-turbine' });
+    expect(optionsOf(['--out', 'x', '--layout', 'european', '--no-final-newline'])).toEqual({
+      layout: 'european',
+      format: { finalNewline: false },
+    });
+    expect(usageError(['--out', 'x', '--layout', 'excel'])).toBe(
+      '--layout must be one of canonical, greenbyte, single-turbine, european (got "excel")',
+    );
+    expect(usageError(['--out', 'x', '--layout'])).toMatch(/--layout needs a value/);
+  });
+
+  it('refuses with a layout what that layout cannot write', () => {
+    expect(usageError(['--out', 'x', '--layout', 'greenbyte', '--crlf'])).toBe(
+      '--crlf shapes the canonical layout only; --layout greenbyte writes its own spelling',
+    );
+    expect(usageError(['--out', 'x', '--layout', 'european', '--timestamps', 'iso-z'])).toMatch(
+      /^--timestamps shapes the canonical layout only/,
+    );
+    expect(usageError(['--out', 'x', '--layout', 'european', '--interval', '90'])).toMatch(/intervalSeconds must be a multiple of 60/);
+    expect(usageError(['--out', 'x', '--layout', 'single-turbine', '--by', 'day', '--days', '3'])).toMatch(
+      /names each file after its turbine/,
+    );
+    expect(optionsOf(['--out', 'x', '--layout', 'canonical', '--crlf'])).toEqual({ layout: 'canonical', format: { lineEnding: '\r\n' } });
+  });
+
+  it('reads --malformed-kinds as a comma-separated list of rejection reasons', () => {
+    expect(optionsOf(['--out', 'x', '--malformed-kinds', 'column_count,bad_timestamp'])).toEqual({
+      malformedKinds: ['column_count', 'bad_timestamp'],
+    });
+    expect(usageError(['--out', 'x', '--malformed-kinds', 'column_count,bad_id'])).toBe(
+      '--malformed-kinds takes a list of column_count, bad_timestamp, bad_turbine_id (got "bad_id")',
+    );
+    expect(usageError(['--out', 'x', '--malformed-kinds', 'bad_timestamp,bad_timestamp'])).toMatch(/malformedKinds repeats a kind/);
+  });
+
   it('answers --help with the usage text, which lists every flag', () => {
     expect(parseGenerateArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseGenerateArgs(['-h'])).toEqual({ kind: 'help' });
@@ -117,7 +154,9 @@ describe('parseGenerateArgs', () => {
       '--outlier-rate',
       '--duplicate-rate',
       '--malformed-rate',
+      '--malformed-kinds',
       '--derate',
+      '--layout',
     ]) {
       expect(GENERATE_USAGE).toContain(flag);
     }

@@ -1,10 +1,18 @@
 import { parseArgs } from 'node:util';
 import { parseDerate, resolveOptions, shapeForRows, type GeneratorOptions } from '@windmill/core/generator/telemetry';
-import { TIMESTAMP_STYLES, type TimestampStyle } from '@windmill/core/generator/options';
+import {
+  LAYOUTS,
+  MALFORMED_KINDS,
+  TIMESTAMP_STYLES,
+  type Layout,
+  type MalformedKind,
+  type TimestampStyle,
+} from '@windmill/core/generator/options';
 
 export const GENERATE_USAGE = `Usage: npm run generate -- --out <dir> [options]
 
-Writes deterministic wind-turbine telemetry CSV files in the challenge's format.
+Writes deterministic wind-turbine telemetry CSV files in the challenge's format, or the same
+readings in the layout of a real export.
 
   --out <dir>              folder to write into (created if missing)          required
   --seed <text>            seed; the same seed and options give the same bytes  windmill
@@ -19,6 +27,7 @@ Writes deterministic wind-turbine telemetry CSV files in the challenge's format.
   --outlier-rate <r>       share of value cells written out of bounds            0
   --duplicate-rate <r>     share of lines repeated for the same turbine and time 0
   --malformed-rate <r>     share of lines broken (field count, timestamp, id)    0
+  --malformed-kinds <list> how they are broken: column_count,bad_timestamp,bad_turbine_id  all
   --gap-rate <r>           chance per reading to start a power gap too long to impute  0
   --out-of-order-rate <r>  share of lines moved later in their file             0
   --derate <spec>          take a share of some turbines' power on some days     none
@@ -27,6 +36,14 @@ Writes deterministic wind-turbine telemetry CSV files in the challenge's format.
                            power from 10 to 14 March (UTC days, inclusive); turbines as ids
                            and ranges (3,5-7); 0 < fraction <= 1 (1 stops the turbine);
                            repeat the flag for more turbines or periods
+  --layout <name>          canonical | greenbyte | single-turbine | european     canonical
+                           the same readings and messiness as a real export writes them:
+                           greenbyte: a file per turbine, Turbine_Data_Kelmarsh_<n>_..., a # preamble,
+                           ~300 columns, kW; single-turbine: T<n>.csv, windows-1252, kW;
+                           european: ';' and decimal commas, Paris time, R807xx names, kW.
+                           The loader reads them with the presets of the same names. The
+                           flags below shape the canonical layout only (--no-final-newline
+                           applies to all)
   --timestamps <style>     naive | iso-z | iso-ms-z | iso-offset                 naive
   --crlf                   CRLF line endings (default LF)
   --bom                    start each file with a UTF-8 BOM
@@ -66,6 +83,8 @@ const FLAGS = {
   by: stringFlag,
   files: stringFlag,
   ...(Object.fromEntries(Object.keys(RATE_FLAGS).map((flag) => [flag, stringFlag])) as Record<RateFlag, typeof stringFlag>),
+  'malformed-kinds': stringFlag,
+  layout: stringFlag,
   timestamps: stringFlag,
   crlf: booleanFlag,
   bom: booleanFlag,
@@ -138,6 +157,21 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateCommand {
     if (value !== undefined) options[key] = value;
   }
 
+  if (flags['malformed-kinds'] !== undefined) {
+    const kinds = flags['malformed-kinds'].split(',').map((k) => k.trim());
+    const unknown = kinds.filter((k) => !(MALFORMED_KINDS as readonly string[]).includes(k));
+    if (unknown.length > 0) {
+      throw new UsageError(`--malformed-kinds takes a list of ${MALFORMED_KINDS.join(', ')} (got "${unknown.join(',')}")`);
+    }
+    options.malformedKinds = kinds as MalformedKind[];
+  }
+  if (flags.layout !== undefined) {
+    if (!(LAYOUTS as readonly string[]).includes(flags.layout)) {
+      throw new UsageError(`--layout must be one of ${LAYOUTS.join(', ')} (got "${flags.layout}")`);
+    }
+    options.layout = flags.layout as Layout;
+  }
+
   if (flags.derate !== undefined) {
     try {
       options.derates = flags.derate.map((text) => parseDerate(text));
@@ -157,6 +191,12 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateCommand {
   if (flags.bom === true) format.bom = true;
   if (flags.quote === true) format.quoteFields = true;
   if (flags['extra-column'] !== undefined) format.extraColumn = flags['extra-column'];
+  if (options.layout !== undefined && options.layout !== 'canonical') {
+    const canonicalOnly = (['timestamps', 'crlf', 'bom', 'quote', 'extra-column'] as const).find((flag) => flags[flag] !== undefined);
+    if (canonicalOnly !== undefined) {
+      throw new UsageError(`--${canonicalOnly} shapes the canonical layout only; --layout ${options.layout} writes its own spelling`);
+    }
+  }
   if (flags['no-final-newline'] === true) format.finalNewline = false;
   if (Object.keys(format).length > 0) options.format = format;
 
