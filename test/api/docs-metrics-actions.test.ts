@@ -141,6 +141,8 @@ describe('errors and logs', () => {
       method: 'GET',
       url: '/turbines/1/summary?from=2022-03-01',
       route: '/turbines/:id/summary',
+      turbineId: 1,
+      turbineName: '1',
       statusCode: 200,
       responseTimeMs: expect.any(Number),
     });

@@ -4,8 +4,8 @@ import { buildPowerCurve } from '@windmill/core/domain/power-curve';
 import type { FleetReading } from '@windmill/core/domain/fleet-performance';
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { TRY_TAKE_STATS_LOCK_SQL } from '@windmill/core/stats/stats-lock';
-import { loadReadings } from '../power-curve/power-curve-db.js';
 import { createApiWorld, type ApiWorld } from './api-harness.js';
+import { loadFleet } from './seed.js';
 
 /**
  * GET /power-curve, and the power-curve fields of the statistics endpoints, on a small fleet whose
@@ -45,8 +45,8 @@ const between = (from: number, to: number, turbine?: number) =>
 
 beforeAll(async () => {
   world = await createApiWorld('power_curve');
-  await world.pool.query(`INSERT INTO turbine (id) VALUES (4)`); // a turbine without readings
-  await loadReadings(world.pool, READINGS);
+  await world.pool.query(`INSERT INTO turbine (id, name) VALUES (4, '4')`); // a turbine without readings
+  await loadFleet(world.pool, READINGS);
   await computeStats(world.pool, { windowSeconds: 86_400, readingIntervalSeconds: 3600, sigma: 2, trigger: 'cli' });
   app = await world.build();
 });
@@ -99,6 +99,7 @@ describe('GET /power-curve', () => {
     const { body } = await get('/power-curve?from=2022-03-05&to=2022-03-06&turbine=3');
     expect(body.turbine).toEqual({
       turbineId: 3,
+      turbineName: '3',
       // One day of one turbine: 2 readings a bin, none usable at the minimum of 5, so no rated power.
       readings: 23,
       ratedPower: null,
@@ -113,7 +114,7 @@ describe('GET /power-curve', () => {
     const { status, body } = await get('/power-curve?from=2023-01-01&to=2023-02-01&turbine=4');
     expect(status).toBe(200);
     expect(body.fleet).toEqual({ readings: 0, ratedPower: null, bins: [] });
-    expect(body.turbine).toEqual({ turbineId: 4, readings: 0, ratedPower: null, bins: [] });
+    expect(body.turbine).toEqual({ turbineId: 4, turbineName: '4', readings: 0, ratedPower: null, bins: [] });
   });
 
   it.each([
@@ -121,7 +122,7 @@ describe('GET /power-curve', () => {
     ['/power-curve?from=2022-03-02', 'to: '],
     ['/power-curve?from=2022-03-02&to=2022-03-01', 'from: must be before to'],
     ['/power-curve?from=yesterday&to=2022-03-01', 'from: expected an ISO 8601 date or date-time'],
-    ['/power-curve?from=2022-03-01&to=2022-03-02&turbine=abc', 'turbine: expected a turbine id as a positive integer'],
+    [`/power-curve?from=2022-03-01&to=2022-03-02&turbine=${'x'.repeat(65)}`, 'turbine: a turbine name has at most 64 characters'],
   ])('400s for %s, naming the parameter', async (url, message) => {
     const { status, body } = await get(url);
     expect(status).toBe(400);
@@ -137,6 +138,10 @@ describe('GET /power-curve', () => {
     expect(await get('/power-curve?from=2022-03-01&to=2022-03-02&turbine=99')).toEqual({
       status: 404,
       body: { error: { code: 'not_found', message: 'turbine 99 not found' } },
+    });
+    expect(await get('/power-curve?from=2022-03-01&to=2022-03-02&turbine=abc')).toEqual({
+      status: 404,
+      body: { error: { code: 'not_found', message: 'turbine abc not found' } },
     });
   });
 
@@ -175,6 +180,7 @@ describe('the power-curve fields of the statistics endpoints', () => {
         id: expect.any(Number),
         kind: 'underperformance',
         turbineId: 3,
+        turbineName: '3',
         windowStart: '2022-03-05T00:00:00.000Z',
         windowSeconds: 86400,
         ts: null,

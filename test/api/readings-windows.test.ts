@@ -73,6 +73,10 @@ describe('GET /turbines/:id/readings', () => {
       status: 404,
       body: { error: { code: 'not_found', message: 'turbine 99 not found' } },
     });
+    expect(await get('/turbines/x/readings')).toEqual({
+      status: 404,
+      body: { error: { code: 'not_found', message: 'turbine x not found' } },
+    });
   });
 
   it.each([
@@ -80,7 +84,7 @@ describe('GET /turbines/:id/readings', () => {
     ['/turbines/1/readings?from=yesterday', 'invalid_parameter', 'from: expected an ISO 8601 date or date-time'],
     ['/turbines/1/readings?limit=0', 'invalid_parameter', 'limit: must be at least 1'],
     ['/turbines/1/readings?cursor=abc', 'invalid_parameter', 'cursor: not a valid cursor'],
-    ['/turbines/x/readings', 'invalid_parameter', 'id: expected an id as a positive integer'],
+    [`/turbines/${'x'.repeat(65)}/readings`, 'invalid_parameter', 'id: a turbine name has at most 64 characters'],
     ['/turbines/1/readings?turbine=2', 'unknown_parameter', 'unknown query parameter: turbine'],
   ])('400 for %s', async (url, code, message) => {
     const { status, body } = await get(url);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApi, type RunningApi } from '@windmill/api/server';
 import { runIngest, type IngestSummary } from '@windmill/core/ingest/batch-ingest';
-import { parseConfig } from '@windmill/core/config/config';
+import { parseConfig, type Config } from '@windmill/core/config/config';
 import { createPool, type Pool } from '@windmill/core/db/pool';
 import { createPrisma, type PrismaClient } from '@windmill/core/db/prisma';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -37,6 +37,8 @@ export async function launchChromium(): Promise<Browser> {
 /** A database loaded through `npm run ingest`'s code path and the API listening on a free port. */
 export interface DashboardWorld {
   db: TestDatabase;
+  /** The settings the ingest and the API ran with (for a test's own stats run). */
+  config: Config;
   pool: Pool;
   prisma: PrismaClient;
   api: RunningApi;
@@ -69,7 +71,7 @@ export async function startDashboardWorld(label: string, inputs: string[]): Prom
       requestRescan: async () => ({ queued: 0 }),
       requestStatsRun: async () => ({ jobId: 'none' }),
     });
-    return { db, pool, prisma, api, summary, close };
+    return { db, config, pool, prisma, api, summary, close };
   } catch (error) {
     // A failed set-up still removes its database: jest never calls close() on a world it never got.
     await close().catch(() => undefined);

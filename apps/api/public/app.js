@@ -19,16 +19,24 @@ const banner = document.getElementById('lock-banner');
 const bannerDetail = document.getElementById('lock-detail');
 const updated = document.getElementById('updated');
 
-/** `#/fleet/<window start>`, `#/turbine/<id>?from&to&focus`, `#/files/<id>/rejections`. */
+/** A path segment of the address decoded; a malformed escape (typed by hand) is kept as written. */
+function decodePart(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/** `#/fleet/<window start>`, `#/turbine/<name, URL-encoded>?from&to&focus`, `#/files/<id>/rejections`. */
 export function parseRoute(hash) {
   const [path, query = ''] = hash.replace(/^#/, '').split('?');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = path.split('/').filter(Boolean).map(decodePart);
   const q = new URLSearchParams(query);
   if (parts[0] === 'turbine') {
-    const id = Number(parts[1]);
     return {
       name: 'turbine',
-      id: Number.isInteger(id) && id > 0 ? id : undefined,
+      turbine: parts[1],
       from: q.get('from'),
       to: q.get('to'),
       focus: q.get('focus'),

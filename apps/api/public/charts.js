@@ -149,37 +149,48 @@ function drawSquares(u, seriesIdx, i0, i1) {
 }
 
 /**
- * The frame of a chart with one point per turbine: turbine ids on x (whole numbers only, a margin
- * of one id each side), the value on y, no zooming.
+ * The frame of a chart with one point per turbine: the turbines at x = 1..n in the order given,
+ * labelled with their names (a margin of one place each side), the value on y, no zooming. Names
+ * longer than a number's few digits are slanted, so neighbours' names do not run into each other.
  * @param {number} width
  * @param {string} yLabel
+ * @param {string[]} names
  * @returns {Omit<uPlot.Options, 'series'>}
  */
-function perTurbineFrame(width, yLabel) {
+function perTurbineFrame(width, yLabel, names) {
+  const label = (v) => (Number.isInteger(v) ? (names[v - 1] ?? '') : '');
+  const longest = names.reduce((a, n) => Math.max(a, n.length), 0);
+  // Whole places only: at the closer spacing uPlot would otherwise draw grid lines between turbines.
+  const slanted =
+    longest > 4 ? { rotate: 35, space: 24, incrs: [1, 2, 5, 10, 20, 50, 100], size: Math.min(140, 28 + Math.ceil(4.2 * longest)) } : {};
   return {
     width,
-    height: 220,
+    height: 220 + (slanted.size ? slanted.size - 50 : 0),
     scales: { x: { time: false, range: (_u, min, max) => [min - 1, max + 1] } },
     axes: [
-      { label: 'turbine', values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v : '')) },
+      { label: 'turbine', ...slanted, values: (_u, splits) => splits.map(label) },
       { label: yLabel, size: 56 },
     ],
     cursor: { drag: { x: false, y: false } },
   };
 }
 
+/** x positions 1..n for the turbines of a per-turbine chart. */
+const places = (names) => names.map((_, i) => i + 1);
+
 /**
  * The fleet in one window: each turbine's window mean as a dot (flagged turbines red and larger)
- * against the fleet mean μ and the μ ± k·σ band. `data` = { ids, means, flagged, mu, upper, lower }.
+ * against the fleet mean μ and the μ ± k·σ band. `data` = { names, means, flagged, mu, upper, lower }
+ * (turbine names, in the order to draw them).
  */
 export function fleetChart(target, data, width) {
-  const constant = (v) => data.ids.map(() => v);
+  const constant = (v) => data.names.map(() => v);
   const line = (label, stroke, dash) => ({ label, stroke, width: 1, dash, points: { show: false } });
   /** @type {uPlot.Options} */
   const opts = {
-    ...perTurbineFrame(width, 'window mean (MW)'),
+    ...perTurbineFrame(width, 'window mean (MW)', data.names),
     series: [
-      { label: 'turbine' },
+      { label: 'turbine', value: (_u, v) => data.names[v - 1] ?? '' },
       {
         label: 'turbine mean',
         stroke: COLORS.power,
@@ -200,7 +211,7 @@ export function fleetChart(target, data, width) {
   };
   const plain = data.means.map((m, i) => (data.flagged[i] ? null : m));
   const flagged = data.means.map((m, i) => (data.flagged[i] ? m : null));
-  return new uPlot(opts, [data.ids, plain, flagged, constant(data.mu), constant(data.upper), constant(data.lower)], target);
+  return new uPlot(opts, [places(data.names), plain, flagged, constant(data.mu), constant(data.upper), constant(data.lower)], target);
 }
 
 /**
@@ -256,15 +267,15 @@ export function powerCurveChart(target, data, width) {
 /**
  * Lost energy per turbine in one window (expected − actual, MWh; negative when a turbine beat the
  * curve), as bars: turbines flagged underperforming in their own colour.
- * `data` = { ids, lost, flagged }.
+ * `data` = { names, lost, flagged }.
  */
 export function lostEnergyChart(target, data, width) {
   const bars = uPlot.paths.bars({ size: [0.6, 24] });
   /** @type {uPlot.Options} */
   const opts = {
-    ...perTurbineFrame(width, 'lost (MWh)'),
+    ...perTurbineFrame(width, 'lost (MWh)', data.names),
     series: [
-      { label: 'turbine' },
+      { label: 'turbine', value: (_u, v) => data.names[v - 1] ?? '' },
       { label: 'lost energy (MWh)', stroke: COLORS.lost, fill: 'rgba(100, 116, 139, 0.45)', paths: bars, points: { show: false } },
       {
         label: 'underperforming',
@@ -277,5 +288,5 @@ export function lostEnergyChart(target, data, width) {
   };
   const plain = data.lost.map((v, i) => (data.flagged[i] ? null : v));
   const flagged = data.lost.map((v, i) => (data.flagged[i] ? v : null));
-  return new uPlot(opts, [data.ids, plain, flagged], target);
+  return new uPlot(opts, [places(data.names), plain, flagged], target);
 }

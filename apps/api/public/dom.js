@@ -42,6 +42,30 @@ function append(el, children) {
 
 const DAY_MS = 86_400_000;
 
+/** A turbine as the page names it: `#7` for a numbered turbine (named by its id), else its name (`Kelmarsh 1`). */
+export function turbineLabel(name) {
+  return /^[0-9]+$/.test(name) ? `#${name}` : name;
+}
+
+/** The turbine view's address: the name URL-encoded, then the query (`from`, `to`, `focus`) if any. */
+export function turbineHref(name, query = {}) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== null && value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return `#/turbine/${encodeURIComponent(name)}${text ? `?${text}` : ''}`;
+}
+
+const NAME_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/**
+ * The page's order of turbines ({ id, name }): numbered ones by number, then named ones by name,
+ * numbers within names compared as numbers (`Kelmarsh 2` before `Kelmarsh 10`).
+ */
+export function compareTurbines(a, b) {
+  if (a.id > 0 || b.id > 0) return a.id > 0 && b.id > 0 ? a.id - b.id : a.id > 0 ? -1 : 1;
+  return NAME_ORDER.compare(a.name, b.name) || a.id - b.id;
+}
+
 /** A chart's canvas width inside its box (`.chart` has 0.5rem padding and a 1px border each side). */
 export function chartWidth(available) {
   return Math.max(320, Math.floor(available - 18));

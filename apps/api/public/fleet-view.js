@@ -1,7 +1,22 @@
 // The fleet in one window: a row per turbine, the fleet rule's outliers standing out, and the ledger.
 import { cached, getAll, getJson } from './api.js';
 import { explainedVariance, fleetChart, lostEnergyChart } from './charts.js';
-import { card, chartWidth, energyBalance, h, int, num, percent, ratio, signed, weekday, windowLabel } from './dom.js';
+import {
+  card,
+  chartWidth,
+  compareTurbines,
+  energyBalance,
+  h,
+  int,
+  num,
+  percent,
+  ratio,
+  signed,
+  turbineHref,
+  turbineLabel,
+  weekday,
+  windowLabel,
+} from './dom.js';
 import { ledgerSection } from './ledger.js';
 
 const LEDGER_PAGE = 15;
@@ -47,7 +62,7 @@ export async function loadFleet(route) {
   return { ...base, current, stats, anomalies, curve, missing: !Number.isNaN(wanted) && !asked };
 }
 
-/** One row per known turbine, joined with its statistics and anomalies in the window. */
+/** One row per known turbine, joined with its statistics and anomalies in the window, in the page's turbine order. */
 function fleetRows(data) {
   const statsById = new Map(data.stats.map((s) => [s.turbineId, s]));
   const flaggedById = new Map();
@@ -58,16 +73,24 @@ function fleetRows(data) {
     else if (a.kind === 'underperformance') underById.set(a.turbineId, a);
     else readingAnomalies.set(a.turbineId, (readingAnomalies.get(a.turbineId) ?? 0) + 1);
   }
-  const ids = new Set([...data.turbines.map((t) => t.id), ...statsById.keys()]);
-  return [...ids]
-    .sort((a, b) => a - b)
-    .map((id) => ({
+  // A turbine first loaded after the turbine list was read still has its name on its statistics.
+  const names = new Map(data.stats.map((s) => [s.turbineId, s.turbineName]));
+  for (const t of data.turbines) names.set(t.id, t.name);
+  return [...names]
+    .map(([id, name]) => ({
       id,
+      name,
       stat: statsById.get(id) ?? null,
       flag: flaggedById.get(id) ?? null,
       under: underById.get(id) ?? null,
       readingAnomalies: readingAnomalies.get(id) ?? 0,
-    }));
+    }))
+    .sort(compareTurbines);
+}
+
+/** A link to a turbine's view around the window shown, under the turbine's label. */
+function turbineLink(row, current, attrs = {}) {
+  return h('a', { href: turbineHref(row.name, { focus: current.windowStart }), ...attrs }, turbineLabel(row.name));
 }
 
 /**
@@ -155,20 +178,20 @@ function fleetTable(rows, band, current) {
           r.readingAnomalies > 0 ? 'has-reading-anomalies' : '',
           r.stat ? '' : 'no-data',
         ].filter(Boolean);
-        const link = `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}`;
         return h(
           'tr',
           {
             class: classes.join(' '),
             dataset: {
               turbineId: String(r.id),
+              turbineName: r.name,
               flagged: String(Boolean(r.flag)),
               underperforming: String(Boolean(r.under)),
               readingAnomalies: String(r.readingAnomalies),
               lost: r.stat ? String(r.stat.lostEnergyMWh) : '',
             },
           },
-          h('th', { scope: 'row' }, h('a', { href: link, title: `Turbine ${r.id} over time` }, `#${r.id}`)),
+          h('th', { scope: 'row' }, turbineLink(r, current, { title: `Turbine ${turbineLabel(r.name)} over time` })),
           coverageCell(r.stat),
           h('td', { class: 'num' }, r.stat ? int(r.stat.imputedCount) : '—'),
           h('td', { class: 'num' }, num(r.stat?.min)),
@@ -356,12 +379,7 @@ export function fleetView(data) {
       ),
       card(
         'Flagged turbines',
-        flagged.length === 0
-          ? 'none'
-          : flagged.flatMap((r, i) => [
-              i > 0 ? ', ' : '',
-              h('a', { href: `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}` }, `#${r.id}`),
-            ]),
+        flagged.length === 0 ? 'none' : flagged.flatMap((r, i) => [i > 0 ? ', ' : '', turbineLink(r, current)]),
         flagged.length === 0 ? 'by the fleet rule' : 'outside μ ± kσ: see the red rows',
         flagged.length > 0 ? 'danger' : '',
       ),
@@ -373,12 +391,7 @@ export function fleetView(data) {
       ),
       card(
         'Underperforming',
-        under.length === 0
-          ? 'none'
-          : under.flatMap((r, i) => [
-              i > 0 ? ', ' : '',
-              h('a', { href: `#/turbine/${r.id}?focus=${encodeURIComponent(current.windowStart)}` }, `#${r.id}`),
-            ]),
+        under.length === 0 ? 'none' : under.flatMap((r, i) => [i > 0 ? ', ' : '', turbineLink(r, current)]),
         assessed.length === 0 ? 'no usable power curve' : `fleet: ${energyBalance(current.lostEnergyMWh, current.expectedEnergyMWh)}`,
         under.length > 0 ? 'danger' : '',
       ),
@@ -405,7 +418,7 @@ export function fleetView(data) {
         lostChart = lostEnergyChart(
           lostBox,
           {
-            ids: assessed.map((r) => r.id),
+            names: assessed.map((r) => r.name),
             lost: assessed.map((r) => r.stat.lostEnergyMWh),
             flagged: assessed.map((r) => Boolean(r.under)),
           },
@@ -416,7 +429,7 @@ export function fleetView(data) {
       chart = fleetChart(
         chartBox,
         {
-          ids: withData.map((r) => r.id),
+          names: withData.map((r) => r.name),
           means: withData.map((r) => r.stat.mean),
           flagged: withData.map((r) => Boolean(r.flag)),
           mu: band.mu,

@@ -5,6 +5,7 @@ import {
   DAY_MS,
   card,
   chartWidth,
+  compareTurbines,
   dateTime,
   day,
   energyBalance,
@@ -15,6 +16,8 @@ import {
   ratio,
   signed,
   startOfUtcDay,
+  turbineHref,
+  turbineLabel,
   windowLabel,
 } from './dom.js';
 
@@ -36,20 +39,24 @@ function choosePeriod(turbine, route) {
   return { from: Math.max(start, to - DEFAULT_DAYS * DAY_MS), to };
 }
 
+/** The turbine named in the address (`#/turbine/<name>`), else the first with readings, by name throughout. */
 export async function loadTurbine(route) {
-  const turbines = (await cached('turbines', 30_000, () => getJson('/turbines'))).items;
-  const id = route.id ?? turbines.find((t) => t.readingCount > 0)?.id ?? turbines[0]?.id;
-  if (id === undefined) return { turbines, turbine: null };
-  const turbine = turbines.find((t) => t.id === id);
-  if (!turbine) throw new ApiRequestError(404, 'not_found', `turbine ${id} not found`);
+  const turbines = [...(await cached('turbines', 30_000, () => getJson('/turbines'))).items].sort(compareTurbines);
+  const turbine =
+    route.turbine === undefined
+      ? (turbines.find((t) => t.readingCount > 0) ?? turbines[0])
+      : turbines.find((t) => t.name === route.turbine);
+  if (route.turbine === undefined && turbine === undefined) return { turbines, turbine: null };
+  if (!turbine) throw new ApiRequestError(404, 'not_found', `turbine ${route.turbine} not found`);
   const period = choosePeriod(turbine, route);
   const range = { from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() };
+  const path = `/turbines/${encodeURIComponent(turbine.name)}`;
   const [readings, stats, anomalies, windows, curve] = await Promise.all([
-    getAll(`/turbines/${id}/readings`, { ...range, limit: 10_000 }),
-    getAll(`/turbines/${id}/stats`, { ...range, limit: 1000 }),
-    getAll('/anomalies', { turbine: id, ...range, limit: 1000 }),
+    getAll(`${path}/readings`, { ...range, limit: 10_000 }),
+    getAll(`${path}/stats`, { ...range, limit: 1000 }),
+    getAll('/anomalies', { turbine: turbine.name, ...range, limit: 1000 }),
     getAll('/windows', { ...range, limit: 1000 }),
-    getJson('/power-curve', { ...range, turbine: id }),
+    getJson('/power-curve', { ...range, turbine: turbine.name }),
   ]);
   return { turbines, turbine, period, readings, stats, anomalies, windows, curve, focus: route.focus ?? null };
 }
@@ -85,15 +92,15 @@ function periodForm(data) {
   const select = h(
     'select',
     { id: 'turbine-select', 'aria-label': 'turbine' },
-    turbines.map((t) => h('option', { value: String(t.id), selected: t.id === turbine.id }, `Turbine #${t.id}`)),
+    turbines.map((t) => h('option', { value: t.name, selected: t.id === turbine.id }, `Turbine ${turbineLabel(t.name)}`)),
   );
   const from = h('input', { type: 'date', name: 'from', value: day(period.from), 'aria-label': 'from' });
   const to = h('input', { type: 'date', name: 'to', value: day(period.to - DAY_MS), 'aria-label': 'to (inclusive)' });
-  const go = (id) => {
+  const go = (name) => {
     const f = Date.parse(from.value);
     const t = Date.parse(to.value);
     if (Number.isNaN(f) || Number.isNaN(t) || t < f) return;
-    location.hash = `#/turbine/${id}?from=${day(f)}&to=${day(t + DAY_MS)}`;
+    location.hash = turbineHref(name, { from: day(f), to: day(t + DAY_MS) });
   };
   select.addEventListener('change', () => go(select.value));
   const form = h(
@@ -106,7 +113,7 @@ function periodForm(data) {
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    go(turbine.id);
+    go(turbine.name);
   });
   return form;
 }
@@ -312,14 +319,14 @@ export function turbineView(data) {
 
   const node = h(
     'section',
-    { id: 'turbine-view', dataset: { turbineId: String(turbine.id) } },
+    { id: 'turbine-view', dataset: { turbineId: String(turbine.id), turbineName: turbine.name } },
     h(
       'div',
       { class: 'view-head' },
       h(
         'h1',
         {},
-        `Turbine #${turbine.id} `,
+        `Turbine ${turbineLabel(turbine.name)} `,
         h('span', { class: 'subtle' }, `${day(data.period.from)} – ${day(data.period.to - DAY_MS)} UTC`),
       ),
       periodForm(data),

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { MAX_TURBINE_NAME } from '@windmill/core/profiles/input-profile';
 import type { ApiDeps } from './deps.js';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
 import { registerAuth } from './plugins/auth.plugin.js';
@@ -35,6 +36,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorHandler,
     // Reads never carry a body; keep the limit small for the two POST actions.
     bodyLimit: 64 * 1024,
+    // A path parameter is measured decoded, in UTF-16 units: a turbine name of 64 characters
+    // outside the BMP takes 128. Longer ones are answered 400 before routing (errors.ts).
+    routerOptions: { maxParamLength: 2 * MAX_TURBINE_NAME },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

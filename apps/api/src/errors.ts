@@ -108,7 +108,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
  * the same error shape as every other answer, with a short message rather than the URL echoed back.
  */
 export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  // An over-long path parameter (Fastify says 414) is a bad parameter like any other: 400.
+  const status =
+    error.code !== 'FST_ERR_MAX_PARAM_LENGTH' && error.statusCode && error.statusCode >= 400 && error.statusCode < 500
+      ? error.statusCode
+      : 400;
   const message =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? 'a path parameter is too long'

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+// The request's `turbine` property is declared there.
+import type {} from './turbine-lookup.js';
 
 /**
  * Routes polled by machines, and the dashboard's static files: their lines go to debug so a scrape
@@ -8,15 +10,18 @@ const QUIET_ROUTES = new Set(['/health', '/metrics', '/dashboard/*', '/dashboard
 
 /**
  * One log line per request, when it completes (Fastify's own logging writes two), with the route
- * pattern so lines group by endpoint.
+ * pattern so lines group by endpoint, and the turbine's id and name when the route resolved one
+ * (turbine-lookup.ts).
  */
 export function registerRequestLog(app: FastifyInstance): void {
+  app.decorateRequest('turbine', null);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
     const fields = {
       method: request.method,
       url: request.url,
       route: route ?? null,
+      ...(request.turbine ? { turbineId: request.turbine.id, turbineName: request.turbine.name } : {}),
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
     };

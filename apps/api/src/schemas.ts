@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TURBINE_NAME } from '@windmill/core/profiles/input-profile';
 
 /**
  * Zod pieces shared by the routes. The same schemas validate requests, shape responses and
@@ -71,6 +72,23 @@ export const positiveInt = (what: string) =>
     .int(`expected ${what} as a positive integer`);
 
 export const idParams = z.strictObject({ id: positiveInt('an id') });
+
+/**
+ * A turbine as the API takes it: its name as written in the data, 1 to 64 characters, exact
+ * (case and spaces count). Numbered turbines are named by their number, so `7` is turbine 7.
+ * Whether it exists is the route's question (a 404), not the schema's.
+ */
+export const turbineName = z
+  .string()
+  .min(1, 'expected a turbine name')
+  .refine((name) => [...name].length <= MAX_TURBINE_NAME, `a turbine name has at most ${MAX_TURBINE_NAME} characters`)
+  .meta({ example: 'Kelmarsh 1' });
+
+export const turbineParams = z.strictObject({
+  id: turbineName.meta({
+    description: "The turbine's name, URL-encoded (`Kelmarsh%201`); a numbered turbine's name is its id (`7`)",
+  }),
+});
 
 export const limitParam = z.coerce
   .number({ error: 'expected an integer' })

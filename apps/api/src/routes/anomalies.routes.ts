@@ -8,15 +8,16 @@ import { cursorKeys, cursorParam, encodeCursor } from '../cursor.js';
 import {
   limitParam,
   pageOf,
-  positiveInt,
   rangeIsOrdered,
   rangeShape,
   RANGE_ORDER_ISSUE,
   timestamp,
   toIso,
   toIsoOrNull,
+  turbineName,
 } from '../schemas.js';
 import { requireStatsIdle } from '../stats-lock.guard.js';
+import { requireTurbine } from '../turbine-lookup.js';
 
 const anomalyKind = z.enum(ANOMALY_KINDS);
 
@@ -24,6 +25,7 @@ const anomalyItem = z.object({
   id: z.number().int(),
   kind: anomalyKind,
   turbineId: z.number().int(),
+  turbineName: z.string().meta({ description: "The turbine's name (a numbered turbine's is its id)" }),
   windowStart: timestamp,
   windowSeconds: z.number().int(),
   ts: timestamp
@@ -50,7 +52,7 @@ const anomalyItem = z.object({
 const anomaliesQuery = z
   .strictObject({
     kind: anomalyKind.optional(),
-    turbine: positiveInt('a turbine id').optional().meta({ description: 'Only this turbine' }),
+    turbine: turbineName.optional().meta({ description: 'Only this turbine, by name (404 when unknown)' }),
     ...rangeShape,
     limit: limitParam,
     cursor: cursorParam(cursorKeys.anomaly),
@@ -74,15 +76,16 @@ export const anomalyRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
         description:
           'Anomalies of the configured window size: reading (a reading outside its turbine-window mean ± k·σ), turbine (a window mean outside the fleet band) and underperformance (a turbine-window producing less than 1 - UNDERPERFORMANCE_THRESHOLD of what the fleet power curve expects). from/to filter window_start for every kind (from inclusive, to exclusive). 503 while a stats run writes.',
         querystring: anomaliesQuery,
-        response: { 200: pageOf(anomalyItem), 400: errorBodySchema, 503: errorBodySchema },
+        response: { 200: pageOf(anomalyItem), 400: errorBodySchema, 404: errorBodySchema, 503: errorBodySchema },
       },
     },
     async (request) => {
       const q = request.query;
+      const turbine = q.turbine === undefined ? undefined : await requireTurbine(request, pool, q.turbine);
       const page = await listAnomalies(pool, {
         windowSeconds: config.WINDOW_SECONDS,
         kind: q.kind,
-        turbineId: q.turbine,
+        turbineId: turbine?.id,
         from: q.from,
         to: q.to,
         limit: q.limit,

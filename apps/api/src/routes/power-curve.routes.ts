@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEFAULT_POWER_CURVE } from '@windmill/core/stats/compute-stats';
 import { curveSettingsInForce, readFleetCurve, readTurbineCurve, type PeriodCurve } from '@windmill/core/read/power-curve.read';
-import { turbineExists } from '@windmill/core/read/turbines.read';
 import type { ApiDeps } from '../deps.js';
-import { errorBodySchema, notFound } from '../errors.js';
-import { isoInstant, positiveInt, rangeIsOrdered, RANGE_ORDER_ISSUE, timestamp } from '../schemas.js';
+import { errorBodySchema } from '../errors.js';
+import { isoInstant, rangeIsOrdered, RANGE_ORDER_ISSUE, timestamp, turbineName } from '../schemas.js';
 import { requireStatsIdle } from '../stats-lock.guard.js';
+import { requireTurbine } from '../turbine-lookup.js';
 
 const binItem = z.object({
   bin: z.number().int().meta({ description: 'Bin index k: the bin holds wind speeds nearest to k × binWidth' }),
@@ -30,7 +30,7 @@ const powerCurveResponse = z.object({
   minBinCount: z.number().int().meta({ description: 'POWER_CURVE_MIN_BIN_COUNT of the last stats run' }),
   fleet: curveItem.meta({ description: "Every turbine's readings in [from, to)" }),
   turbine: curveItem
-    .extend({ turbineId: z.number().int() })
+    .extend({ turbineId: z.number().int(), turbineName: z.string() })
     .nullable()
     .meta({ description: "The turbine's own curve over the same period; null without `turbine`" }),
 });
@@ -39,7 +39,7 @@ const powerCurveQuery = z
   .strictObject({
     from: isoInstant.meta({ description: 'Start, inclusive (ISO 8601; UTC when no offset is given)' }),
     to: isoInstant.meta({ description: 'End, exclusive (ISO 8601; UTC when no offset is given)' }),
-    turbine: positiveInt('a turbine id').optional().meta({ description: "Also this turbine's own curve" }),
+    turbine: turbineName.optional().meta({ description: "Also this turbine's own curve, by name (404 when unknown)" }),
   })
   .refine(rangeIsOrdered, RANGE_ORDER_ISSUE);
 
@@ -70,13 +70,13 @@ export const powerCurveRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async 
       },
     },
     async (request) => {
-      const { from, to, turbine } = request.query;
-      if (turbine !== undefined && !(await turbineExists(pool, turbine))) throw notFound('turbine', turbine);
+      const { from, to } = request.query;
+      const turbine = request.query.turbine === undefined ? undefined : await requireTurbine(request, pool, request.query.turbine);
       const settings = await curveSettingsInForce(pool, configured);
       const period = { from, to };
       const [fleet, own] = await Promise.all([
         readFleetCurve(pool, period, settings),
-        turbine === undefined ? null : readTurbineCurve(pool, turbine, period, settings),
+        turbine === undefined ? null : readTurbineCurve(pool, turbine.id, period, settings),
       ]);
       return {
         from: from.toISOString(),
@@ -84,7 +84,7 @@ export const powerCurveRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async 
         binWidth: settings.binWidth,
         minBinCount: settings.minBinCount,
         fleet: toItem(fleet),
-        turbine: own === null || turbine === undefined ? null : { turbineId: turbine, ...toItem(own) },
+        turbine: own === null || turbine === undefined ? null : { turbineId: turbine.id, turbineName: turbine.name, ...toItem(own) },
       };
     },
   );

@@ -4,15 +4,16 @@ import { listWindowStats } from '@windmill/core/read/window-stats.read';
 import type { ApiDeps } from '../deps.js';
 import { errorBodySchema } from '../errors.js';
 import { cursorKeys, cursorParam, encodeCursor } from '../cursor.js';
-import { isoInstant, limitParam, pageOf, positiveInt, rangeIsOrdered, rangeShape, RANGE_ORDER_ISSUE } from '../schemas.js';
+import { isoInstant, limitParam, pageOf, rangeIsOrdered, rangeShape, RANGE_ORDER_ISSUE, turbineName } from '../schemas.js';
 import { requireStatsIdle } from '../stats-lock.guard.js';
+import { requireTurbine } from '../turbine-lookup.js';
 import { toWindowStatItem, windowStatItem } from './window-stat.schema.js';
 
 const statsQuery = z
   .strictObject({
     window_start: isoInstant.optional().meta({ description: 'Exactly this window (its start); not combined with from/to' }),
     ...rangeShape,
-    turbine: positiveInt('a turbine id').optional().meta({ description: 'Only this turbine' }),
+    turbine: turbineName.optional().meta({ description: 'Only this turbine, by name (404 when unknown)' }),
     limit: limitParam,
     cursor: cursorParam(cursorKeys.windowStat),
   })
@@ -34,17 +35,18 @@ export const statsRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app,
         summary: 'Window statistics across turbines, by window then turbine',
         description: `Rows for the configured window size. from/to filter window_start (from inclusive, to exclusive). 503 while a stats run writes.`,
         querystring: statsQuery,
-        response: { 200: pageOf(windowStatItem), 400: errorBodySchema, 503: errorBodySchema },
+        response: { 200: pageOf(windowStatItem), 400: errorBodySchema, 404: errorBodySchema, 503: errorBodySchema },
       },
     },
     async (request) => {
       const q = request.query;
+      const turbine = q.turbine === undefined ? undefined : await requireTurbine(request, pool, q.turbine);
       const page = await listWindowStats(pool, {
         windowSeconds: config.WINDOW_SECONDS,
         windowStart: q.window_start,
         from: q.from,
         to: q.to,
-        turbineId: q.turbine,
+        turbineId: turbine?.id,
         limit: q.limit,
         after: q.cursor ? { windowStart: new Date(q.cursor[0]), turbineId: q.cursor[1] } : undefined,
       });

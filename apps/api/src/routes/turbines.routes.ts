@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listPowerPoints } from '@windmill/core/read/readings.read';
-import { listTurbines, summarizePower, turbineExists } from '@windmill/core/read/turbines.read';
+import { listTurbines, summarizePower } from '@windmill/core/read/turbines.read';
 import { listWindowStats } from '@windmill/core/read/window-stats.read';
 import type { ApiDeps } from '../deps.js';
-import { errorBodySchema, notFound } from '../errors.js';
+import { errorBodySchema } from '../errors.js';
 import { cursorKeys, cursorParam, encodeCursor } from '../cursor.js';
 import {
-  idParams,
   limitParam,
   pageOf,
   rangeIsOrdered,
@@ -17,12 +16,17 @@ import {
   timestamp,
   toIso,
   toIsoOrNull,
+  turbineParams,
 } from '../schemas.js';
 import { requireStatsIdle } from '../stats-lock.guard.js';
+import { requireTurbine } from '../turbine-lookup.js';
 import { toWindowStatItem, windowStatItem } from './window-stat.schema.js';
 
 const turbineItem = z.object({
-  id: z.number().int(),
+  id: z.number().int().meta({ description: 'The key of its rows everywhere; negative for a turbine named other than by a number' }),
+  name: z
+    .string()
+    .meta({ description: 'As written in the data (`Kelmarsh 1`); a numbered turbine is named by its id (`7`)', example: 'Kelmarsh 1' }),
   readingCount: z.number().int(),
   fileCount: z.number().int().meta({ description: 'Files that hold at least one of its current readings' }),
   firstReadingAt: timestamp.nullable(),
@@ -49,6 +53,7 @@ const readingItem = z.object({
 
 const summaryResponse = z.object({
   turbineId: z.number().int(),
+  turbineName: z.string(),
   from: timestamp.nullable(),
   to: timestamp.nullable(),
   count: z.number().int(),
@@ -65,7 +70,8 @@ export const turbineRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
     {
       schema: {
         tags: ['turbines'],
-        summary: 'Every turbine with its reading count and time span',
+        summary: 'Every turbine with its name, reading count and time span',
+        description: 'Numbered turbines by id, then named ones in the order they were first loaded.',
         querystring: z.strictObject({}),
         response: { 200: z.object({ items: z.array(turbineItem) }) },
       },
@@ -90,18 +96,17 @@ export const turbineRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
         tags: ['turbines', 'stats'],
         summary: `One turbine's window statistics, oldest window first`,
         description: 'from/to filter window_start (from inclusive, to exclusive). 503 while a stats run writes.',
-        params: idParams,
+        params: turbineParams,
         querystring: statsQuery,
         response: { 200: pageOf(windowStatItem), 400: errorBodySchema, 404: errorBodySchema, 503: errorBodySchema },
       },
     },
     async (request) => {
-      const { id } = request.params;
       const { from, to, limit, cursor } = request.query;
-      if (!(await turbineExists(pool, id))) throw notFound('turbine', id);
+      const turbine = await requireTurbine(request, pool, request.params.id);
       const page = await listWindowStats(pool, {
         windowSeconds: config.WINDOW_SECONDS,
-        turbineId: id,
+        turbineId: turbine.id,
         from,
         to,
         limit,
@@ -124,16 +129,15 @@ export const turbineRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
         description:
           'from inclusive, to exclusive, on the reading time; both optional. Pages hold up to 10000 readings ' +
           '(a chart’s worth). Reads readings, so it is not blocked by stats runs.',
-        params: idParams,
+        params: turbineParams,
         querystring: readingsQuery,
         response: { 200: pageOf(readingItem), 400: errorBodySchema, 404: errorBodySchema },
       },
     },
     async (request) => {
-      const { id } = request.params;
       const { from, to, limit, cursor } = request.query;
-      if (!(await turbineExists(pool, id))) throw notFound('turbine', id);
-      const page = await listPowerPoints(pool, { turbineId: id, from, to, limit, after: cursor ? new Date(cursor[0]) : undefined });
+      const turbine = await requireTurbine(request, pool, request.params.id);
+      const page = await listPowerPoints(pool, { turbineId: turbine.id, from, to, limit, after: cursor ? new Date(cursor[0]) : undefined });
       const last = page.rows.at(-1);
       return {
         items: page.rows.map((r) => ({ ...r, ts: toIso(r.ts) })),
@@ -149,17 +153,22 @@ export const turbineRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
         tags: ['turbines'],
         summary: 'min/max/mean of power_output over any period, from the readings',
         description: 'from inclusive, to exclusive; both optional. Reads readings, so it is not blocked by stats runs.',
-        params: idParams,
+        params: turbineParams,
         querystring: summaryQuery,
         response: { 200: summaryResponse, 400: errorBodySchema, 404: errorBodySchema },
       },
     },
     async (request) => {
-      const { id } = request.params;
       const { from, to } = request.query;
-      if (!(await turbineExists(pool, id))) throw notFound('turbine', id);
-      const summary = await summarizePower(pool, id, { from, to });
-      return { turbineId: id, from: from?.toISOString() ?? null, to: to?.toISOString() ?? null, ...summary };
+      const turbine = await requireTurbine(request, pool, request.params.id);
+      const summary = await summarizePower(pool, turbine.id, { from, to });
+      return {
+        turbineId: turbine.id,
+        turbineName: turbine.name,
+        from: from?.toISOString() ?? null,
+        to: to?.toISOString() ?? null,
+        ...summary,
+      };
     },
   );
 };

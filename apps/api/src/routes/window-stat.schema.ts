@@ -5,6 +5,7 @@ import { timestamp, toIso } from '../schemas.js';
 /** One window_stat row as the API shows it (GET /stats and GET /turbines/:id/stats). */
 export const windowStatItem = z.object({
   turbineId: z.number().int(),
+  turbineName: z.string().meta({ description: "The turbine's name (a numbered turbine's is its id)" }),
   windowStart: timestamp,
   windowSeconds: z.number().int(),
   count: z.number().int(),

@@ -9,6 +9,7 @@ export interface AnomalyRow {
   id: number;
   kind: AnomalyKind;
   turbineId: number;
+  turbineName: string;
   windowStart: Date;
   windowSeconds: number;
   /** The reading's time for kind `reading`; null for the window kinds `turbine` and `underperformance`. */
@@ -47,7 +48,8 @@ export interface AnomalyQuery extends TimeRange {
  * Anomalies of one window size ordered by (window_start, turbine_id, id): chronological by
  * window, then by turbine, and unique thanks to the id, so pages never skip or repeat a row.
  * from is inclusive, to exclusive, both on window_start (for both kinds, so a reading anomaly and
- * the turbine anomaly of the same window are always selected together).
+ * the turbine anomaly of the same window are always selected together). The page is chosen first
+ * and only its rows are joined with their turbine's name.
  */
 export async function listAnomalies(db: Queryable, q: AnomalyQuery): Promise<Page<AnomalyRow>> {
   const filter = new SqlFilter().add('window_seconds = $?', q.windowSeconds);
@@ -63,6 +65,7 @@ export async function listAnomalies(db: Queryable, q: AnomalyQuery): Promise<Pag
     id: number;
     kind: AnomalyKind;
     turbine_id: number;
+    turbine_name: string;
     window_start: Date;
     window_seconds: number;
     ts: Date | null;
@@ -74,11 +77,14 @@ export async function listAnomalies(db: Queryable, q: AnomalyQuery): Promise<Pag
     threshold: number | null;
     lost_energy_mwh: number | null;
   }>(
-    `SELECT id, kind::text AS kind, turbine_id, window_start, window_seconds, ts, value, mean, stddev, deviation, sigma,
-            threshold, lost_energy_mwh
-       FROM anomaly ${filter.where}
-      ORDER BY window_start, turbine_id, id
-      LIMIT ${limit}`,
+    `SELECT page.*, t.name AS turbine_name
+       FROM (SELECT id, kind::text AS kind, turbine_id, window_start, window_seconds, ts, value, mean, stddev, deviation, sigma,
+                    threshold, lost_energy_mwh
+               FROM anomaly ${filter.where}
+              ORDER BY window_start, turbine_id, id
+              LIMIT ${limit}) page
+       JOIN turbine t ON t.id = page.turbine_id
+      ORDER BY page.window_start, page.turbine_id, page.id`,
     filter.values,
   );
   return toPage(
@@ -86,6 +92,7 @@ export async function listAnomalies(db: Queryable, q: AnomalyQuery): Promise<Pag
       id: r.id,
       kind: r.kind,
       turbineId: r.turbine_id,
+      turbineName: r.turbine_name,
       windowStart: r.window_start,
       windowSeconds: r.window_seconds,
       ts: r.ts,

@@ -1,9 +1,35 @@
 import type { Queryable } from '../db/pool.js';
 import { CURRENT_READING_COUNTS_SQL } from '../ingest/reading-count.repository.js';
+import { MAX_TURBINE_NAME } from '../profiles/input-profile.js';
+import { numericTurbineId } from '../profiles/profile-mapper.js';
 import { SqlFilter, type TimeRange } from './sql-filter.js';
+
+/** A turbine as readers name it: its key in every table and its name as written in the data. */
+export interface TurbineRef {
+  id: number;
+  name: string;
+}
+
+/**
+ * The turbine a name denotes, or null when none has it. Names match exactly (case and spaces
+ * count). A name that is a positive integer is the turbine with that id, by the loader's own rule
+ * (`numericTurbineId`), so `7` and `007` find turbine 7 (named `7`) as the numeric URLs always
+ * did; any other name is looked up as written. A name longer than turbine.name holds finds nothing.
+ */
+export async function findTurbineByName(db: Queryable, name: string): Promise<TurbineRef | null> {
+  if (name.length === 0 || [...name].length > MAX_TURBINE_NAME) return null;
+  const id = numericTurbineId(name);
+  const { rows } =
+    id === null
+      ? await db.query<{ id: number; name: string }>('SELECT id, name FROM turbine WHERE name = $1', [name])
+      : await db.query<{ id: number; name: string }>('SELECT id, name FROM turbine WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
 
 export interface TurbineOverview {
   id: number;
+  /** As written in the data; for a numbered turbine, its id in decimal (`7`). */
+  name: string;
   readingCount: number;
   /** Files that hold at least one of the turbine's current readings (a later file replaces older values). */
   fileCount: number;
@@ -12,7 +38,8 @@ export interface TurbineOverview {
 }
 
 /**
- * Every known turbine with its readings' count, time span and the number of files they came from,
+ * Every known turbine, the numbered ones by id, then the named ones (negative ids) in the order
+ * they were first loaded (-1, -2, ...), with its readings' count, time span and the number of files they came from,
  * without counting `reading`: the counts come from the per-turbine counters the writers keep
  * (reading-count.repository.ts: folded counts plus the delta rows not folded yet, exact either
  * way), the first and last reading time from two probes of reading (turbine_id, ts) per turbine.
@@ -22,29 +49,26 @@ export interface TurbineOverview {
 export async function listTurbines(db: Queryable): Promise<TurbineOverview[]> {
   const { rows } = await db.query<{
     id: number;
+    name: string;
     reading_count: string | null;
     file_count: string | null;
     first_ts: Date | null;
     last_ts: Date | null;
   }>(`
-    SELECT t.id, c.readings AS reading_count, c.files AS file_count,
+    SELECT t.id, t.name, c.readings AS reading_count, c.files AS file_count,
            (SELECT min(r.ts) FROM reading r WHERE r.turbine_id = t.id) AS first_ts,
            (SELECT max(r.ts) FROM reading r WHERE r.turbine_id = t.id) AS last_ts
       FROM turbine t
       LEFT JOIN (${CURRENT_READING_COUNTS_SQL}) c ON c.turbine_id = t.id
-     ORDER BY t.id`);
+     ORDER BY t.id < 0, abs(t.id)`);
   return rows.map((r) => ({
     id: r.id,
+    name: r.name,
     readingCount: Number(r.reading_count ?? 0),
     fileCount: Number(r.file_count ?? 0),
     firstReadingAt: r.first_ts,
     lastReadingAt: r.last_ts,
   }));
-}
-
-export async function turbineExists(db: Queryable, id: number): Promise<boolean> {
-  const { rows } = await db.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM turbine WHERE id = $1) AS found', [id]);
-  return rows[0]?.found === true;
 }
 
 export interface PowerSummary {

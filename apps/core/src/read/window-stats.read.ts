@@ -3,6 +3,7 @@ import { SqlFilter, toPage, type Page, type TimeRange } from './sql-filter.js';
 
 export interface WindowStatRow {
   turbineId: number;
+  turbineName: string;
   windowStart: Date;
   windowSeconds: number;
   count: number;
@@ -45,7 +46,7 @@ export interface WindowStatQuery extends TimeRange {
 /**
  * window_stat rows of one window size ordered by (window_start, turbine_id), which is unique for
  * a window size and so a stable keyset for pagination. from is inclusive, to exclusive, both on
- * window_start.
+ * window_start. The page is chosen first and only its rows are joined with their turbine's name.
  */
 export async function listWindowStats(db: Queryable, q: WindowStatQuery): Promise<Page<WindowStatRow>> {
   const filter = new SqlFilter().add('window_seconds = $?', q.windowSeconds);
@@ -57,6 +58,7 @@ export async function listWindowStats(db: Queryable, q: WindowStatQuery): Promis
   const limit = filter.param(q.limit + 1);
   const { rows } = await db.query<{
     turbine_id: number;
+    turbine_name: string;
     window_start: Date;
     window_seconds: number;
     count: number;
@@ -75,17 +77,21 @@ export async function listWindowStats(db: Queryable, q: WindowStatQuery): Promis
     readings_used: number;
     performance_judged: boolean;
   }>(
-    `SELECT turbine_id, window_start, window_seconds, count, min, max, mean, stddev,
-            imputed_count, expected_count, computed_at, energy_mwh, actual_energy_mwh, expected_energy_mwh,
-            lost_energy_mwh, performance_ratio, readings_used, performance_judged
-       FROM window_stat ${filter.where}
-      ORDER BY window_start, turbine_id
-      LIMIT ${limit}`,
+    `SELECT page.*, t.name AS turbine_name
+       FROM (SELECT turbine_id, window_start, window_seconds, count, min, max, mean, stddev,
+                    imputed_count, expected_count, computed_at, energy_mwh, actual_energy_mwh, expected_energy_mwh,
+                    lost_energy_mwh, performance_ratio, readings_used, performance_judged
+               FROM window_stat ${filter.where}
+              ORDER BY window_start, turbine_id
+              LIMIT ${limit}) page
+       JOIN turbine t ON t.id = page.turbine_id
+      ORDER BY page.window_start, page.turbine_id`,
     filter.values,
   );
   return toPage(
     rows.map((r) => ({
       turbineId: r.turbine_id,
+      turbineName: r.turbine_name,
       windowStart: r.window_start,
       windowSeconds: r.window_seconds,
       count: r.count,
