@@ -117,7 +117,16 @@ describe('npm start, end to end over HTTP', () => {
     const summary = await get('/turbines/1/summary?from=2022-03-01T00:00:00Z&to=2022-03-02T00:00:00Z');
     expect(summary).toEqual({
       status: 200,
-      body: { turbineId: 1, from: '2022-03-01T00:00:00.000Z', to: '2022-03-02T00:00:00.000Z', count: 24, min: 1.6, max: 4.4, mean: 2.975 },
+      body: {
+        turbineId: 1,
+        turbineName: '1',
+        from: '2022-03-01T00:00:00.000Z',
+        to: '2022-03-02T00:00:00.000Z',
+        count: 24,
+        min: 1.6,
+        max: 4.4,
+        mean: 2.975,
+      },
     });
   });
 

@@ -82,12 +82,20 @@ async function load(file: { fileId: number; path: string }, with_: LoadDeps = de
 
 /** What GET /turbines said before it had counters: everything counted from `reading`. */
 async function countedFromReadings(): Promise<TurbineOverview[]> {
-  const { rows } = await pool.query<{ id: number; n: string | null; files: string | null; first: Date | null; last: Date | null }>(`
-    SELECT t.id, count(r.turbine_id) AS n, count(DISTINCT r.file_id) AS files, min(r.ts) AS first, max(r.ts) AS last
+  const { rows } = await pool.query<{
+    id: number;
+    name: string;
+    n: string | null;
+    files: string | null;
+    first: Date | null;
+    last: Date | null;
+  }>(`
+    SELECT t.id, t.name, count(r.turbine_id) AS n, count(DISTINCT r.file_id) AS files, min(r.ts) AS first, max(r.ts) AS last
       FROM turbine t LEFT JOIN reading r ON r.turbine_id = t.id
      GROUP BY t.id ORDER BY t.id`);
   return rows.map((r) => ({
     id: r.id,
+    name: r.name,
     readingCount: Number(r.n),
     fileCount: Number(r.files),
     firstReadingAt: r.first,
@@ -251,7 +259,7 @@ describe('per-turbine reading counts', () => {
 
     const counts = await expectExactCounts();
 
-    expect(counts).toEqual([{ id: 1, readingCount: 0, fileCount: 0, firstReadingAt: null, lastReadingAt: null }]);
+    expect(counts).toEqual([{ id: 1, name: '1', readingCount: 0, fileCount: 0, firstReadingAt: null, lastReadingAt: null }]);
   });
 
   it('are what GET /turbines answers with: it does not count the readings', async () => {
@@ -264,7 +272,14 @@ describe('per-turbine reading counts', () => {
 
     expect(response.json()).toEqual({
       items: [
-        { id: 1, readingCount: 1024, fileCount: 2, firstReadingAt: '2022-03-01T00:00:00.000Z', lastReadingAt: '2022-03-01T23:00:00.000Z' },
+        {
+          id: 1,
+          name: '1',
+          readingCount: 1024,
+          fileCount: 2,
+          firstReadingAt: '2022-03-01T00:00:00.000Z',
+          lastReadingAt: '2022-03-01T23:00:00.000Z',
+        },
       ],
     });
   });

@@ -11,6 +11,7 @@ export function formatDemoSummary(
     `files     ${Object.entries(s.files)
       .map(([k, v]) => `${v} ${k}`)
       .join(', ')}`,
+    `profiles  ${s.profiles.map((p) => `${p.profile ?? 'canonical layout'} ${p.files} file${p.files === 1 ? '' : 's'}`).join(', ')}`,
     `lines     ${s.rows.total} read: ${s.rows.loaded} loaded (${s.rows.imputed} with imputed values), ${s.rows.duplicate} duplicate, ${s.rows.rejected} rejected`,
     `rejected  ${
       Object.entries(s.rejectionsByReason)
@@ -20,16 +21,16 @@ export function formatDemoSummary(
     `turbines  ${s.turbines}, daily windows ${s.windows}`,
     `anomalies ${s.anomalies.reading} readings outside mean ± k·σ of their turbine-day, ${s.anomalies.turbine} turbine-days outside the fleet's band`,
     ...s.topTurbineAnomalies.map(
-      (a) => `          turbine ${a.turbineId} on ${a.day}: mean ${fixed(a.mean)} vs fleet ${fixed(a.fleetMean)}`,
+      (a) => `          turbine ${a.turbineName} on ${a.day}: mean ${fixed(a.mean)} vs fleet ${fixed(a.fleetMean)}`,
     ),
     `          ${s.anomalies.underperformance} turbine-days below the fleet's power curve (underperformance)`,
     ...s.topUnderperformance.map(
       (a) =>
-        `          turbine ${a.turbineId} on ${a.day}: ${Math.round(a.ratio * 100)}% of the expected energy, ${a.lostEnergyMWh.toFixed(1)} MWh lost`,
+        `          turbine ${a.turbineName} on ${a.day}: ${Math.round(a.ratio * 100)}% of the expected energy, ${a.lostEnergyMWh.toFixed(1)} MWh lost`,
     ),
     '',
     `API        ${urls.api}            (try: curl ${urls.api}/turbines/1/stats)`,
-    `Dashboard  ${urls.api}/#/turbine/${s.topUnderperformance[0]?.turbineId ?? 1}   (the power curve: wind speed against power)`,
+    `Dashboard  ${urls.api}/#/turbine/${encodeURIComponent(s.topUnderperformance[0]?.turbineName ?? '1')}   (the power curve: wind speed against power)`,
     `API docs   ${urls.api}/docs`,
     `Bull Board ${urls.board}   user ${urls.user}  password ${urls.password}`,
     `API token  ${urls.token}   (actions: curl -X POST -H 'Authorization: Bearer ${urls.token}' ${urls.api}/stats/run)`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dropDatabase } from '@windmill/core/db/migrate';
 import { writeSampleData } from '@windmill/core/generator/write-sample-data';
 import { countFinishedFiles } from '@windmill/core/ingest/ingested-file.repository';
@@ -29,6 +30,8 @@ const DEMO_DEFAULTS: Record<string, string> = {
   LOG_LEVEL: 'warn',
   LOG_FORMAT: 'pretty',
   BOARD_USER: 'admin',
+  // The profiles that read the demo's files in the three real-export layouts.
+  INPUT_PROFILES: fileURLToPath(new URL('../profiles/demo-profiles.json', import.meta.url)),
 };
 const userSet = new Set(Object.keys(process.env).filter((k) => process.env[k]));
 for (const [key, value] of Object.entries(DEMO_DEFAULTS)) process.env[key] ??= value;
@@ -74,13 +77,51 @@ const data = await writeSampleData(generated, {
   // 2022-03-01 + 30 days: turbine 7 delivers 75 % of its power on 25-28 March.
   derates: [{ turbines: [7], from: '2022-03-25', to: '2022-03-28', fraction: 0.25 }],
 });
+// One export of each real layout (read with apps/cli/profiles/demo-profiles.json), the same month
+// and the same hourly interval, from turbines named as those exports name them.
+const exports = [
+  await writeSampleData(path.join(generated, 'greenbyte'), {
+    seed: 'demo-greenbyte',
+    turbines: 1,
+    days: 30,
+    layout: 'greenbyte',
+    missingRate: 0.01,
+  }),
+  await writeSampleData(path.join(generated, 'single-turbine'), {
+    seed: 'demo-single-turbine',
+    turbines: 1,
+    days: 30,
+    files: 1,
+    by: 'turbine-group',
+    layout: 'single-turbine',
+    missingRate: 0.01,
+  }),
+  await writeSampleData(path.join(generated, 'site-fr'), {
+    seed: 'demo-european',
+    turbines: 2,
+    days: 30,
+    files: 1,
+    by: 'turbine-group',
+    layout: 'european',
+    missingRate: 0.01,
+  }),
+];
 await mkdir(config.dirs.watch, { recursive: true });
 for (const file of data.files) await rename(file, path.join(config.dirs.watch, path.basename(file)));
-// And one export that is not comma-separated, to show where unreadable files go.
+for (const file of exports.flatMap((e) => e.files)) {
+  // The European export goes to a subfolder: its profile matches `site-fr/**/*.csv`.
+  const folder = path.basename(path.dirname(file)) === 'site-fr' ? path.join(config.dirs.watch, 'site-fr') : config.dirs.watch;
+  await mkdir(folder, { recursive: true });
+  await rename(file, path.join(folder, path.basename(file)));
+}
+// And one export that is not comma-separated and that no profile matches, to show where unreadable files go.
 await writeFile(path.join(config.dirs.watch, 'export-semicolons.csv'), 'timestamp;turbine_id;power_output\n2022-04-01 00:00:00;1;2.5\n');
-const dropped = data.files.length + 1;
+const exportFiles = exports.reduce((n, e) => n + e.files.length, 0);
+const dropped = data.files.length + exportFiles + 1;
 say(
-  `Dropped ${dropped} files (${data.rows} lines) into ${config.dirs.watch}; waiting for them to be loaded and for the first statistics...`,
+  `Dropped ${dropped} files (${data.rows + exports.reduce((n, e) => n + e.rows, 0)} lines) into ${config.dirs.watch}, ` +
+    `${exportFiles} of them vendor exports (Greenbyte, single-turbine, European) read with the profiles in ${path.relative(process.cwd(), config.INPUT_PROFILES ?? '') || config.INPUT_PROFILES}; ` +
+    'waiting for them to be loaded and for the first statistics...',
 );
 
 const waitUntil = async (probe: () => Promise<boolean>) => {
