@@ -105,8 +105,15 @@ export function sniffLayout(lines: readonly string[]): Layout {
     while (next < lines.length && !isContent(next)) next++;
     if (next >= lines.length || count(next) === fields) firstData = i;
   }
+  // The header is the last line before the data that names things: a data line of another field
+  // count (a broken first record) is data all the same, not the header.
+  const isDataLike = (i: number) => {
+    if (!isContent(i)) return false;
+    const cells = splitRecord(lines[i]!, delimiter);
+    return cells !== null && cells.filter(looksLikeValue).length * 2 > cells.length;
+  };
   let headerAt = firstData - 1;
-  while (headerAt >= 0 && isBlank(lines[headerAt]!)) headerAt--;
+  while (headerAt >= 0 && (isBlank(lines[headerAt]!) || isDataLike(headerAt))) headerAt--;
   if (firstData === -1 || headerAt < 0) {
     const why = firstData === -1 ? 'no data line found' : 'the first line already holds data';
     notes.push(`header: none (${why})`);

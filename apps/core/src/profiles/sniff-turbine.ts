@@ -30,8 +30,11 @@ export function sniffTurbine(
 ): TurbineGuess {
   const line = preamble.map((text) => ({ text, m: PREAMBLE_TURBINE.exec(text.trimEnd()) })).find(({ m }) => m !== null);
   if (column !== null) {
-    const distinct = [...new Set(column.names.map((n) => n.trim()))];
-    const bad = distinct.filter((n) => turbineName(n) === null);
+    const distinct = [...new Set(column.names.map((n) => n.trim()).filter((n) => turbineName(n) !== null))];
+    const bad = [...new Set(column.names.map((n) => n.trim()).filter((n) => turbineName(n) === null))];
+    // A few lines with bad names are lines to reject (bad_turbine_id); mostly bad names mean the wrong column.
+    const badLines = column.names.filter((n) => turbineName(n) === null).length;
+    const mostlyBad = badLines * 2 > column.names.length;
     const shown =
       distinct
         .slice(0, 3)
@@ -40,14 +43,17 @@ export function sniffTurbine(
     const also = line ? `; the preamble also names one: ${JSON.stringify(line.text)}` : '';
     return {
       value: { from: 'column' },
-      note: `turbine: from the column ${JSON.stringify(column.name)} (${distinct.length} ${distinct.length === 1 ? 'name' : 'names'} in the first lines: ${shown}${also})`,
-      undecided:
-        bad.length > 0
-          ? `turbine: the column ${JSON.stringify(column.name)} holds names that are empty or longer than 64 characters (${bad
-              .slice(0, 2)
-              .map((n) => JSON.stringify(n))
-              .join(', ')})`
-          : null,
+      note:
+        `turbine: from the column ${JSON.stringify(column.name)} (${distinct.length} ${distinct.length === 1 ? 'name' : 'names'} in the first lines: ${shown}${also})` +
+        (badLines > 0 && !mostlyBad
+          ? `; ${badLines} ${badLines === 1 ? 'line has a name' : 'lines have names'} empty or longer than 64 characters: rejected as bad_turbine_id when loaded`
+          : ''),
+      undecided: mostlyBad
+        ? `turbine: the column ${JSON.stringify(column.name)} holds names that are empty or longer than 64 characters (${bad
+            .slice(0, 2)
+            .map((n) => JSON.stringify(n))
+            .join(', ')})`
+        : null,
     };
   }
   if (line) {

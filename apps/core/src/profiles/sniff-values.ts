@@ -100,8 +100,18 @@ const WIND_UNIT_NAMES: Record<string, WindSpeedUnit> = {
 };
 
 /**
+ * The magnitude the values keep to: their 95th percentile, so that a few outliers (a stuck
+ * sensor's 9999, a spike) do not decide the unit; 0 without values.
+ */
+export function typicalMaximum(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!;
+}
+
+/**
  * The power unit: from the column's name (`(kW)`, `[MW]`, `power_w`), else from the values'
- * magnitude: above 50 000 W, above 100 kW, up to 20 MW; between 20 and 100 it could be kW in a
+ * magnitude (typicalMaximum): above 50 000 W, above 100 kW, up to 20 MW; between 20 and 100 it could be kW in a
  * calm spell or MW out of range, so kW is proposed and `undecided` says so.
  */
 export function sniffPowerUnit(column: string, values: readonly number[]): ValueGuess<PowerUnit> {
@@ -109,8 +119,8 @@ export function sniffPowerUnit(column: string, values: readonly number[]): Value
   const unit = written === null ? undefined : POWER_UNIT_NAMES[written.toLowerCase()];
   if (unit)
     return { value: unit, note: `units.power_output: ${unit} (written in the column name ${JSON.stringify(column)})`, undecided: null };
-  const max = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  const seen = values.length === 0 ? 'no power values seen' : `the largest of ${values.length} values is ${max}`;
+  const max = typicalMaximum(values.map(Math.abs));
+  const seen = values.length === 0 ? 'no power values seen' : `95 % of ${values.length} values are at most ${max}`;
   if (values.length === 0) {
     return {
       value: 'MW',
@@ -148,7 +158,7 @@ export function sniffWindSpeedUnit(column: string, values: readonly number[]): V
       undecided: 'units.wind_speed: the column is in mph; profiles read m/s, km/h or kn',
     };
   }
-  const max = values.reduce((m, v) => Math.max(m, v), 0);
+  const max = typicalMaximum(values);
   if (max > 40) {
     return {
       value: 'km/h',
