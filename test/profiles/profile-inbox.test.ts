@@ -63,7 +63,11 @@ describe('real exports through the watched folder', () => {
       // The same European text outside site-fr/ matches no profile: read in the canonical layout, it fails.
       [european.files[0]!, path.join(env.dirs.watch, 'export-elsewhere.csv')],
     ] as const;
-    for (const [from, to] of drops) await writeFile(`${to}.part`, await readFile(from));
+    // Identical content would be a duplicate of the loaded export whatever its name: the copy outside site-fr/ gets a line more.
+    for (const [from, to] of drops) {
+      const extra = to.endsWith('export-elsewhere.csv') ? 'R80701;31.03.2022 00:00;1000;5;180\r\n' : '';
+      await writeFile(`${to}.part`, Buffer.concat([await readFile(from), Buffer.from(extra)]));
+    }
     for (const [, to] of drops) await rename(`${to}.part`, to);
 
     await waitFor(
