@@ -5,7 +5,7 @@ import type { FleetReading } from '@windmill/core/domain/fleet-performance';
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { TRY_TAKE_STATS_LOCK_SQL } from '@windmill/core/stats/stats-lock';
 import { createApiWorld, type ApiWorld } from './api-harness.js';
-import { loadFleet } from './seed.js';
+import { loadReadings } from '../power-curve/power-curve-db.js';
 
 /**
  * GET /power-curve, and the power-curve fields of the statistics endpoints, on a small fleet whose
@@ -46,7 +46,7 @@ const between = (from: number, to: number, turbine?: number) =>
 beforeAll(async () => {
   world = await createApiWorld('power_curve');
   await world.pool.query(`INSERT INTO turbine (id, name) VALUES (4, '4')`); // a turbine without readings
-  await loadFleet(world.pool, READINGS);
+  await loadReadings(world.pool, READINGS);
   await computeStats(world.pool, { windowSeconds: 86_400, readingIntervalSeconds: 3600, sigma: 2, trigger: 'cli' });
   app = await world.build();
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FleetReading } from '@windmill/core/domain/fleet-performance';
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { createApiWorld, LogCapture, type ApiWorld } from './api-harness.js';
-import { loadFleet } from './seed.js';
+import { loadReadings } from '../power-curve/power-curve-db.js';
 
 /**
  * Turbines named as real exports name them (`Kelmarsh 1`, `R80711`) beside numbered ones, through
@@ -47,7 +47,7 @@ for (let day = 0; day < 3; day += 1) {
 
 beforeAll(async () => {
   world = await createApiWorld('turbine_names');
-  await loadFleet(world.pool, READINGS, NAMES);
+  await loadReadings(world.pool, READINGS, NAMES);
   await computeStats(world.pool, { windowSeconds: 86_400, readingIntervalSeconds: 3600, sigma: 2, trigger: 'cli' });
   app = await world.build({ logs });
 });

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { statsOptionsFrom } from '@windmill/core/config/settings';
 import type { FleetReading } from '@windmill/core/domain/fleet-performance';
 import { computeStats } from '@windmill/core/stats/compute-stats';
-import { loadFleet } from '../api/seed.js';
+import { loadReadings } from '../power-curve/power-curve-db.js';
 import { CHALLENGE_DIR } from '../helpers/paths.js';
 import {
   afterNextRender,
@@ -48,7 +48,7 @@ beforeAll(async () => {
     windSpeedImputed: false,
     powerImputed: false,
   }));
-  await loadFleet(world.pool, named, new Map([KELMARSH, R80711].map((t) => [t.id, t.name])));
+  await loadReadings(world.pool, named, new Map([KELMARSH, R80711].map((t) => [t.id, t.name])));
   await computeStats(world.pool, statsOptionsFrom(world.config, 'cli'));
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1360, height: 900 } });

@@ -1,5 +1,6 @@
 import type { Pool } from '@windmill/core/db/pool';
 import type { FleetReading, PerformanceSettings, TurbineWindowPerformance } from '@windmill/core/domain/fleet-performance';
+import { countingInsertedRows } from '@windmill/core/ingest/reading-count.repository';
 import type { PowerCurveOptions } from '@windmill/core/stats/compute-stats';
 
 /**
@@ -7,8 +8,17 @@ import type { PowerCurveOptions } from '@windmill/core/stats/compute-stats';
  * file leaves them, and what the job stored, side by side with the pure core's answer.
  */
 
-/** Loads readings as one committed file would (readings, turbines, a stats_pending note per turbine); returns the file id. */
-export async function loadReadings(pool: Pool, readings: readonly FleetReading[]): Promise<number> {
+/**
+ * Loads readings with wind speed as one committed file would: the turbines named (`names` by id;
+ * a numbered turbine without one is named by its number, as the loader names it), the readings
+ * counted the way the loader counts them, and a stats_pending note per turbine for the stats job.
+ * Returns the file id.
+ */
+export async function loadReadings(
+  pool: Pool,
+  readings: readonly FleetReading[],
+  names: ReadonlyMap<number, string> = new Map(),
+): Promise<number> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -16,15 +26,23 @@ export async function loadReadings(pool: Pool, readings: readonly FleetReading[]
       `INSERT INTO ingested_file (path, status) VALUES ('/fixtures/' || gen_random_uuid() || '.csv', 'done') RETURNING id`,
     );
     const fileId = file.rows[0]!.id;
+    const ids = [...new Set(readings.map((r) => r.turbineId))];
+    await client.query(`INSERT INTO turbine (id, name) SELECT * FROM unnest($1::int[], $2::text[]) ON CONFLICT (id) DO NOTHING`, [
+      ids,
+      ids.map((id) => names.get(id) ?? String(id)),
+    ]);
     const col = <T>(f: (r: FleetReading) => T) => readings.map(f);
-    await client.query(`INSERT INTO turbine (id) SELECT DISTINCT unnest($1::int[]) ON CONFLICT DO NOTHING`, [col((r) => r.turbineId)]);
     await client.query(
-      `INSERT INTO reading (turbine_id, ts, wind_speed, power_output, wind_speed_imputed, power_imputed, file_id)
-       SELECT t, to_timestamp(ms / 1000.0), w, p, wi, pi, $7::int
-         FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::boolean[], $6::boolean[]) AS u(t, ms, w, p, wi, pi)
-       ON CONFLICT (turbine_id, ts) DO UPDATE
-         SET wind_speed = excluded.wind_speed, power_output = excluded.power_output,
-             wind_speed_imputed = excluded.wind_speed_imputed, power_imputed = excluded.power_imputed, file_id = excluded.file_id`,
+      countingInsertedRows(
+        `INSERT INTO reading (turbine_id, ts, wind_speed, power_output, wind_speed_imputed, power_imputed, file_id)
+         SELECT t, to_timestamp(ms / 1000.0), w, p, wi, pi, $7::int
+           FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::boolean[], $6::boolean[]) AS u(t, ms, w, p, wi, pi)
+         ON CONFLICT (turbine_id, ts) DO UPDATE
+           SET wind_speed = excluded.wind_speed, power_output = excluded.power_output,
+               wind_speed_imputed = excluded.wind_speed_imputed, power_imputed = excluded.power_imputed, file_id = excluded.file_id
+         RETURNING turbine_id, xmax = 0 AS inserted`,
+        '$7',
+      ),
       [
         col((r) => r.turbineId),
         col((r) => r.ts),
@@ -51,7 +69,6 @@ export async function loadReadings(pool: Pool, readings: readonly FleetReading[]
   }
 }
 
-/** Every reading as the pure core takes it. */
 export async function readReadings(pool: Pool): Promise<FleetReading[]> {
   const { rows } = await pool.query<{ t: number; ms: string; w: number | null; p: number; wi: boolean; pi: boolean }>(
     `SELECT turbine_id AS t, (extract(epoch FROM ts) * 1000)::bigint AS ms, wind_speed AS w, power_output AS p,
