@@ -14,7 +14,10 @@ import {
   type RssPeak,
   type WatcherSummary,
 } from './bench/report.js';
-import { formatMs, formatSeconds, formatTable } from './bench/report-format.js';
+import { formatMs, formatSeconds, formatTable, wideRows } from './bench/report-format.js';
+import { WIDE_PROFILES, wideGeneratorOptions } from './bench/wide-data.js';
+import { summariseWide, type WideDataSummary } from './bench/wide-report.js';
+import { wideIngestNotes } from './bench/wide.stage.js';
 
 const loadLine = (time: number, rows: number, ms: number, extra: Record<string, number> = {}) =>
   JSON.stringify({
@@ -115,6 +118,7 @@ describe('targets', () => {
       ['7.50x', false],
       ['1.40x', true],
       ['not measured', null],
+      ['not measured', null],
       ['320 MB', false],
       ['not measured', null],
       ['400 ms', true],
@@ -209,6 +213,21 @@ describe('scale', () => {
     const lean = diskNeeds(100_000_000, new Set(['watcher'] as const), { dataCached: true, keep: false });
     expect({ output: gb(lean.output), database: gb(lean.database) }).toEqual({ output: 0, database: 13 });
   });
+
+  it('adds the wide set: ~2.2 KB of CSV a line unless cached, and its database, one per repeat with --keep', () => {
+    const mb = (bytes: number) => Math.round(bytes / 1e6);
+    const skip = new Set(['watcher', 'ceiling'] as const);
+    const base = diskNeeds(1_000_000, skip, { dataCached: true, keep: false });
+    const wide = { lines: 1_000_000, cached: false, repeat: 3 };
+    const withWide = diskNeeds(1_000_000, skip, { dataCached: true, keep: false, wide });
+    expect({ output: mb(withWide.output - base.output), database: mb(withWide.database - base.database) }).toEqual({
+      output: 2200,
+      database: 125,
+    });
+    const kept = diskNeeds(1_000_000, skip, { dataCached: true, keep: true, wide: { ...wide, cached: true } });
+    expect({ output: mb(kept.output), database: mb(kept.database - base.database) }).toEqual({ output: 0, database: 375 });
+    expect(diskNeeds(1_000_000, new Set([...skip, 'wide'] as const), { dataCached: true, keep: false, wide })).toEqual(base);
+  });
 });
 
 describe('formatting', () => {
@@ -239,6 +258,18 @@ describe('parseBenchArgs', () => {
     expect(parsed.options).toMatchObject({ rows: 1_000_000, turbines: 200, days: 209, files: 20, repeat: 1, keep: false });
   });
 
+  it('sizes the wide set with --wide-rows (1 M by default) and skips it with --skip wide', () => {
+    const parse = (argv: string[]) => {
+      const parsed = parseBenchArgs(argv);
+      if (parsed.help) throw new Error('unexpected help');
+      return parsed.options;
+    };
+    expect(parse([]).wideRows).toBe(1_000_000);
+    expect(parse(['--wide-rows', '50k']).wideRows).toBe(50_000);
+    expect(parse(['--wide-rows', '2M', '--skip', 'wide']).skip).toEqual(new Set(['wide']));
+    expect(() => parseBenchArgs(['--wide-rows', 'lots'])).toThrow(/--wide-rows/);
+  });
+
   it('reads counts with suffixes and stages to skip', () => {
     expect(parseCount('10M')).toBe(10_000_000);
     expect(parseCount('200k')).toBe(200_000);
@@ -255,5 +286,128 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--rows', 'many'])).toThrow(/--rows/);
     expect(() => parseBenchArgs(['--rows', '1000', '--files', '5'])).toThrow(/--files/);
     expect(() => parseBenchArgs(['--bogus'])).toThrow(UsageError);
+  });
+});
+
+describe('the wide set', () => {
+  it('spreads the lines over 20 turbines of ten-minute data, a file per turbine and year at most', () => {
+    expect(wideGeneratorOptions(1_000_000, 's')).toMatchObject({
+      turbines: 20,
+      days: 348, // 20 x 144 x 348 = 1 002 240 lines, a turbine-year of ~50 k lines per file
+      intervalSeconds: 600,
+      by: 'day',
+      files: 1,
+      layout: 'greenbyte',
+    });
+    expect(wideGeneratorOptions(50_000, 's')).toMatchObject({ days: 18, files: 1 });
+    expect(wideGeneratorOptions(3_000_000, 's')).toMatchObject({ days: 1042, files: 3 });
+    expect(WIDE_PROFILES.profiles).toEqual([{ name: 'greenbyte', match: 'Turbine_Data_*.csv', preset: 'greenbyte' }]);
+  });
+
+  const data: WideDataSummary = {
+    dir: 'bench-output/data/wide/greenbyte',
+    layout: 'greenbyte',
+    files: 20,
+    lines: 100_000,
+    bytes: 214 * 1024 * 1024,
+    columns: 303,
+    turbines: 20,
+    days: 35,
+    intervalSeconds: 600,
+    start: '2020-01-01',
+    seed: 'windmill-bench',
+    generatedMs: null,
+    messiness: {},
+  };
+  const rss = (largestMb: number, treeMb = largestMb): RssPeak => ({ largestMb, process: `node ${largestMb}`, treeMb, samples: 10 });
+  const breakdown = (wallMs: number) => ({
+    files: 20,
+    rows: 100_000,
+    ms: wallMs * 2,
+    wallMs,
+    parts: { streamMs: wallMs * 1.8, commitMs: wallMs * 0.2 },
+  });
+  const ingestRun = (wallMs: number, filesMs: number, peakMb: number, treeMb = peakMb): IngestRun => ({
+    wallMs,
+    exitCode: 0,
+    startupMs: 1500,
+    otherMs: 200,
+    growth: null,
+    database: { readings: 99_000, rowsTotal: 100_000, rowsRejected: 100, rowsDuplicate: 200, filesDone: 20, filesFailed: 0 },
+    breakdown: breakdown(filesMs),
+    stats: { durationMs: 300, windows: 700 },
+    rss: rss(peakMb, treeMb),
+  });
+
+  it('takes the median files stage over the median fast-csv alone, and the largest peak of the runs', () => {
+    const wide = summariseWide(
+      data,
+      [
+        { ms: 10_000, rows: 100_200 },
+        { ms: 12_000, rows: 100_200 },
+        { ms: 11_000, rows: 100_200 },
+      ],
+      [ingestRun(20_000, 14_000, 250, 400), ingestRun(19_000, 13_200, 280, 300), ingestRun(21_000, 15_000, 260, 300)],
+      2,
+      'fast-csv',
+    );
+    expect(wide.fastCsv).toMatchObject({ threads: 2, medianMs: 11_000, runsMs: [10_000, 12_000, 11_000], rows: 100_200 });
+    expect(wide.ingest).toMatchObject({
+      medianRun: 0,
+      medianMs: 20_000,
+      rowsPerSec: 5000,
+      filesMs: [14_000, 13_200, 15_000],
+      filesMedianMs: 14_000,
+      rss: { largestMb: 280, process: 'node 280', treeMb: 400, samples: 30 },
+    });
+    expect(wide.ingest!.filesToFastCsv).toBeCloseTo(14 / 11);
+  });
+
+  it('leaves out what did not run, and the ratio without fast-csv alone', () => {
+    expect(summariseWide(data, [], [], 2, 'fast-csv')).toEqual({ data, fastCsv: null, ingest: null });
+    expect(summariseWide(data, [], [ingestRun(20_000, 14_000, 250)], 2, 'fast-csv').ingest!.filesToFastCsv).toBeNull();
+  });
+
+  it('is judged against 1.3x fast-csv alone, and its ingest against the peak RSS bound', () => {
+    const judged = (filesMs: number, peakMb: number) =>
+      checkTargets({
+        ingest: null,
+        watcher: null,
+        stats: null,
+        wide: summariseWide(data, [{ ms: 10_000, rows: 1 }], [ingestRun(20_000, filesMs, peakMb)], 2, 'fast-csv'),
+      })
+        .filter((c) => c.name.startsWith('wide') || c.name.startsWith('peak RSS, ingest'))
+        .map((c) => [c.name, c.measured, c.target, c.met]);
+    expect(judged(13_000, 290)).toEqual([
+      ['wide files stage / fast-csv alone', '1.30x', '<= 1.3x', true],
+      ['peak RSS, ingest and single-app processes', '290 MB', '<= 300 MB', true],
+    ]);
+    expect(judged(13_100, 310).map((c) => c[3])).toEqual([false, false]);
+    expect(checkTargets({ ingest: null, watcher: null, stats: null }).find((c) => c.name.startsWith('wide'))).toMatchObject({
+      measured: 'not measured',
+      met: null,
+    });
+  });
+
+  it('prints its data, fast-csv alone, the ingest with its files stage and where the files went', () => {
+    const wide = summariseWide(data, [{ ms: 10_000, rows: 100_200 }], [ingestRun(20_000, 12_500, 250)], 2, 'fast-csv');
+    expect(wideRows(wide)).toEqual([
+      ['wide data: greenbyte layout', '', '', '100,000 lines of 303 columns, 20 files, 214.0 MB; reused', ''],
+      ['wide: fast-csv alone', '10.0 s', '10 k/s', '2 threads, parsing only', ''],
+      ['wide: npm run ingest, INPUT_PROFILES', '20.0 s', '5 k/s', 'greenbyte preset; start-up 1.50 s, stats run 0.300 s', '250 MB'],
+      ['  files, first start to last commit', '12.5 s', '8 k/s', '20 files; 1.25x fast-csv alone', ''],
+      ['    stream: parse, clean, COPY (sum)', '22.5 s', '', "90 % of the files' time", ''],
+      ['    commit (sum)', '2.50 s', '', "10 % of the files' time", ''],
+    ]);
+  });
+
+  it('notes what a user would check after the ingest', () => {
+    const run = { exitCode: 0, database: { rowsTotal: 100, filesFailed: 0 } } as IngestRun;
+    expect(wideIngestNotes(run, 100, 1)).toEqual([]);
+    expect(wideIngestNotes({ ...run, exitCode: 1, database: { ...run.database, rowsTotal: 90, filesFailed: 2 } }, 100, 2)).toEqual([
+      'wide ingest run 2: npm run ingest exited with code 1',
+      'wide ingest run 2: 2 files failed',
+      'wide ingest run 2: the ledger counts 90 lines, the files hold 100',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { shapeForRows } from '@windmill/core/generator/telemetry';
 
-export const STAGES = ['ceiling', 'fastcsv', 'ingest', 'stats', 'api', 'watcher'] as const;
+export const STAGES = ['ceiling', 'fastcsv', 'ingest', 'stats', 'api', 'watcher', 'wide'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
@@ -10,15 +10,20 @@ Generates telemetry with the project's generator (reused when present), then mea
 same files: the psql \\copy ceiling, fast-csv alone (the parser's own speed with the same number
 of threads), npm run ingest end to end, the stats job (full, and after a one-day append), the
 API's reads on the loaded database (p50/p95/p99 of 200 requests each) and the watcher path of
-npm start. Prints a table and writes bench-output/<timestamp>.json and bench-output/latest.json.
+npm start. The wide stage does the same for a second set in the Greenbyte layout (~300 columns,
+~2 KB a line, one file per turbine, 20 turbines, ten-minute data): fast-csv alone, then
+npm run ingest with INPUT_PROFILES naming the greenbyte preset. Prints a table and writes
+bench-output/<timestamp>.json and bench-output/latest.json.
 Checks first that the disk can take the files and the databases; --rows 100M needs about 4 GB of
-CSV and 30 GB for the databases (add 15 GB for the watcher stage, or --skip watcher).
+CSV and 30 GB for the databases (add 15 GB for the watcher stage, or --skip watcher); the wide
+set's 1M lines take about 2.1 GB of CSV (--skip wide, or fewer --wide-rows).
 
   --rows <n>        target data lines (1000000, 1e6, 200k, 10M)              1M
   --files <n>       number of files (one contiguous range of days each)     rows / 50k
   --turbines <n>    turbines (ids 1..n); days follow from rows / turbines    200
-  --repeat <n>      run the ceiling, fastcsv and ingest stages n times, report the median   1
-  --skip <stage>    skip ceiling, fastcsv, ingest, stats, api or watcher (repeat or comma-separate)
+  --wide-rows <n>   target data lines of the wide (Greenbyte-layout) set, same forms as --rows   1M
+  --repeat <n>      run the ceiling, fastcsv, ingest and wide stages n times, report the median   1
+  --skip <stage>    skip ceiling, fastcsv, ingest, stats, api, watcher or wide (repeat or comma-separate)
   --seed <text>     generator seed                                            windmill-bench
   --keep            keep the databases (windmill_bench_*) and the run's folders
   -h, --help        show this text
@@ -32,6 +37,8 @@ export interface BenchOptions {
   rows: number;
   files: number;
   turbines: number;
+  /** Target data lines of the wide (Greenbyte-layout) set; its shape follows in wide-data.ts. */
+  wideRows: number;
   /** Days of hourly readings: the smallest whole number giving at least `rows` clean rows. */
   days: number;
   repeat: number;
@@ -66,6 +73,7 @@ export function parseBenchArgs(argv: readonly string[]): { help: true } | { help
         rows: { type: 'string' },
         files: { type: 'string' },
         turbines: { type: 'string' },
+        'wide-rows': { type: 'string' },
         repeat: { type: 'string' },
         skip: { type: 'string', multiple: true },
         seed: { type: 'string' },
@@ -85,6 +93,7 @@ export function parseBenchArgs(argv: readonly string[]): { help: true } | { help
   const { days } = shapeForRows(rows, { turbines });
   const files = count('files', values.files, Math.min(days, Math.max(1, Math.round(rows / 50_000))));
   if (files > days) throw new UsageError(`--files must be at most the number of days (${days} for ${rows} rows over ${turbines} turbines)`);
+  const wideRows = count('wide-rows', values['wide-rows'], 1_000_000);
   const repeat = count('repeat', values.repeat, 1);
   const skip = new Set<Stage>();
   for (const name of (values.skip ?? [])
@@ -96,5 +105,5 @@ export function parseBenchArgs(argv: readonly string[]): { help: true } | { help
   }
   const seed = values.seed ?? 'windmill-bench';
   if (!/^[\w.-]+$/.test(seed)) throw new UsageError('--seed may hold letters, digits, ".", "-" and "_" only');
-  return { help: false, options: { rows, files, turbines, days, repeat, skip, seed, keep: values.keep === true } };
+  return { help: false, options: { rows, files, turbines, wideRows, days, repeat, skip, seed, keep: values.keep === true } };
 }

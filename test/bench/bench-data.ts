@@ -24,7 +24,7 @@ export const MESSINESS = {
   gapRate: 0.0002,
 } as const;
 
-const START = '2020-01-01';
+export const START = '2020-01-01';
 const DAY_MS = 86_400_000;
 
 export interface BenchData {
@@ -43,25 +43,33 @@ interface Manifest {
   extraDay: WrittenFile;
 }
 
-/** A hash of the generator's sources, so a changed generator invalidates the cache. */
-async function generatorHash(): Promise<string> {
+/**
+ * A hash of the generator's sources (and of those in `subfolders` of it, for a layout's files), so
+ * a changed generator invalidates the cache. Without subfolders it is the hash the main set's
+ * manifests already hold.
+ */
+export async function generatorHash(subfolders: readonly string[] = []): Promise<string> {
   const generatorDir = path.join(REPO_ROOT, 'apps/core/src/generator');
-  const names = (await readdir(generatorDir)).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort();
-  const sources = names.map((n) => path.join(generatorDir, n));
   const hash = createHash('sha256');
-  for (const file of sources) hash.update(path.basename(file)).update(await readFile(file));
+  for (const sub of ['', ...subfolders]) {
+    const dir = path.join(generatorDir, sub);
+    const names = (await readdir(dir)).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort();
+    for (const name of names) hash.update(path.join(sub, name)).update(await readFile(path.join(dir, name)));
+  }
   return hash.digest('hex').slice(0, 16);
 }
 
-async function readManifest(file: string): Promise<Manifest | null> {
+/** A manifest written by an earlier run, or null when there is none or it does not parse. */
+export async function readManifest<T>(file: string): Promise<T | null> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as Manifest;
+    return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch {
     return null;
   }
 }
 
-async function filesIntact(files: readonly WrittenFile[]): Promise<boolean> {
+/** True when every file is still there with the size the manifest recorded. */
+export async function filesIntact(files: readonly WrittenFile[]): Promise<boolean> {
   for (const file of files) {
     const info = await stat(file.path).catch(() => null);
     if (!info || info.size !== file.bytes) return false;
@@ -89,7 +97,7 @@ async function planData(root: string, options: BenchOptions): Promise<Plan> {
 
 /** The manifest of files generated earlier for the same shape, seed and generator, if all are intact. */
 async function cachedManifest(plan: Plan): Promise<Manifest | null> {
-  const cached = await readManifest(plan.manifestFile);
+  const cached = await readManifest<Manifest>(plan.manifestFile);
   const usable =
     cached !== null &&
     cached.generatorHash === plan.hash &&

@@ -8,8 +8,10 @@ import type { Stage } from './bench-args.js';
  * 27 B (its unique index); window statistics, anomalies, rejected lines, WAL and the full stats
  * run's temporary files on top. The ceiling's bare table (73 B a line) is dropped as soon as it
  * is counted, before the ingest stage fills its database, so it only counts with --keep.
+ * A wide (Greenbyte-layout) line is ~2.14 KB on disk (measured on the generator's output) but
+ * holds the same four values, so its database costs a main line's.
  */
-export const BYTES_PER_LINE = { csv: 35, database: 125, ceiling: 75 } as const;
+export const BYTES_PER_LINE = { csv: 35, database: 125, ceiling: 75, wideCsv: 2200 } as const;
 
 export interface DiskNeeds {
   /** Bytes under bench-output/: the generated files (unless cached) and the watcher's copies of them. */
@@ -18,15 +20,28 @@ export interface DiskNeeds {
   database: number;
 }
 
-/** What a run of `lines` data lines needs, given the stages it skips. Pure. */
-export function diskNeeds(lines: number, skip: ReadonlySet<Stage>, options: { dataCached: boolean; keep: boolean }): DiskNeeds {
+/**
+ * What a run of `lines` data lines needs, given the stages it skips; `wide` is the wide set (its
+ * lines, whether its files are cached, and the repeats, whose databases all stay with --keep).
+ * The wide database is counted on top of the others: it is filled while the main ingest's last
+ * database is still held for the stats and API stages. Pure.
+ */
+export function diskNeeds(
+  lines: number,
+  skip: ReadonlySet<Stage>,
+  options: { dataCached: boolean; keep: boolean; wide?: { lines: number; cached: boolean; repeat: number } },
+): DiskNeeds {
   const csv = lines * BYTES_PER_LINE.csv;
   const ingestDb = skip.has('ingest') ? 0 : lines * BYTES_PER_LINE.database;
   const ceilingDb = skip.has('ceiling') ? 0 : lines * BYTES_PER_LINE.ceiling;
   const watcher = !skip.has('watcher');
+  const wide = skip.has('wide') || !options.wide ? null : options.wide;
+  const wideCsv = wide && !wide.cached ? wide.lines * BYTES_PER_LINE.wideCsv : 0;
+  const wideDb = wide ? wide.lines * BYTES_PER_LINE.database * (options.keep ? wide.repeat : 1) : 0;
   return {
-    output: (options.dataCached ? 0 : csv) + (watcher ? csv : 0),
-    database: (options.keep ? ingestDb + ceilingDb : Math.max(ingestDb, ceilingDb)) + (watcher ? lines * BYTES_PER_LINE.database : 0),
+    output: (options.dataCached ? 0 : csv) + (watcher ? csv : 0) + wideCsv,
+    database:
+      (options.keep ? ingestDb + ceilingDb : Math.max(ingestDb, ceilingDb)) + (watcher ? lines * BYTES_PER_LINE.database : 0) + wideDb,
   };
 }
 

@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- [--rows 1M] [--files N] [--turbines 200] [--repeat N] [--skip stage] [--keep]`
+ * `npm run bench -- [--rows 1M] [--files N] [--turbines 200] [--wide-rows 1M] [--repeat N] [--skip stage] [--keep]`
  *
  * Generates (or reuses) telemetry with the project's generator, then measures on the same files:
  * the psql \copy ceiling, `npm run ingest` end to end, the stats job (full, then after a one-day
  * append), the API's reads on the loaded database and the watcher path of `npm start`, with the
- * peak RSS of each Node process tree.
+ * peak RSS of each Node process tree; and, on a second, Greenbyte-layout set of ~300 columns,
+ * fast-csv alone against `npm run ingest` reading it through an input profile.
  * Prints a table and writes bench-output/<run>.json and bench-output/latest.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -38,6 +39,9 @@ import {
 import { formatReport } from './report-format.js';
 import { runStatsStage } from './stats.stage.js';
 import { runWatcher } from './watcher.stage.js';
+import { isWideDataCached, prepareWideData, writeWideProfiles, type WideData } from './wide-data.js';
+import { summariseWide, type WideSummary } from './wide-report.js';
+import { runWideFastCsv, runWideIngest, WIDE_FAST_CSV_METHOD, wideIngestNotes } from './wide.stage.js';
 
 let options: BenchOptions;
 try {
@@ -107,7 +111,11 @@ async function stage<T>(name: Stage, run: () => Promise<T>): Promise<T | null> {
 }
 
 const dataRoot = path.join(BENCH_OUTPUT, 'data');
-const needs = diskNeeds(options.rows, options.skip, { dataCached: await isDataCached(dataRoot, options), keep: options.keep });
+const needs = diskNeeds(options.rows, options.skip, {
+  dataCached: await isDataCached(dataRoot, options),
+  keep: options.keep,
+  wide: { lines: options.wideRows, cached: await isWideDataCached(dataRoot, options), repeat: options.repeat },
+});
 const disk = await checkDisk(BENCH_OUTPUT, await postgresDataDirectory(), needs);
 for (const line of disk.lines) say(`disk: ${line}`);
 if (!disk.ok) {
@@ -118,13 +126,22 @@ if (!disk.ok) {
 const data = await prepareData(dataRoot, options, say);
 const lines = data.summary.lines;
 const files = data.files.map((f) => f.path);
+let wideData: WideData | null = null;
+let wideProfiles = '';
+if (!skipped('wide')) {
+  wideData = await stage('wide', () => prepareWideData(dataRoot, options, say));
+  wideProfiles = await writeWideProfiles(runDir);
+  notes.push(`wide fast-csv alone: ${WIDE_FAST_CSV_METHOD}`);
+}
 
-// Ceiling, fast-csv alone and ingest alternate, so a busy spell on the machine hits them alike.
+// Ceiling, fast-csv alone, ingest and the wide stage alternate, so a busy spell on the machine hits them alike.
 const ceilingRuns: Array<{ ms: number; rowsInTable: number }> = [];
 const fastCsvRuns: Array<{ ms: number; rows: number; threads: number }> = [];
 // The same number of threads as npm run ingest parses with (its default unless set).
 const parseThreads = Math.max(1, Number(process.env.PARSE_THREADS ?? 2));
 const ingestRuns: IngestRun[] = [];
+const wideFastCsvRuns: Array<{ ms: number; rows: number }> = [];
+const wideIngestRuns: IngestRun[] = [];
 const ceilingDb = benchDatabase(runId, 'ceiling');
 if (!skipped('ceiling')) ctx.discard(`database ${ceilingDb.name}`, () => dropDatabase(ceilingDb));
 let lastIngestDb: BenchDatabase | null = null;
@@ -153,7 +170,24 @@ for (let attempt = 1; attempt <= options.repeat; attempt += 1) {
       lastIngestDb = db;
     }
   }
+  if (wideData) {
+    const wide = wideData;
+    const fast = await stage('wide', () => runWideFastCsv(ctx, wide, parseThreads, attempt));
+    if (fast) wideFastCsvRuns.push(fast);
+    if (fast) say(`wide: fast-csv alone ${attempt}/${options.repeat}: ${(fast.ms / 1000).toFixed(2)} s on ${fast.threads} threads`);
+    const run = await stage('wide', () => runWideIngest(ctx, wide, wideProfiles, attempt));
+    if (run) {
+      wideIngestRuns.push(run);
+      notes.push(...wideIngestNotes(run, wide.summary.lines, attempt));
+      say(
+        `wide: ingest ${attempt}/${options.repeat}: ${(run.wallMs / 1000).toFixed(2)} s, files stage ${(run.breakdown.wallMs / 1000).toFixed(2)} s`,
+      );
+    }
+  }
 }
+const wide: WideSummary | null = wideData
+  ? summariseWide(wideData.summary, wideFastCsvRuns, wideIngestRuns, parseThreads, WIDE_FAST_CSV_METHOD)
+  : null;
 
 const ceilingMs = median(ceilingRuns.map((r) => r.ms));
 const ceiling =
@@ -240,6 +274,7 @@ const report: BenchReport = {
     rows: options.rows,
     files: options.files,
     turbines: options.turbines,
+    wideRows: options.wideRows,
     repeat: options.repeat,
     skip: [...options.skip],
     seed: options.seed,
@@ -251,6 +286,7 @@ const report: BenchReport = {
   watcher,
   stats,
   api,
+  wide,
   targets: [],
   notes,
 };

@@ -16,12 +16,14 @@ export async function runFastCsvAlone(
   files: readonly string[],
   threads: number,
   attempt: number,
+  /** Names the run's log file, `<label>-<attempt>.log`: the wide stage runs it on its own files. */
+  label = 'fast-csv',
 ): Promise<{ ms: number; rows: number; threads: number }> {
   const entry = path.join(REPO_ROOT, 'test/bench/fast-csv-alone.child.ts');
   const child = startChild(process.execPath, ['--import', 'tsx', entry, String(threads), ...files], {
     cwd: REPO_ROOT,
     env: childEnv({}),
-    logFile: path.join(ctx.runDir, `fast-csv-${attempt}.log`),
+    logFile: path.join(ctx.runDir, `${label}-${attempt}.log`),
   });
   const exit = await child.exited;
   if (exit.code !== 0) throw new Error(`fast-csv alone failed (code ${exit.code}): ${child.stderr.slice(-5).join('\n')}`);

@@ -13,19 +13,26 @@ import { startRssSampler } from './rss-sampler.js';
  * every file, the stats run, the summary). The product's own log lines say where the time went.
  */
 
-export async function runIngest(ctx: BenchContext, dir: string, db: BenchDatabase, attempt: number): Promise<IngestRun> {
+export async function runIngest(
+  ctx: BenchContext,
+  dir: string,
+  db: BenchDatabase,
+  attempt: number,
+  /** `label` names the log file (`<label>-<attempt>.log`); `env` adds settings (the wide stage's INPUT_PROFILES). */
+  options: { label?: string; env?: Record<string, string> } = {},
+): Promise<IngestRun> {
+  const logFile = path.join(ctx.runDir, `${options.label ?? 'ingest'}-${attempt}.log`);
   await dropDatabase(db);
   const child = startChild('npm', ['run', '--silent', 'ingest', '--', dir], {
     cwd: REPO_ROOT,
-    env: childEnv({ DATABASE_URL: db.url }),
-    logFile: path.join(ctx.runDir, `ingest-${attempt}.log`),
+    env: childEnv({ ...options.env, DATABASE_URL: db.url }),
+    logFile,
   });
   const sampler = startRssSampler(child.pid);
   const exit = await child.exited;
   const rss = await sampler.stop();
   const wallMs = exit.endedAt - child.startedAt;
-  if (exit.code !== 0)
-    ctx.say(`ingest: npm run ingest exited with code ${exit.code}; see ${path.join(ctx.runDir, `ingest-${attempt}.log`)}`);
+  if (exit.code !== 0) ctx.say(`ingest: npm run ingest exited with code ${exit.code}; see ${logFile}`);
 
   // Logs go to stderr (the summary table owns stdout).
   const loads = fileLoads(child.stderr);

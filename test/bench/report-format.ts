@@ -1,4 +1,6 @@
+import type { LoadBreakdown } from './load-log.js';
 import { compactCount, type BenchReport, type RssPeak } from './report.js';
+import type { WideSummary } from './wide-report.js';
 
 /** The printed form of a BenchReport: a stage table and a target table. Pure. */
 
@@ -35,6 +37,64 @@ const PART_LABELS: Record<string, string> = {
   commitMs: 'commit',
 };
 const rssText = (r: RssPeak) => `${Math.round(r.largestMb)} MB`;
+
+/** Where the files' time went, one row per part the loader reports (summed over the files). */
+function partRows(b: LoadBreakdown): string[][] {
+  return Object.entries(b.parts).map(([part, ms]) => [
+    `    ${PART_LABELS[part] ?? part} (sum)`,
+    formatSeconds(ms),
+    '',
+    `${((ms * 100) / (b.ms || 1)).toFixed(0)} % of the files' time`,
+    '',
+  ]);
+}
+
+const medianOf = (runsMs: readonly number[]) => (runsMs.length > 1 ? `; median of ${runsMs.map((m) => formatSeconds(m)).join(', ')}` : '');
+
+/** The wide (Greenbyte-layout) set's rows: its data, fast-csv alone, npm run ingest and its files stage. */
+export function wideRows(wide: WideSummary): string[][] {
+  const { data, fastCsv, ingest } = wide;
+  const generated = data.generatedMs === null ? 'reused' : `generated in ${formatSeconds(data.generatedMs)}`;
+  const rows: string[][] = [
+    [
+      `wide data: ${data.layout} layout`,
+      '',
+      '',
+      `${thousands(data.lines)} lines of ${data.columns} columns, ${data.files} files, ${formatMb(data.bytes)}; ${generated}`,
+      '',
+    ],
+  ];
+  if (fastCsv) {
+    rows.push([
+      'wide: fast-csv alone',
+      formatSeconds(fastCsv.medianMs),
+      formatRate((data.lines * 1000) / fastCsv.medianMs),
+      `${fastCsv.threads} threads, parsing only${medianOf(fastCsv.runsMs)}`,
+      '',
+    ]);
+  }
+  if (ingest) {
+    const run = ingest.runs[ingest.medianRun]!;
+    const largestOf = ingest.runs.length > 1 ? ` (largest of ${ingest.runs.length} runs)` : '';
+    rows.push([
+      'wide: npm run ingest, INPUT_PROFILES',
+      formatSeconds(ingest.medianMs),
+      formatRate(ingest.rowsPerSec),
+      `greenbyte preset; start-up ${formatSeconds(run.startupMs)}${run.stats ? `, stats run ${formatSeconds(run.stats.durationMs)}` : ''}${medianOf(ingest.runs.map((r) => r.wallMs))}${largestOf}`,
+      rssText(ingest.rss),
+    ]);
+    const fast = ingest.filesToFastCsv === null ? '' : `; ${times(ingest.filesToFastCsv)} fast-csv alone`;
+    rows.push([
+      '  files, first start to last commit',
+      formatSeconds(ingest.filesMedianMs),
+      formatRate(ingest.filesMedianMs > 0 ? (data.lines * 1000) / ingest.filesMedianMs : 0),
+      `${run.breakdown.files} files${fast}${medianOf(ingest.filesMs)}`,
+      '',
+    ]);
+    rows.push(...partRows(run.breakdown));
+  }
+  return rows;
+}
 
 function stageRows(report: BenchReport): string[][] {
   const { data, ceiling, fastCsv, ingest, watcher, stats, api } = report;
@@ -80,15 +140,7 @@ function stageRows(report: BenchReport): string[][] {
       `${b.files} files${ingest.filesToFastCsv === null ? '' : `; ${times(ingest.filesToFastCsv)} fast-csv alone`}`,
       '',
     ]);
-    for (const [part, ms] of Object.entries(b.parts)) {
-      rows.push([
-        `    ${PART_LABELS[part] ?? part} (sum)`,
-        formatSeconds(ms),
-        '',
-        `${((ms * 100) / (b.ms || 1)).toFixed(0)} % of the files' time`,
-        '',
-      ]);
-    }
+    rows.push(...partRows(b));
     if (run.stats) rows.push(['  stats run', formatSeconds(run.stats.durationMs), '', `${thousands(run.stats.windows)} windows`, '']);
     rows.push(['  other', formatSeconds(run.otherMs), '', 'summary query, exit', '']);
     if (run.growth) {
@@ -148,6 +200,7 @@ function stageRows(report: BenchReport): string[][] {
       '',
     ]);
   }
+  if (report.wide) rows.push(...wideRows(report.wide));
   return rows;
 }
 
@@ -158,6 +211,7 @@ export function formatReport(report: BenchReport): string {
     `Windmill bench ${report.runId}: ${thousands(data.lines)} lines, ${data.turbines} turbines x ${data.days} days, ${data.files} files` +
     ` | ${machine.cpus} CPUs, load ${machine.loadAverage[0]?.toFixed(1)} at start, ${machine.loadAverageAtEnd[0]?.toFixed(1)} at end | Node ${machine.node}, ${machine.postgres}` +
     ` (autovacuum ${machine.postgresSettings.autovacuum ?? '?'})` +
+    (report.wide ? ` | wide: ${thousands(report.wide.data.lines)} Greenbyte-layout lines, ${report.wide.data.files} files` : '') +
     ` | commit ${git.commit}${git.dirty ? ' (+ uncommitted changes)' : ''}`;
   const stages = formatTable(['stage', 'time', 'rows/s', 'detail', 'peak RSS'], stageRows(report), [1, 2, 4]);
   const targets = formatTable(

@@ -1,5 +1,6 @@
 import type { LatencySummary } from './api-requests.js';
 import type { Growth, LoadBreakdown } from './load-log.js';
+import type { WideSummary } from './wide-report.js';
 
 /**
  * The benchmark's result, as written to bench-output/<timestamp>.json: every figure measured,
@@ -140,7 +141,7 @@ export interface BenchReport {
     loadAverageAtEnd: number[];
   };
   git: { commit: string; dirty: boolean };
-  options: { rows: number; files: number; turbines: number; repeat: number; skip: string[]; seed: string };
+  options: { rows: number; files: number; turbines: number; wideRows: number; repeat: number; skip: string[]; seed: string };
   data: DataSummary;
   ceiling: CeilingSummary | null;
   fastCsv: FastCsvSummary | null;
@@ -148,6 +149,8 @@ export interface BenchReport {
   watcher: WatcherSummary | null;
   stats: StatsSummary | null;
   api: ApiSummary | null;
+  /** The Greenbyte-layout set (wide-report.ts); null when skipped. */
+  wide: WideSummary | null;
   targets: TargetCheck[];
   notes: string[];
 }
@@ -176,6 +179,8 @@ export function ratio(a: number | null | undefined, b: number | null | undefined
 export const TARGETS = {
   ingestVsCeiling: 7,
   filesVsFastCsv: 1.5,
+  /** The files stage on the Greenbyte-layout set, against fast-csv alone on the same files. */
+  wideFilesVsFastCsv: 1.3,
   watcherVsOneShot: 1.3,
   /** npm run ingest and each separate service process. */
   peakRssMb: 300,
@@ -189,12 +194,16 @@ export const TARGETS = {
 const fixed = (value: number, digits: number) => value.toFixed(digits);
 
 /** The issues' targets, judged on what this run measured. */
-export function checkTargets(report: Pick<BenchReport, 'ingest' | 'watcher' | 'stats'> & { api?: ApiSummary | null }): TargetCheck[] {
+export function checkTargets(
+  report: Pick<BenchReport, 'ingest' | 'watcher' | 'stats'> & { api?: ApiSummary | null; wide?: WideSummary | null },
+): TargetCheck[] {
   const { ingest, watcher, stats } = report;
   const api = report.api ?? null;
+  const wide = report.wide ?? null;
   const medianRun = ingest ? ingest.runs[ingest.medianRun] : undefined;
-  // The watcher stage runs npm start, every app in one process; the others run one app each.
-  const rssPeaks = [medianRun?.rss, stats?.rss, api?.rss].filter((r): r is RssPeak => r !== undefined);
+  // The watcher stage runs npm start, every app in one process; the others (the wide set's
+  // npm run ingest among them) run one app each.
+  const rssPeaks = [medianRun?.rss, stats?.rss, api?.rss, wide?.ingest?.rss].filter((r): r is RssPeak => r !== undefined);
   const largestRss = rssPeaks.length > 0 ? Math.max(...rssPeaks.map((r) => r.largestMb)) : null;
   const growthResult = medianRun?.growth ?? null;
   const check = (
@@ -223,6 +232,13 @@ export function checkTargets(report: Pick<BenchReport, 'ingest' | 'watcher' | 's
       (v) => `${fixed(v, 2)}x`,
       `<= ${TARGETS.filesVsFastCsv}x`,
       (v) => v <= TARGETS.filesVsFastCsv,
+    ),
+    check(
+      'wide files stage / fast-csv alone',
+      wide?.ingest?.filesToFastCsv ?? null,
+      (v) => `${fixed(v, 2)}x`,
+      `<= ${TARGETS.wideFilesVsFastCsv}x`,
+      (v) => v <= TARGETS.wideFilesVsFastCsv,
     ),
     check(
       'watcher path / one-shot ingest',
