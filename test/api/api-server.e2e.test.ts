@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Queue } from 'bullmq';
@@ -131,5 +132,54 @@ describe('Bull Board at /admin/queues', () => {
     const body = (await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
     expect(body.queues.map((q) => q.name).sort()).toEqual(['ingest', 'stats']);
     expect(body.queues.every((q) => q.readOnlyMode === false)).toBe(true);
+  });
+});
+
+/** A GET over a connection from `localAddress` (any 127/8 address is this machine), so the server sees another client. */
+function getFrom(
+  localAddress: string,
+  url: string,
+  authorization: string,
+): Promise<{ status: number; retryAfter: string | null; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { localAddress, headers: { authorization }, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, retryAfter: (res.headers['retry-after'] as string | undefined) ?? null, body }),
+      );
+    });
+    req.on('error', reject);
+  });
+}
+
+describe('Bull Board against password guessing, over HTTP', () => {
+  it('1000 wrong passwords from one address: 10 answered 401, then 429 for right and wrong alike; other addresses unaffected', async () => {
+    const url = `${board!.url}/admin/queues/api/queues`;
+    const attacker = '127.0.0.7';
+    const statuses: Record<number, number> = {};
+    for (let i = 0; i < 1000; i++) {
+      const res = await getFrom(attacker, url, basicAuthHeader(USER, `guess-${i}`));
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    }
+    expect(statuses).toEqual({ 401: 10, 429: 990 });
+    const right = await getFrom(attacker, url, basicAuthHeader(USER, PASSWORD));
+    const wrong = await getFrom(attacker, url, basicAuthHeader(USER, 'guess-1000'));
+    expect([right.status, right.body]).toEqual([wrong.status, wrong.body]);
+    expect(right.status).toBe(429);
+    expect(Number(right.retryAfter)).toBeGreaterThan(0);
+    expect(JSON.parse(right.body)).toEqual({ error: { code: 'too_many_requests', message: expect.any(String) } });
+
+    // Another address, and this test's usual one, still log in.
+    expect((await getFrom('127.0.0.8', url, basicAuthHeader(USER, PASSWORD))).status).toBe(200);
+    expect((await fetch(url, { headers: { authorization: basicAuthHeader(USER, PASSWORD) } })).status).toBe(200);
+
+    // The server's log (warn and above): one line per checked failure and one for the lockout, no password.
+    const lines = board!.stderr.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const fromAttacker = lines.filter((l) => l.client === attacker);
+    expect(fromAttacker.filter((l) => l.msg === 'Bull Board login failed')).toHaveLength(10);
+    expect(fromAttacker.filter((l) => String(l.msg).startsWith('Bull Board logins refused'))).toHaveLength(1);
+    expect(board!.stderr.join('\n')).not.toMatch(/guess-|correct horse/);
   });
 });

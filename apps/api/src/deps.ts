@@ -18,7 +18,9 @@ export type ApiConfig = Pick<
   | 'BOARD_READ_ONLY'
 > &
   // GET /power-curve before the first stats run (the defaults when absent).
-  Partial<Pick<Config, 'POWER_CURVE_BIN_WIDTH' | 'POWER_CURVE_MIN_BIN_COUNT'>>;
+  Partial<Pick<Config, 'POWER_CURVE_BIN_WIDTH' | 'POWER_CURVE_MIN_BIN_COUNT'>> &
+  // Bull Board's login throttle (board.plugin.ts; its defaults when absent).
+  Partial<Pick<Config, 'BOARD_MAX_FAILED_LOGINS' | 'BOARD_LOCKOUT_SECONDS'>>;
 
 export interface ApiQueues {
   ingest: Queue;

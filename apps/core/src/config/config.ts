@@ -91,6 +91,9 @@ export const configSchema = z
     BOARD_USER: z.string().min(1).default('admin'),
     BOARD_PASSWORD: z.string().default(''),
     BOARD_READ_ONLY: bool.default(false),
+    // Guessing Bull Board's password: failed logins per client address before it is refused (429) for BOARD_LOCKOUT_SECONDS.
+    BOARD_MAX_FAILED_LOGINS: int(1, 1_000_000).default(10),
+    BOARD_LOCKOUT_SECONDS: int(1, 86_400 * 30).default(900),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Unset: each command's own default (JSON lines for the services, a progress bar for npm run
     // ingest on a terminal, readable lines for the demo).
