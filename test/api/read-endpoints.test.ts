@@ -43,6 +43,7 @@ describe('GET /turbines', () => {
         },
         { id: 3, name: '3', readingCount: 0, fileCount: 0, firstReadingAt: null, lastReadingAt: null },
       ],
+      nextCursor: null,
     });
   });
 

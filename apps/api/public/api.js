@@ -68,6 +68,14 @@ export function cached(key, maxAgeMs, load) {
   return promise;
 }
 
+/**
+ * Every turbine, following GET /turbines page by page (1000 a page), shared by both views under
+ * one cache key: the fleet table and the turbine picker list the whole fleet.
+ */
+export function allTurbines(maxAgeMs) {
+  return cached('turbines', maxAgeMs, () => getAll('/turbines', { limit: 1000 }));
+}
+
 export function clearCache() {
   recent.clear();
 }

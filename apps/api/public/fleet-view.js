@@ -1,5 +1,5 @@
 // The fleet in one window: a row per turbine, the fleet rule's outliers standing out, and the ledger.
-import { cached, getAll, getJson } from './api.js';
+import { allTurbines, cached, getAll, getJson } from './api.js';
 import { explainedVariance, fleetChart, lostEnergyChart } from './charts.js';
 import {
   card,
@@ -43,11 +43,11 @@ export async function loadFleet(route) {
   const early = Number.isNaN(wanted) ? null : readWindow(wanted, null);
   const [windows, turbines, files, named] = await Promise.all([
     cached('windows', LIST_MAX_AGE_MS, () => getAll('/windows', { limit: 1000 })),
-    cached('turbines', LIST_MAX_AGE_MS, () => getJson('/turbines')),
+    allTurbines(LIST_MAX_AGE_MS),
     cached('files', LIST_MAX_AGE_MS, () => getJson('/files', { limit: LEDGER_PAGE })),
     early,
   ]);
-  const base = { windows, turbines: turbines.items, files };
+  const base = { windows, turbines, files };
   if (windows.length === 0) return { ...base, current: null };
   const asked = windows.find((w) => Date.parse(w.windowStart) === wanted);
   // The window asked for, or the latest one with statistics.

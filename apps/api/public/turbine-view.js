@@ -1,5 +1,5 @@
 // One turbine over time: readings, window means with their band, anomalies, and its windows.
-import { ApiRequestError, cached, getAll, getJson } from './api.js';
+import { allTurbines, ApiRequestError, getAll, getJson } from './api.js';
 import { COLORS, explainedVariance, powerCurveChart, turbineChart } from './charts.js';
 import {
   DAY_MS,
@@ -41,7 +41,7 @@ function choosePeriod(turbine, route) {
 
 /** The turbine named in the address (`#/turbine/<name>`), else the first with readings, by name throughout. */
 export async function loadTurbine(route) {
-  const turbines = [...(await cached('turbines', 30_000, () => getJson('/turbines'))).items].sort(compareTurbines);
+  const turbines = [...(await allTurbines(30_000))].sort(compareTurbines);
   const turbine =
     route.turbine === undefined
       ? (turbines.find((t) => t.readingCount > 0) ?? turbines[0])

@@ -8,6 +8,7 @@ import { errorBodySchema } from '../errors.js';
 import { cursorKeys, cursorParam, encodeCursor } from '../cursor.js';
 import {
   limitParam,
+  MAX_PAGE_SIZE,
   pageOf,
   rangeIsOrdered,
   rangeShape,
@@ -31,6 +32,21 @@ const turbineItem = z.object({
   fileCount: z.number().int().meta({ description: 'Files that hold at least one of its current readings' }),
   firstReadingAt: timestamp.nullable(),
   lastReadingAt: timestamp.nullable(),
+});
+
+/**
+ * The turbine list is the dashboard's index of the fleet: by default a page is as large as a page
+ * may be, so a fleet of up to 1000 turbines still gets its whole list in one answer, as before paging.
+ */
+const turbinesQuery = z.strictObject({
+  limit: z.coerce
+    .number({ error: 'expected an integer' })
+    .min(1, 'must be at least 1')
+    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+    .int('expected an integer')
+    .default(MAX_PAGE_SIZE)
+    .meta({ description: `Page size, ${MAX_PAGE_SIZE} by default and at most` }),
+  cursor: cursorParam(cursorKeys.single),
 });
 
 const statsQuery = z
@@ -70,20 +86,25 @@ export const turbineRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
     {
       schema: {
         tags: ['turbines'],
-        summary: 'Every turbine with its name, reading count and time span',
-        description: 'Numbered turbines by id, then named ones in the order they were first loaded.',
-        querystring: z.strictObject({}),
-        response: { 200: z.object({ items: z.array(turbineItem) }) },
+        summary: 'The turbines with their name, reading count and time span, a page at a time',
+        description:
+          'Numbered turbines by id, then named ones in the order they were first loaded. Pages of up to 1000 ' +
+          '(the default): pass nextCursor as cursor for the next one; null on the last.',
+        querystring: turbinesQuery,
+        response: { 200: pageOf(turbineItem), 400: errorBodySchema },
       },
     },
-    async () => {
-      const turbines = await listTurbines(pool);
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const page = await listTurbines(pool, { limit, afterId: cursor?.[0] });
+      const last = page.rows.at(-1);
       return {
-        items: turbines.map((t) => ({
+        items: page.rows.map((t) => ({
           ...t,
           firstReadingAt: toIsoOrNull(t.firstReadingAt),
           lastReadingAt: toIsoOrNull(t.lastReadingAt),
         })),
+        nextCursor: page.hasMore && last ? encodeCursor([last.id]) : null,
       };
     },
   );

@@ -88,5 +88,10 @@ describe('parseConfig', () => {
   it('rejects settings that contradict each other', () => {
     expect(() => parseConfig({ POWER_MIN: '30' }, '/')).toThrow(/POWER_MIN="30": must not exceed POWER_MAX \(20\)/);
     expect(() => parseConfig({ WINDOW_SECONDS: '5000' }, '/')).toThrow(/WINDOW_SECONDS="5000": must be a multiple/);
+    // GET /power-curve lists every bin from 0 to WIND_SPEED_MAX: at most 10 000 of them.
+    expect(() => parseConfig({ POWER_CURVE_BIN_WIDTH: '0.001' }, '/')).toThrow(
+      /POWER_CURVE_BIN_WIDTH="0.001": makes more than 10000 bins up to WIND_SPEED_MAX \(50\); use at least 0.005/,
+    );
+    expect(parseConfig({ POWER_CURVE_BIN_WIDTH: '0.005' }, '/').POWER_CURVE_BIN_WIDTH).toBe(0.005);
   });
 });

@@ -39,6 +39,9 @@ const timeZone = z.string().refine((zone) => {
   }
 }, 'expected an IANA time zone such as UTC or Europe/Berlin');
 
+/** Most wind-speed bins a power curve may have (WIND_SPEED_MAX / POWER_CURVE_BIN_WIDTH). */
+export const MAX_POWER_CURVE_BINS = 10_000;
+
 export const configSchema = z
   .object({
     DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/windmill'),
@@ -102,6 +105,15 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (c.POWER_MIN > c.POWER_MAX) {
       ctx.addIssue({ code: 'custom', path: ['POWER_MIN'], message: `must not exceed POWER_MAX (${c.POWER_MAX})` });
+    }
+    // Bins of the power curve run from 0 to WIND_SPEED_MAX: GET /power-curve lists them all, so
+    // their number is bounded here rather than by the data.
+    if (c.WIND_SPEED_MAX / c.POWER_CURVE_BIN_WIDTH > MAX_POWER_CURVE_BINS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['POWER_CURVE_BIN_WIDTH'],
+        message: `makes more than ${MAX_POWER_CURVE_BINS} bins up to WIND_SPEED_MAX (${c.WIND_SPEED_MAX}); use at least ${c.WIND_SPEED_MAX / MAX_POWER_CURVE_BINS}`,
+      });
     }
     if (c.WINDOW_SECONDS % c.READING_INTERVAL_SECONDS !== 0) {
       ctx.addIssue({

@@ -125,19 +125,23 @@ const FOLD_SQL = `
   ON CONFLICT (turbine_id) DO UPDATE SET readings = t.readings + EXCLUDED.readings, files = t.files + EXCLUDED.files`;
 
 /**
- * Per turbine: the folded counts plus the delta rows not folded yet. `files` counts the files
- * that hold at least one of the turbine's current readings: a pending delta changes it where it
- * takes a (turbine, file) count from 0 to more, or back to 0. For reads (turbines.read.ts).
+ * Per turbine of `turbineIds` (an SQL expression of type int[], so a page of turbines costs its
+ * own rows, not the fleet's): the folded counts plus the delta rows not folded yet. `files` counts
+ * the files that hold at least one of the turbine's current readings: a pending delta changes it
+ * where it takes a (turbine, file) count from 0 to more, or back to 0. For reads (turbines.read.ts).
  */
-export const CURRENT_READING_COUNTS_SQL = `
+export function currentReadingCountsSql(turbineIds: string): string {
+  return `
   SELECT coalesce(c.turbine_id, p.turbine_id) AS turbine_id,
          coalesce(c.readings, 0) + coalesce(p.readings, 0) AS readings,
          coalesce(c.files, 0) + coalesce(p.files, 0) AS files
-    FROM turbine_reading_count c
+    FROM (SELECT * FROM turbine_reading_count WHERE turbine_id = ANY(${turbineIds})) c
     FULL JOIN (
       SELECT d.turbine_id, sum(d.readings) AS readings,
              sum((coalesce(f.readings, 0) + d.readings > 0)::int - (coalesce(f.readings, 0) > 0)::int) AS files
-        FROM (SELECT turbine_id, file_id, sum(readings) AS readings FROM reading_count_delta GROUP BY 1, 2) d
+        FROM (SELECT turbine_id, file_id, sum(readings) AS readings FROM reading_count_delta
+               WHERE turbine_id = ANY(${turbineIds}) GROUP BY 1, 2) d
         LEFT JOIN turbine_file_reading_count f ON f.turbine_id = d.turbine_id AND f.file_id = d.file_id
        GROUP BY d.turbine_id
     ) p ON p.turbine_id = c.turbine_id`;
+}

@@ -36,14 +36,37 @@ export interface RejectionQuery {
   limit: number;
 }
 
-/** A file's rejected lines in line order. */
-export async function listRejections(prisma: PrismaClient, q: RejectionQuery): Promise<Page<RejectedRow>> {
+/**
+ * Bytes of rejected-line text (raw and detail) a page holds at most, unless its first line alone is
+ * larger: a rejected line may be up to 1 MiB (the parser's record limit), so `limit` alone would let
+ * a page reach a gigabyte.
+ */
+export const REJECTIONS_PAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A file's rejected lines in line order: up to `limit` lines, fewer when their text passes
+ * `maxBytes` (REJECTIONS_PAGE_BYTES), but always at least one. The page is chosen from the lines'
+ * sizes first (octet_length reads a stored value's size without reading the value), then only its
+ * lines are read.
+ */
+export async function listRejections(prisma: PrismaClient, q: RejectionQuery & { maxBytes?: number }): Promise<Page<RejectedRow>> {
+  const after = q.afterLine ?? 0;
+  const sizes = await prisma.$queryRaw<Array<{ line: number; bytes: number }>>`
+    SELECT line, (octet_length(raw) + octet_length(detail))::int AS bytes FROM rejected_row
+     WHERE file_id = ${q.fileId} AND line > ${after} ORDER BY line LIMIT ${q.limit + 1}`;
+  const budget = q.maxBytes ?? REJECTIONS_PAGE_BYTES;
+  let taken = 0;
+  let bytes = 0;
+  while (taken < Math.min(q.limit, sizes.length) && (taken === 0 || bytes + sizes[taken]!.bytes <= budget)) {
+    bytes += sizes[taken]!.bytes;
+    taken += 1;
+  }
+  if (taken === 0) return { rows: [], hasMore: false };
   const rows = await prisma.rejectedRow.findMany({
-    where: { fileId: q.fileId, ...(q.afterLine !== undefined ? { line: { gt: q.afterLine } } : {}) },
+    where: { fileId: q.fileId, line: { gt: after, lte: sizes[taken - 1]!.line } },
     orderBy: { line: 'asc' },
-    take: q.limit + 1,
   });
-  return toPage(rows, q.limit);
+  return { rows, hasMore: sizes.length > taken };
 }
 
 /** Number of ledger rows per status, every status present (0 when none). */

@@ -1,8 +1,8 @@
 import type { Queryable } from '../db/pool.js';
-import { CURRENT_READING_COUNTS_SQL } from '../ingest/reading-count.repository.js';
+import { currentReadingCountsSql } from '../ingest/reading-count.repository.js';
 import { MAX_TURBINE_NAME } from '../profiles/input-profile.js';
 import { numericTurbineId } from '../profiles/profile-mapper.js';
-import { SqlFilter, type TimeRange } from './sql-filter.js';
+import { SqlFilter, toPage, type Page, type TimeRange } from './sql-filter.js';
 
 /** A turbine as readers name it: its key in every table and its name as written in the data. */
 export interface TurbineRef {
@@ -37,16 +37,28 @@ export interface TurbineOverview {
   lastReadingAt: Date | null;
 }
 
+export interface TurbineListQuery {
+  /** The page starts after this turbine in the list's order (numbered by id, then named -1, -2, ...). */
+  afterId?: number | undefined;
+  limit: number;
+}
+
+/** The list's order: numbered turbines by id, then named ones (negative ids) -1, -2, ... */
+const LIST_ORDER = (id: string) => `${id} < 0, CASE WHEN ${id} > 0 THEN ${id} END, ${id} DESC`;
+
 /**
- * Every known turbine, the numbered ones by id, then the named ones (negative ids) in the order
- * they were first loaded (-1, -2, ...), with its readings' count, time span and the number of files they came from,
- * without counting `reading`: the counts come from the per-turbine counters the writers keep
- * (reading-count.repository.ts: folded counts plus the delta rows not folded yet, exact either
- * way), the first and last reading time from two probes of reading (turbine_id, ts) per turbine.
- * One statement, so counts and times come from one snapshot. A turbine whose readings were all
- * deleted (retention) has count 0 and null times.
+ * A page of the known turbines, the numbered ones by id, then the named ones (negative ids) in the
+ * order they were first loaded (-1, -2, ...), with its readings' count, time span and the number of
+ * files they came from, without counting `reading`. The page is chosen first through the turbine
+ * key (two range scans: numbered after the cursor, named after it), then only its turbines are
+ * joined with the per-turbine counters the writers keep (reading-count.repository.ts: folded counts
+ * plus the delta rows not folded yet, exact either way) and probed twice each on reading
+ * (turbine_id, ts) for the first and last reading time: a page costs its own turbines whatever the
+ * fleet's size. One statement, so counts and times come from one snapshot. A turbine whose readings
+ * were all deleted (retention) has count 0 and null times. A cursor of 0 (no turbine has it) is the
+ * start of the list.
  */
-export async function listTurbines(db: Queryable): Promise<TurbineOverview[]> {
+export async function listTurbines(db: Queryable, q: TurbineListQuery): Promise<Page<TurbineOverview>> {
   const { rows } = await db.query<{
     id: number;
     name: string;
@@ -54,21 +66,35 @@ export async function listTurbines(db: Queryable): Promise<TurbineOverview[]> {
     file_count: string | null;
     first_ts: Date | null;
     last_ts: Date | null;
-  }>(`
-    SELECT t.id, t.name, c.readings AS reading_count, c.files AS file_count,
-           (SELECT min(r.ts) FROM reading r WHERE r.turbine_id = t.id) AS first_ts,
-           (SELECT max(r.ts) FROM reading r WHERE r.turbine_id = t.id) AS last_ts
-      FROM turbine t
-      LEFT JOIN (${CURRENT_READING_COUNTS_SQL}) c ON c.turbine_id = t.id
-     ORDER BY t.id < 0, abs(t.id)`);
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    readingCount: Number(r.reading_count ?? 0),
-    fileCount: Number(r.file_count ?? 0),
-    firstReadingAt: r.first_ts,
-    lastReadingAt: r.last_ts,
-  }));
+  }>(
+    `
+    WITH page AS (
+      SELECT id, name FROM (
+        (SELECT id, name FROM turbine WHERE $1::int >= 0 AND id > $1::int ORDER BY id LIMIT $2)
+        UNION ALL
+        (SELECT id, name FROM turbine WHERE id < least($1::int, 0) ORDER BY id DESC LIMIT $2)
+      ) candidates
+      ORDER BY ${LIST_ORDER('id')} LIMIT $2
+    )
+    SELECT p.id, p.name, c.readings AS reading_count, c.files AS file_count,
+           (SELECT min(r.ts) FROM reading r WHERE r.turbine_id = p.id) AS first_ts,
+           (SELECT max(r.ts) FROM reading r WHERE r.turbine_id = p.id) AS last_ts
+      FROM page p
+      LEFT JOIN (${currentReadingCountsSql('ARRAY(SELECT id FROM page)')}) c ON c.turbine_id = p.id
+     ORDER BY ${LIST_ORDER('p.id')}`,
+    [q.afterId ?? 0, q.limit + 1],
+  );
+  return toPage(
+    rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      readingCount: Number(r.reading_count ?? 0),
+      fileCount: Number(r.file_count ?? 0),
+      firstReadingAt: r.first_ts,
+      lastReadingAt: r.last_ts,
+    })),
+    q.limit,
+  );
 }
 
 export interface PowerSummary {
