@@ -29,7 +29,16 @@ export function cursorParam<T extends z.ZodType>(shape: T) {
     .meta({ description: 'Opaque cursor: the previous page’s nextCursor' });
 }
 
-const epochMs = z.number().int().min(-8.64e15).max(8.64e15);
+/**
+ * Postgres stores instants from 4714-11-24 BC (UTC) on; JavaScript's Date reaches 271821 BC, and
+ * an instant between the two is `timestamp out of range` in SQL. Cursor instants start at 1 January
+ * 4713 BC instead, a margin that holds whatever the process's time zone (node-postgres sends local
+ * time, and Postgres checks that date); the upper end is Date's own (275760 AD), which Postgres stores.
+ */
+export const CURSOR_MIN_MS = Date.UTC(-4712, 0, 1);
+export const CURSOR_MAX_MS = 8.64e15;
+
+const epochMs = z.number().int().min(CURSOR_MIN_MS).max(CURSOR_MAX_MS);
 const int4 = z.number().int().min(-2_147_483_648).max(2_147_483_647);
 
 /** Cursor keys of the endpoints. */

@@ -16,7 +16,8 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?
  * Parses an ISO 8601 date or date-time into a Date: `2022-03-01`, `2022-03-01T06:00:00Z`,
  * `2022-03-01T06:00:00.5+02:00`. A date-time without an offset, and a bare date, are read as UTC
  * (everything Windmill stores is UTC). Returns null for anything else, including impossible
- * dates such as February 30.
+ * dates such as February 30, and instants whose UTC year leaves 0000..9999 (`0000-01-01T00:00+01:00`):
+ * those cannot be written back in this form, and the responses that echo a period do.
  */
 export function parseIsoInstant(text: string): Date | null {
   const m = ISO_INSTANT.exec(text);
@@ -44,7 +45,8 @@ export function parseIsoInstant(text: string): Date | null {
     const sign = om[1] === '-' ? -1 : 1;
     date.setTime(date.getTime() - sign * (oh * 60 + omin) * 60_000);
   }
-  return Number.isNaN(date.getTime()) ? null : date;
+  const utcYear = date.getUTCFullYear();
+  return Number.isNaN(date.getTime()) || utcYear < 0 || utcYear > 9999 ? null : date;
 }
 
 /** A query parameter holding an instant, parsed into a Date. */
@@ -53,7 +55,10 @@ export const isoInstant = z
   .transform((text, ctx) => {
     const date = parseIsoInstant(text);
     if (date === null) {
-      ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 date or date-time, e.g. 2022-03-01T00:00:00Z' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected an ISO 8601 date or date-time in the years 0000 to 9999 (UTC), e.g. 2022-03-01T00:00:00Z',
+      });
       return z.NEVER;
     }
     return date;
