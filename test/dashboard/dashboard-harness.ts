@@ -1,37 +1,22 @@
-import { access, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startApi, type RunningApi } from '@windmill/api/server';
 import { runIngest, type IngestSummary } from '@windmill/core/ingest/batch-ingest';
 import { parseConfig, type Config } from '@windmill/core/config/config';
 import { createPool, type Pool } from '@windmill/core/db/pool';
 import { createPrisma, type PrismaClient } from '@windmill/core/db/prisma';
+import { launchChromium as launchBrowser } from '../helpers/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
 
-/** Debian's Chromium (`.ci/run` installs it when missing); no browser is downloaded. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const OUTPUT_DIR = path.join(REPO_ROOT, 'test-output', 'dashboard');
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
+/** The Chromium that `npm ci` brings (test/helpers/chromium.ts), or CHROMIUM_PATH's. */
 export async function launchChromium(): Promise<Browser> {
-  try {
-    await access(CHROMIUM);
-  } catch {
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
-  }
   await mkdir(OUTPUT_DIR, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return launchBrowser();
 }
 
 /** A database loaded through `npm run ingest`'s code path and the API listening on a free port. */

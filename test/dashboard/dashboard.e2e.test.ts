@@ -17,7 +17,7 @@ import {
 } from './dashboard-harness.js';
 
 /**
- * The dashboard in Debian's Chromium against the API serving the challenge data (15 turbines,
+ * The dashboard in headless Chromium against the API serving the challenge data (15 turbines,
  * March 2022, hourly), plus one file whose lines are all rejected, for the ledger's link. What the
  * page must show is read from the database, not written down here.
  */

@@ -4,7 +4,7 @@ import { createApiWorld, TEST_CONFIG, type ApiWorld } from '../api/api-harness.j
 import { launchChromium, watchPage } from './dashboard-harness.js';
 
 /**
- * The pages under their Content-Security-Policy in a real browser (Debian's Chromium): Swagger UI
+ * The pages under their Content-Security-Policy in a real browser (headless Chromium): Swagger UI
  * at /docs and Bull Board at /admin/queues must work with the policies the API sends, and the
  * browser must report no violation beyond what the policy means to refuse (the board's web font
  * from a CDN). A policy that breaks a page, or one looser than needed, shows here.

@@ -1,18 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import { parse } from 'yaml';
 import { configSchema } from '@windmill/core/config/config';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { composeSchemaErrors, interpolate, readComposeFile, resolveComposeFile } from './compose-file.js';
 
 /**
- * docker-compose.yml, checked the way Docker reads it: `docker-compose config` validates the file
- * and prints it resolved (no engine is needed for that). CI installs Debian's docker-compose.
+ * docker-compose.yml, checked without the docker-compose binary: against the Compose
+ * specification's JSON schema, then resolved with the defaults it declares (compose-file.ts).
+ * test/deploy/image-replay-compose.test.ts (npm run test:image) holds the same resolution against
+ * the real `docker-compose config`.
  */
 describe('docker-compose.yml', () => {
-  const resolved = parse(
-    execFileSync('docker-compose', ['config'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, BOARD_PASSWORD: 'x' } }),
-  );
+  const resolved = resolveComposeFile();
   const services = resolved.services as Record<string, any>;
   const apps = ['migrate', 'watcher', 'worker', 'scheduler', 'api'];
+
+  it('is a valid Compose file, before and after its variables are resolved', () => {
+    expect(composeSchemaErrors(resolved)).toEqual([]);
+    expect(composeSchemaErrors(resolveComposeFile({ API_PUBLISH: '0.0.0.0', API_PORT: '8080', BOARD_PASSWORD: 'x' }))).toEqual([]);
+  });
 
   it('has the database, the queue store, the one-shot migration and every app service', () => {
     expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'postgres', 'redis', 'scheduler', 'watcher', 'worker']);
@@ -24,6 +27,13 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(services[name].environment).sort()).toEqual([...keys].sort());
     }
     expect(services.api.environment.API_HOST).toBe('0.0.0.0');
+    // Every app service carries the same settings (one anchor), with the file's defaults.
+    for (const name of apps) expect(services[name].environment).toEqual(services.api.environment);
+    expect(services.api.environment).toMatchObject({
+      DATABASE_URL: 'postgresql://windmill:windmill@postgres:5432/windmill',
+      BOARD_PASSWORD: '',
+      LOG_FORMAT: 'json',
+    });
   });
 
   it('starts the apps only after Postgres and Redis are healthy and migrations ran', () => {
@@ -47,21 +57,11 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes the API on 5007, mounts the data folder and keeps database data in a named volume', () => {
-    expect(JSON.stringify(services.api.ports)).toContain('5007');
     // On the host's loopback unless the user says otherwise (API_PUBLISH).
-    // (docker-compose prints `127.0.0.1:5007:5007/tcp` or the long form, depending on its version.)
-    expect(JSON.stringify(services.api.ports)).toMatch(/127\.0\.0\.1/);
-    expect(JSON.stringify(services.api.ports)).not.toMatch(/0\.0\.0\.0/);
-    const open = parse(
-      execFileSync('docker-compose', ['config'], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, BOARD_PASSWORD: 'x', API_PUBLISH: '0.0.0.0' },
-      }),
-    );
-    expect(JSON.stringify(open.services.api.ports)).toMatch(/0\.0\.0\.0/);
-    for (const name of apps) expect(JSON.stringify(services[name].volumes)).toContain('/data');
-    expect(JSON.stringify(services.postgres.volumes)).toContain('postgres-data');
+    expect(services.api.ports).toEqual(['127.0.0.1:5007:5007']);
+    expect(resolveComposeFile({ API_PUBLISH: '0.0.0.0' }).services.api.ports).toEqual(['0.0.0.0:5007:5007']);
+    for (const name of apps) expect(services[name].volumes).toEqual(['./data:/data']);
+    expect(services.postgres.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
     expect(Object.keys(resolved.volumes)).toEqual(expect.arrayContaining(['postgres-data', 'redis-data']));
   });
 
@@ -72,5 +72,32 @@ describe('docker-compose.yml', () => {
     expect(services.api.command).toEqual(['apps/api/dist/main.js']);
     expect(services.migrate.command).toEqual(['apps/cli/dist/migrate.main.js']);
     for (const name of apps) expect(services[name].build.dockerfile).toBe('docker/Dockerfile');
+  });
+});
+
+describe('the checks themselves', () => {
+  it('the schema refuses a misspelt key, an unknown condition and a malformed duration', () => {
+    const broken = resolveComposeFile();
+    broken.services.api.healthchek = broken.services.api.healthcheck;
+    broken.services.worker.depends_on.migrate.condition = 'service_finished';
+    broken.services.worker.stop_grace_period = '40 seconds';
+    const errors = composeSchemaErrors(broken).join('\n');
+    expect(errors).toMatch(/\/services\/api: must NOT have additional properties/);
+    expect(errors).toMatch(/\/services\/worker\/depends_on\/migrate\/condition: must be equal to one of the allowed values/);
+    expect(errors).toMatch(/\/services\/worker\/stop_grace_period: must match format "duration"/);
+  });
+
+  it('resolves references as Compose does', () => {
+    const env = { SET: 'v', EMPTY: '' };
+    expect(interpolate('${SET:-d} ${EMPTY:-d} ${UNSET:-d}', env)).toBe('v d d');
+    expect(interpolate('${SET-d} [${EMPTY-d}] ${UNSET-d}', env)).toBe('v [] d');
+    expect(interpolate('$SET ${SET} [$UNSET] $$SET ${UNSET:-}', env)).toBe('v v [] $SET ');
+    expect(interpolate('${SET:?needed}', env)).toBe('v');
+    expect(() => interpolate('${EMPTY:?needed}', env)).toThrow('EMPTY is required: needed');
+    expect(() => interpolate('${UNSET?needed}', env)).toThrow('UNSET is required');
+    expect(() => interpolate('${A:-${B}}', env)).toThrow(/nested|unsupported/);
+    // The raw file has references; the resolved one has none left.
+    expect(JSON.stringify(readComposeFile())).toContain('${API_PUBLISH:-127.0.0.1}');
+    expect(JSON.stringify(resolveComposeFile())).not.toMatch(/\$\{/);
   });
 });
