@@ -33,17 +33,17 @@ export interface InProcessPipeline {
  */
 export async function startInProcess(config: Config, logger: Logger, apps: InProcessApps): Promise<InProcessPipeline> {
   const connections = await openConnections(config, logger, { redis: true, prisma: apps.api === true });
-  const { pool, redis, queues, prisma } = connections;
+  const { pool, redis, queues, prisma, apiPool } = connections;
   const worker = apps.worker ? await startWorker({ config, logger, pool, redis }) : null;
   const scheduler = apps.scheduler ? await startScheduler({ config, logger, queues }) : null;
   const watcher = apps.watcher ? await startWatcher({ config, logger, pool, queues }) : null;
   const api =
-    apps.api && prisma
+    apps.api && prisma && apiPool
       ? await startApi({
           config,
           logger,
           prisma,
-          pool,
+          pool: apiPool,
           queues,
           requestRescan: async () =>
             watcher ? { queued: await watcher.scan() } : enqueueFolder({ pool, queue: queues.ingest, logger }, config.dirs.watch),

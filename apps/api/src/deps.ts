@@ -33,7 +33,11 @@ export interface ApiDeps {
   /** Root logger of the process; Fastify logs requests through it. */
   logger: Logger;
   prisma: PrismaClient;
-  /** A pg pool for raw reads and the stats-lock check. */
+  /**
+   * A pg pool for raw reads and the stats-lock check: the API's own (core's openConnections opens
+   * it as `apiPool`), whose sessions carry the API's statement and lock timeouts and whose checkout
+   * wait is bounded, so a read that hits one answers 503 database_busy (errors.ts).
+   */
   pool: Pool;
   /** null when this process has no Redis: /health then reports it as disabled and Bull Board is not mounted. */
   queues: ApiQueues | null;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isPoolWaitTimeout, isQueryTimeout } from '@windmill/core/platform/outage';
 
 /** Every error body of the API: `{ "error": { "code", "message" } }`. */
 export const errorBodySchema = z
@@ -40,6 +41,20 @@ export const STATS_RETRY_AFTER_SECONDS = 5;
 export function statsRunning(): ApiError {
   return new ApiError(503, 'stats_running', 'a statistics computation is running; retry shortly', {
     'Retry-After': String(STATS_RETRY_AFTER_SECONDS),
+  });
+}
+
+/** Seconds a client should wait before asking again when the database was too busy to answer in time. */
+export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A read that hit one of the API's own limits (see apiReadLimits in core's connections.ts): a
+ * statement or lock timeout (a table locked by someone else for long), or no free connection in
+ * time. The database may be fine a moment later, so: 503 with Retry-After, like a running stats run.
+ */
+export function databaseBusy(): ApiError {
+  return new ApiError(503, 'database_busy', 'the database did not answer in time (a table is locked or busy); retry shortly', {
+    'Retry-After': String(DATABASE_BUSY_RETRY_AFTER_SECONDS),
   });
 }
 
@@ -93,6 +108,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (err instanceof ApiError) {
       return reply.code(err.statusCode).headers(err.headers).send(errorBody(err.code, err.message));
+    }
+    if (isQueryTimeout(err) || isPoolWaitTimeout(err)) {
+      request.log.warn(
+        { err: err.message, code: (err as { code?: unknown }).code },
+        'read gave up: the database is busy or a table is locked',
+      );
+      const busy = databaseBusy();
+      return reply.code(busy.statusCode).headers(busy.headers).send(errorBody(busy.code, busy.message));
     }
     const status = err.statusCode ?? 500;
     if (!isResponseSerializationError(err) && status >= 400 && status < 500) {

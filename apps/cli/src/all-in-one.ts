@@ -23,7 +23,7 @@ export interface AllInOne extends RunningService {
  * stops intake first (watcher, API), then work (workers), then the schedule.
  */
 export async function startAllInOne({ config, logger, connections }: AllInOneContext): Promise<AllInOne> {
-  const { pool, redis, queues, prisma } = connections;
+  const { pool, redis, queues, prisma, apiPool } = connections;
   const worker = await startWorker({ config, logger, pool, redis });
   const scheduler = await startScheduler({ config, logger, queues });
   const watcher = await startWatcher({ config, logger, pool, queues });
@@ -31,7 +31,9 @@ export async function startAllInOne({ config, logger, connections }: AllInOneCon
     config,
     logger,
     prisma,
-    pool,
+    // The API's own connections, with its read limits: a read stuck on a lock cannot take the
+    // connections the loads and stats runs need.
+    pool: apiPool,
     queues,
     requestRescan: async () => ({ queued: await watcher.scan() }),
     requestStatsRun: () => requestStatsRun(queues.stats, 'api'),

@@ -54,7 +54,7 @@ try {
   fail((error as Error).message);
 }
 
-const pool = createPool(config.DATABASE_URL);
+const pool = createPool(config.DATABASE_URL, 5, undefined, { maxLifetimeSeconds: config.DATABASE_CONNECTION_LIFETIME_SECONDS });
 const hooks: BatchHooks = {};
 if (interactive) {
   view = createProgressView(process.stderr);

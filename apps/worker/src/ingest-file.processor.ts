@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ingestQueuedFile, type IngestFileDeps } from '@windmill/core/ingest/ingest-queued-file';
 import type { LoadOutcome } from '@windmill/core/ingest/load-file';
-import { outageDelayMs } from '@windmill/core/platform/outage';
+import { isQueryTimeout, outageDelayMs } from '@windmill/core/platform/outage';
 import { ingestJobSchema } from '@windmill/core/platform/queues';
 import { redactText } from '@windmill/core/platform/redact';
 
@@ -55,7 +55,9 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
         const delayMs = outageDelayMs(waitsSoFar, outage.baseMs, outage.maxMs);
         log.warn(
           { err: redactText((outcome.error as Error).message ?? String(outcome.error)), delayMs, waitsSoFar },
-          'database or queue unreachable: the file waits for it (no attempt used)',
+          isQueryTimeout(outcome.error)
+            ? 'a database statement timed out (a lock held for long, or a statement_timeout too short): the file waits and tries again (no attempt used)'
+            : 'database or queue unreachable: the file waits for it (no attempt used)',
         );
         await job.moveToDelayed(Date.now() + delayMs, token);
         throw new DelayedError();

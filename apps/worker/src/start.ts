@@ -3,6 +3,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Config } from '@windmill/core/config/config';
 import { cleaningSettingsFrom, statsOptionsFrom } from '@windmill/core/config/settings';
 import type { Pool } from '@windmill/core/db/pool';
+import { jobTimeouts } from '@windmill/core/db/timeouts';
 import { createCleanRunner } from '@windmill/core/ingest/clean-runner';
 import type { Logger } from '@windmill/core/platform/logger';
 import { observeJobDuration } from '@windmill/core/platform/metrics';
@@ -53,6 +54,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     cleaner,
     settings: cleaningSettingsFrom(config),
     profiles: config.inputProfiles,
+    timeouts: jobTimeouts(config.JOB_STATEMENT_TIMEOUT_SECONDS),
     dirs: { processed: config.dirs.processed, failed: config.dirs.failed, deleteAfterIngest: config.DELETE_AFTER_INGEST },
     inbox: config.dirs.watch,
     outage: { baseMs: config.INGEST_BACKOFF_MS, maxMs: config.OUTAGE_BACKOFF_MAX_SECONDS * 1000 },

@@ -1,13 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
-import { DEFAULT_DEPENDENCY_TIMEOUT_MS, pingPostgres, probeFailure, queueDepths, type QueueDepth } from '../probes.js';
+import { DEFAULT_DEPENDENCY_TIMEOUT_MS, postgresHealth, probeFailure, queueDepths, type QueueDepth } from '../probes.js';
 import { timestamp } from '../schemas.js';
 
 const dependency = z.object({
   status: z.enum(['up', 'down', 'disabled']).meta({ description: 'disabled: this process runs without Redis' }),
   latencyMs: z.number().nullable(),
   error: z.enum(['timeout', 'unreachable']).nullable(),
+});
+
+const postgresDependency = z.object({
+  status: z.enum(['up', 'slow', 'down']).meta({
+    description:
+      'slow: Postgres answers, but a read of the statistics tables waits on a lock held by someone else (or every API connection is busy); statistics reads answer 503 meanwhile',
+  }),
+  latencyMs: z.number().nullable().meta({ description: 'of SELECT 1' }),
+  error: z.enum(['timeout', 'unreachable', 'lock_timeout', 'statement_timeout']).nullable(),
+  reason: z.string().nullable().meta({ description: 'Why Postgres is slow or down, for a person; null when up' }),
 });
 
 const depth = z.object({
@@ -20,7 +30,7 @@ const depth = z.object({
 const healthResponse = z.object({
   status: z.enum(['ok', 'degraded']),
   checkedAt: timestamp,
-  postgres: dependency,
+  postgres: postgresDependency,
   redis: dependency,
   queues: z.object({ ingest: depth, stats: depth }).nullable().meta({ description: 'null when Redis is down or disabled' }),
 });
@@ -46,7 +56,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
       schema: {
         tags: ['health'],
         summary: 'Postgres and Redis reachability and queue depths',
-        description: '200 when every dependency is up, 503 when one is down.',
+        description: '200 when every dependency is up or Postgres is only slow, 503 when one is down.',
         querystring: z.strictObject({}),
         response: { 200: healthResponse, 503: healthResponse },
       },
@@ -55,9 +65,11 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
       const configured = deps.queues;
       let queues: Record<'ingest' | 'stats', QueueDepth> | null = null;
       const [postgres, redis] = await Promise.all([
-        probe(
-          () => pingPostgres(deps.pool, timeoutMs),
-          (err) => request.log.warn({ err }, 'health: postgres is down'),
+        postgresHealth(deps.pool, timeoutMs, (err, report) =>
+          request.log.warn(
+            { err, reason: report.reason },
+            report.status === 'slow' ? 'health: postgres is slow' : 'health: postgres is down',
+          ),
         ),
         configured === null
           ? Promise.resolve<DependencyReport>({ status: 'disabled', latencyMs: null, error: null })
@@ -69,7 +81,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
             ),
       ]);
       const ok = postgres.status === 'up' && redis.status !== 'down';
-      return reply.code(ok ? 200 : 503).send({
+      // Postgres slow (a statistics table locked) degrades the service, but it still answers: 200.
+      const answering = postgres.status !== 'down' && redis.status !== 'down';
+      return reply.code(answering ? 200 : 503).send({
         status: ok ? 'ok' : 'degraded',
         checkedAt: new Date().toISOString(),
         postgres,

@@ -86,11 +86,19 @@ export const configSchema = z
     OUTAGE_BACKOFF_MAX_SECONDS: int(1).default(60),
     SHUTDOWN_TIMEOUT_SECONDS: int(1).default(30),
     STARTUP_TIMEOUT_SECONDS: int(1).default(15),
+    // Pooled connections are renewed after this long, so a database setting changed or reset reaches them (0: never).
+    DATABASE_CONNECTION_LIFETIME_SECONDS: int(0).default(60),
+    // Statement and lock limits a file load and a stats run set for their own transaction.
+    JOB_STATEMENT_TIMEOUT_SECONDS: int(1).default(1800),
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: int(0, 65_535).default(5007),
     API_TOKEN: token,
     API_READ_TOKEN: token,
     API_RATE_LIMIT: int(0).default(600),
+    // The API's reads: statement and lock limits of its sessions, and the longest wait for a free connection (then 503).
+    API_STATEMENT_TIMEOUT_MS: int(1).default(10_000),
+    API_LOCK_TIMEOUT_MS: int(1).default(1000),
+    API_POOL_WAIT_MS: int(1).default(3000),
     BOARD_USER: z.string().min(1).default('admin'),
     BOARD_PASSWORD: z.string().default(''),
     BOARD_READ_ONLY: bool.default(false),

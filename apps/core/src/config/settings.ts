@@ -1,3 +1,4 @@
+import { jobTimeouts } from '../db/timeouts.js';
 import type { CleaningSettings } from '../ingest/clean-records.js';
 import type { ComputeStatsOptions, PowerCurveOptions, StatsTrigger } from '../stats/compute-stats.js';
 import type { Config } from './config.js';
@@ -30,6 +31,7 @@ export function statsOptionsFrom(config: Config, trigger: StatsTrigger): Omit<Co
     sigma: config.ANOMALY_SIGMA,
     powerCurve: powerCurveSettingsFrom(config),
     retainReadingsDays: config.RETAIN_READINGS_DAYS,
+    timeouts: jobTimeouts(config.JOB_STATEMENT_TIMEOUT_SECONDS),
     trigger,
   };
 }

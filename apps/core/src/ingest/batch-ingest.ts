@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Config } from '../config/config.js';
 import { cleaningSettingsFrom, statsOptionsFrom } from '../config/settings.js';
 import type { Pool } from '../db/pool.js';
+import { jobTimeouts } from '../db/timeouts.js';
 import type { Logger } from '../platform/logger.js';
 import { readStatsTotals } from '../read/stats-totals.read.js';
 import { computeStats, type StatsRunOutcome } from '../stats/compute-stats.js';
@@ -52,7 +53,14 @@ export async function runIngest(
   );
   try {
     const files = await loadInPathOrder(
-      { pool, logger, settings: cleaningSettingsFrom(config), cleaner, profiles: config.inputProfiles },
+      {
+        pool,
+        logger,
+        settings: cleaningSettingsFrom(config),
+        cleaner,
+        profiles: config.inputProfiles,
+        timeouts: jobTimeouts(config.JOB_STATEMENT_TIMEOUT_SECONDS),
+      },
       inputsFound,
       Math.max(1, config.PARSE_THREADS),
       tracker,

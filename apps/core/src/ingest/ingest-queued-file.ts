@@ -1,7 +1,7 @@
 import { access, lstat } from 'node:fs/promises';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { isConnectionError } from '../platform/outage.js';
+import { isConnectionError, isQueryTimeout } from '../platform/outage.js';
 import { FileUnstableError } from './errors.js';
 import { disposeFailed, disposeLoaded, type DisposalDirs } from './file-disposal.js';
 import { fingerprintFile } from './fingerprint.js';
@@ -43,6 +43,8 @@ export type IngestOutcome =
 /**
  * What happens on trouble:
  * - Postgres or Redis unreachable: `wait-for-database` for as long as the outage lasts.
+ * - a statement or lock timeout (a table locked for long, a database's statement_timeout set too
+ *   short): `wait-for-database` too; the file is fine and must not use up its attempts.
  * - a file that cannot be read as telemetry: moved to the failed folder, `failed` (no retries).
  * - anything else: `retry`; when the last attempt fails too, the ledger row is failed with the
  *   error and the file moved to the failed folder (give-up.ts), so no row is ever left `queued`
@@ -57,7 +59,7 @@ export async function ingestQueuedFile(
   try {
     return await oneAtATimePerPath(deps.pool, file.path, () => ingest(deps, log, file.fileId, file.path));
   } catch (error) {
-    if (attempt.canWaitForDatabase && (isConnectionError(error) || !(await databaseAnswers(deps.pool)))) {
+    if (attempt.canWaitForDatabase && (isConnectionError(error) || isQueryTimeout(error) || !(await databaseAnswers(deps.pool)))) {
       return { kind: 'wait-for-database', error };
     }
     if (attempt.number < attempt.of) return { kind: 'retry', error };
@@ -66,7 +68,8 @@ export async function ingestQueuedFile(
       return { kind: 'gave-up', reason };
     } catch (settling) {
       // The outage began while settling: wait for it; the last attempt runs again afterwards.
-      if (isConnectionError(settling) && attempt.canWaitForDatabase) return { kind: 'wait-for-database', error: settling };
+      if ((isConnectionError(settling) || isQueryTimeout(settling)) && attempt.canWaitForDatabase)
+        return { kind: 'wait-for-database', error: settling };
       throw settling;
     }
   }

@@ -6,6 +6,7 @@ import type { CleanedTotals, CleaningSettings } from './clean-records.js';
 import type { CleanRunner } from './clean-runner.js';
 import type { CleanTaskResult } from './clean-task.js';
 import { isContinuation } from '../domain/continuation.js';
+import { DEFAULT_JOB_TIMEOUTS, setLocalTimeoutsSql, type QueryTimeouts } from '../db/timeouts.js';
 import type { InputProfile } from '../profiles/input-profile.js';
 import { selectProfile } from '../profiles/select-profile.js';
 import { FileFormatError, FileUnstableError } from './errors.js';
@@ -34,6 +35,8 @@ export interface LoadDeps {
   inbox?: string;
   /** Input profiles (INPUT_PROFILES); a file none matches is read in the canonical layout. */
   profiles?: readonly InputProfile[];
+  /** Statement and lock timeouts of the load's transaction (JOB_STATEMENT_TIMEOUT_SECONDS); DEFAULT_JOB_TIMEOUTS when absent. */
+  timeouts?: QueryTimeouts;
 }
 
 /** A file to load: its ledger row, its path, and the name profiles are matched against. */
@@ -121,6 +124,8 @@ async function loadOnce(deps: LoadDeps, file: FileToLoad): Promise<LoadOutcome> 
 
     await client.query('BEGIN');
     inTransaction = true;
+    // The load's own limits, whatever the database's defaults say (see db/timeouts.ts).
+    await client.query(setLocalTimeoutsSql(deps.timeouts ?? DEFAULT_JOB_TIMEOUTS));
     // Serialises with any other worker holding the same ledger row (a stalled job run twice).
     const row = await ledger.findFile(client, file.fileId, { forUpdate: true });
     if (!row || (row.status !== 'processing' && row.status !== 'queued')) {

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { ensureDatabase, migrate } from '../db/migrate.js';
-import { createPool, type Pool } from '../db/pool.js';
+import { createPool, type Pool, type PoolOptions } from '../db/pool.js';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from './logger.js';
 import { closeQueues, createQueues, type Queues } from './queues.js';
@@ -13,7 +13,10 @@ export interface ConnectionNeeds {
   migrate?: boolean;
   /** A Redis connection and the BullMQ queues on it (everything but `npm run ingest`). */
   redis?: boolean;
-  /** Prisma's client: only the API reads through it, so other processes never load its query engine. */
+  /**
+   * Prisma's client: only the API reads through it, so other processes never load its query engine.
+   * Comes with `apiPool`, the API's own pg pool; both carry the API's read limits (API_*_MS).
+   */
   prisma?: boolean;
   /** Connections in the pg pool; by default WORKER_CONCURRENCY + 4 (each file in flight holds one). */
   poolSize?: number;
@@ -25,6 +28,13 @@ export interface Connections {
   queues: Queues | null;
   prisma: PrismaClient | null;
   /**
+   * The API's pg pool (with `prisma`): its sessions carry API_STATEMENT_TIMEOUT_MS and
+   * API_LOCK_TIMEOUT_MS and a checkout waits at most API_POOL_WAIT_MS, so a read stuck behind a
+   * lock ends (503) instead of holding a connection that the loads and stats runs of the same
+   * process, or the API's other reads, need.
+   */
+  apiPool: Pool | null;
+  /**
    * Closes everything. With `waitForPool: false` (a shutdown past its deadline) the pool is not
    * waited for: a file may still be loading on a pooled connection, and waiting would keep the
    * process alive; exiting closes the connection and Postgres rolls that transaction back.
@@ -35,7 +45,7 @@ export interface Connections {
 /** The connections opened for `needs`, typed so that what was asked for is not null. */
 export type ConnectionsFor<N extends ConnectionNeeds> = Connections &
   (N extends { redis: true } ? { redis: Redis; queues: Queues } : unknown) &
-  (N extends { prisma: true } ? { prisma: PrismaClient } : unknown);
+  (N extends { prisma: true } ? { prisma: PrismaClient; apiPool: Pool } : unknown);
 
 /**
  * Opens the connections a process needs, checking each dependency first so that a missing
@@ -51,9 +61,12 @@ export async function openConnections<N extends ConnectionNeeds>(config: Config,
   }
   if (needs.redis) await checkRedis(config.REDIS_URL, budgetMs);
 
-  const pool = createPool(config.DATABASE_URL, needs.poolSize ?? config.WORKER_CONCURRENCY + 4);
+  const renewal = { maxLifetimeSeconds: config.DATABASE_CONNECTION_LIFETIME_SECONDS };
+  const pool = createPool(config.DATABASE_URL, needs.poolSize ?? config.WORKER_CONCURRENCY + 4, undefined, renewal);
+  const apiLimits = { ...renewal, ...apiReadLimits(config) };
+  const apiPool = needs.prisma ? createPool(config.DATABASE_URL, API_POOL_SIZE, undefined, apiLimits) : null;
   // Imported on demand: loading Prisma's client costs memory and start-up time in every process.
-  const prisma = needs.prisma ? (await import('../db/prisma.js')).createPrisma(config.DATABASE_URL) : null;
+  const prisma = needs.prisma ? (await import('../db/prisma.js')).createPrisma(config.DATABASE_URL, API_POOL_SIZE, apiLimits) : null;
   let redis: Redis | null = null;
   let queues: Queues | null = null;
   if (needs.redis) {
@@ -67,13 +80,26 @@ export async function openConnections<N extends ConnectionNeeds>(config: Config,
     redis,
     queues,
     prisma,
+    apiPool,
     async close({ waitForPool = true } = {}) {
       if (queues) await closeQueues(queues).catch(() => undefined);
       if (redis) await redis.quit().catch(() => redis?.disconnect());
       await prisma?.$disconnect();
+      await apiPool?.end().catch(() => undefined);
       if (waitForPool) await pool.end();
       else pool.end().catch(() => undefined);
     },
   };
   return connections as ConnectionsFor<N>;
+}
+
+/** Connections of the API's pg pool (and of Prisma's): reads are short, so a few serve many requests. */
+const API_POOL_SIZE = 5;
+
+/** The limits of the API's read connections (see `apiPool`). */
+export function apiReadLimits(config: Config): PoolOptions {
+  return {
+    connectionTimeoutMs: config.API_POOL_WAIT_MS,
+    sessionTimeouts: { statementMs: config.API_STATEMENT_TIMEOUT_MS, lockMs: config.API_LOCK_TIMEOUT_MS },
+  };
 }

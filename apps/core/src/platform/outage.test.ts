@@ -1,4 +1,4 @@
-import { isConnectionError, outageDelayMs } from './outage.js';
+import { isConnectionError, isPoolWaitTimeout, isQueryTimeout, outageDelayMs } from './outage.js';
 
 describe('isConnectionError', () => {
   it('recognises unreachable services', () => {
@@ -32,5 +32,37 @@ describe('outageDelayMs', () => {
       2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000,
     ]);
     expect(outageDelayMs(-3, 100, 1000)).toBe(100);
+  });
+});
+
+describe('isQueryTimeout', () => {
+  it('recognises statement and lock timeouts, from pg, wrapped, or through Prisma', () => {
+    expect(isQueryTimeout(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))).toBe(true);
+    expect(isQueryTimeout(Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' }))).toBe(true);
+    expect(isQueryTimeout(new Error('load failed', { cause: Object.assign(new Error('x'), { code: '57014' }) }))).toBe(true);
+    // Prisma 7's PrismaClientKnownRequestError over @prisma/adapter-pg, as it arrives.
+    const prisma = Object.assign(new Error('Invalid `prisma.ingestedFile.findMany()` invocation'), {
+      code: 'P2039',
+      meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode: '55P03', kind: 'postgres', code: '55P03' } } },
+    });
+    expect(isQueryTimeout(prisma)).toBe(true);
+  });
+
+  it('leaves other errors alone, outages included', () => {
+    expect(isQueryTimeout(Object.assign(new Error('current transaction is aborted'), { code: '25P02' }))).toBe(false);
+    expect(isQueryTimeout(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBe(false);
+    expect(isQueryTimeout(new Error('Connection terminated unexpectedly'))).toBe(false);
+    expect(
+      isQueryTimeout(Object.assign(new Error('Raw query failed'), { meta: { driverAdapterError: { cause: { originalCode: '42P01' } } } })),
+    ).toBe(false);
+    expect(isQueryTimeout(null)).toBe(false);
+  });
+});
+
+describe('isPoolWaitTimeout', () => {
+  it("recognises node-postgres' pool giving up on a free connection", () => {
+    expect(isPoolWaitTimeout(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isPoolWaitTimeout(new Error('canceling statement due to statement timeout'))).toBe(false);
+    expect(isPoolWaitTimeout('timeout exceeded when trying to connect')).toBe(false);
   });
 });

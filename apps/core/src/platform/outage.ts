@@ -55,6 +55,38 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 /**
+ * SQLSTATEs of a statement cut short by a time limit: 57014 query_canceled (statement_timeout, or
+ * a cancel request) and 55P03 lock_not_available (lock_timeout). Nothing is wrong with the work:
+ * the database was busy, locked or misconfigured for a while (an `ALTER DATABASE ... SET
+ * statement_timeout` too short for it), so it is retried like an outage, using no attempt.
+ */
+const TIMEOUT_SQLSTATES = new Set(['57014', '55P03']);
+
+/**
+ * Whether `error` (or what it wraps: an error's cause, or Prisma's driver adapter error) is a
+ * statement or lock timeout.
+ */
+export function isQueryTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const { code, originalCode, cause, meta } = e as { code?: unknown; originalCode?: unknown; cause?: unknown; meta?: unknown };
+    if (
+      (typeof code === 'string' && TIMEOUT_SQLSTATES.has(code)) ||
+      (typeof originalCode === 'string' && TIMEOUT_SQLSTATES.has(originalCode))
+    )
+      return true;
+    // Prisma: PrismaClientKnownRequestError.meta.driverAdapterError.cause.originalCode
+    const adapterError = (meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError;
+    e = cause ?? adapterError;
+  }
+  return false;
+}
+
+/** node-postgres' pool gave up waiting for a free connection (connectionTimeoutMillis). */
+export function isPoolWaitTimeout(error: unknown): boolean {
+  return error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message);
+}
+
+/**
  * How long to wait before the next try during an outage: doubling from `baseMs`, capped at `maxMs`
  * so a long outage is retried every `maxMs` and the job resumes soon after the service is back.
  */

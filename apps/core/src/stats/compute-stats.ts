@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from '../db/pool.js';
+import { DEFAULT_JOB_TIMEOUTS, setLocalTimeoutsSql, type QueryTimeouts } from '../db/timeouts.js';
 import { checkPerformanceSettings } from '../domain/fleet-performance.js';
 import { retentionHorizon } from '../domain/retention.js';
 import { foldReadingCounts, vacuumCountTables } from '../ingest/reading-count.repository.js';
@@ -69,6 +70,8 @@ export interface ComputeStatsOptions {
   now?: Date;
   trigger: StatsTrigger;
   logger?: Logger;
+  /** Statement and lock timeouts of the run's transaction (JOB_STATEMENT_TIMEOUT_SECONDS); DEFAULT_JOB_TIMEOUTS when absent. */
+  timeouts?: QueryTimeouts;
 }
 
 export type StatsRunOutcome =
@@ -163,6 +166,9 @@ async function purge(pool: Pool, horizon: Date, options: ComputeStatsOptions): P
 /** The transaction itself; `progress.full` tells the caller what kind of run failed. */
 async function runLocked(client: PoolClient, options: RunOptions, progress: { full: boolean | null }): Promise<RunResult> {
   await client.query('BEGIN');
+  // The run's own limits, whatever the database's defaults say (a 5 ms statement_timeout set by
+  // ALTER DATABASE would otherwise fail every run until the setting is reset and the pool renewed).
+  await client.query(setLocalTimeoutsSql(options.timeouts ?? DEFAULT_JOB_TIMEOUTS));
   const { rows } = await client.query<{ locked: boolean }>(TRY_TAKE_STATS_LOCK_SQL);
   if (rows[0]?.locked !== true) {
     await client.query('ROLLBACK');

@@ -53,11 +53,12 @@ export async function useFullRunSettings(client: PoolClient): Promise<void> {
  */
 export async function withHashAggregation<T>(client: PoolClient, run: () => Promise<T>): Promise<T> {
   await client.query('SET LOCAL enable_sort = off');
-  try {
-    return await run();
-  } finally {
-    await client.query('SET LOCAL enable_sort = on');
-  }
+  const result = await run();
+  // Not in a `finally`: after a failed statement the transaction is aborted, and this one would
+  // fail too ("current transaction is aborted"), replacing the error that says what went wrong
+  // (a timeout, say) in the run's log. The rollback resets the setting anyway.
+  await client.query('SET LOCAL enable_sort = on');
+  return result;
 }
 
 /**
