@@ -3,7 +3,7 @@ import pg from 'pg';
 import { buildPowerCurve } from '@windmill/core/domain/power-curve';
 import type { FleetReading } from '@windmill/core/domain/fleet-performance';
 import { computeStats } from '@windmill/core/stats/compute-stats';
-import { TRY_TAKE_STATS_LOCK_SQL } from '@windmill/core/stats/stats-lock';
+import { TAKE_STATS_READ_LOCK_SQL } from '@windmill/core/stats/stats-lock';
 import { createApiWorld, type ApiWorld } from './api-harness.js';
 import { loadReadings } from '../power-curve/power-curve-db.js';
 
@@ -150,7 +150,7 @@ describe('GET /power-curve', () => {
     await holder.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query(TRY_TAKE_STATS_LOCK_SQL);
+      await holder.query(TAKE_STATS_READ_LOCK_SQL);
       const res = await app.inject({ url: '/power-curve?from=2022-03-01&to=2022-03-02' });
       expect(res.statusCode).toBe(503);
       expect(res.json().error.code).toBe('stats_running');

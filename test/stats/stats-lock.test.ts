@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { computeStats } from '@windmill/core/stats/compute-stats';
-import { isStatsRunning, TRY_TAKE_STATS_LOCK_SQL } from '@windmill/core/stats/stats-lock';
+import { isStatsRunning, STATS_READ_LOCK_ID, TAKE_STATS_READ_LOCK_SQL, TRY_TAKE_STATS_LOCK_SQL } from '@windmill/core/stats/stats-lock';
 import { useTestDatabase } from '../helpers/database.js';
 import { DAILY, hourly, loadFile, resetData } from './stats-fixtures.js';
 import { TYPESCRIPT_CHILD_ARGS } from '../helpers/child-process.js';
@@ -32,20 +32,30 @@ async function countPending(): Promise<number> {
   return rows[0]!.n;
 }
 
+/** A session waits for the read lock (a run that has results to write while a test holds it). */
+async function someoneWaitsForTheReadLock(): Promise<boolean> {
+  const { rows } = await database.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1`, [
+    STATS_READ_LOCK_ID,
+  ]);
+  return rows.length > 0;
+}
+
 describe('the stats lock', () => {
-  it('makes a run skip, and reads report a run, while another holder keeps it', async () => {
+  it('makes a run skip while another holder keeps the run lock; reads are held off only by the read lock', async () => {
     await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
     expect(await isStatsRunning(database.pool)).toBe(false);
     const holder = await connect();
     try {
       await holder.query('BEGIN');
       expect((await holder.query(TRY_TAKE_STATS_LOCK_SQL)).rows[0]).toEqual({ locked: true });
-
-      expect(await isStatsRunning(database.pool)).toBe(true);
+      // A run that holds only the run lock has not started writing: readers are served.
+      expect(await isStatsRunning(database.pool)).toBe(false);
       expect(await computeStats(database.pool, DAILY)).toEqual({ status: 'skipped', reason: 'another run holds the lock' });
       expect(await countRuns()).toBe(0);
       expect(await countPending()).toBe(1);
 
+      await holder.query(TAKE_STATS_READ_LOCK_SQL);
+      expect(await isStatsRunning(database.pool)).toBe(true);
       await holder.query('COMMIT');
     } finally {
       await holder.end();
@@ -54,7 +64,7 @@ describe('the stats lock', () => {
     expect(await computeStats(database.pool, DAILY)).toMatchObject({ status: 'done', windowsComputed: 1 });
   });
 
-  it('is held for the whole of a run, and a second run meanwhile skips', async () => {
+  it('is taken by a run that has results to write and held to its commit; a second run meanwhile skips', async () => {
     await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
     // Hold window_stat so the run stops half-way, after it took the lock.
     const blocker = await connect();
@@ -74,10 +84,49 @@ describe('the stats lock', () => {
     expect(await isStatsRunning(database.pool)).toBe(false);
   });
 
+  it('is never taken by a run with nothing to write: such runs finish while a holder keeps it, a run with results waits', async () => {
+    await database.pool.query('TRUNCATE power_curve_day');
+    const holder = await connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(TAKE_STATS_READ_LOCK_SQL);
+      // The first run ever, on an empty database: a full run with an empty scope.
+      expect(await computeStats(database.pool, DAILY)).toMatchObject({ status: 'done', full: true, windowsComputed: 0 });
+      await holder.query('COMMIT');
+
+      await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
+      expect(await computeStats(database.pool, DAILY)).toMatchObject({ status: 'done', windowsComputed: 1 });
+
+      await holder.query('BEGIN');
+      await holder.query(TAKE_STATS_READ_LOCK_SQL);
+      // Nothing pending: incremental runs with an empty scope, as the scheduler starts every minute.
+      for (let i = 0; i < 3; i += 1) {
+        expect(await computeStats(database.pool, DAILY)).toMatchObject({ status: 'done', full: false, windowsComputed: 0 });
+      }
+      // Something pending: the run waits for the read lock before it writes anything readers see.
+      await loadFile(database.pool, hourly(1, '2022-03-02T00:00:00Z', [4, 5, 6]));
+      let settled = false;
+      const run = computeStats(database.pool, DAILY).finally(() => {
+        settled = true;
+      });
+      await waitFor('the run to wait for the read lock', someoneWaitsForTheReadLock, 10_000, 20);
+      expect(settled).toBe(false);
+      const { rows } = await database.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM window_stat WHERE window_start = '2022-03-02T00:00:00Z'`,
+      );
+      expect(rows[0]!.n).toBe(0);
+      await holder.query('COMMIT');
+      expect(await run).toMatchObject({ status: 'done', full: false, windowsComputed: 1 });
+    } finally {
+      await holder.end();
+    }
+    expect(await countRuns()).toBe(6);
+  });
+
   it('dies with a holder process killed while idle in its transaction', async () => {
     const psql = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', database.db.url], { stdio: ['pipe', 'ignore', 'inherit'] });
     children.push(psql);
-    psql.stdin.write(`BEGIN;\n${TRY_TAKE_STATS_LOCK_SQL};\n`);
+    psql.stdin.write(`BEGIN;\n${TRY_TAKE_STATS_LOCK_SQL};\n${TAKE_STATS_READ_LOCK_SQL};\n`);
     await waitFor('psql to take the lock', () => isStatsRunning(database.pool), 10_000, 50);
 
     psql.kill('SIGKILL');

@@ -4,8 +4,9 @@ import type { Pool } from '@windmill/core/db/pool';
 import { statsRunning } from './errors.js';
 
 /**
- * preHandler for reads of window stats and anomalies: while a stats run holds its lock the
- * answer is 503 with Retry-After, so a client never pages through a half-replaced result.
+ * preHandler for reads of window stats and anomalies: while a stats run writes its results (it
+ * holds the read lock, see core's stats-lock.ts) the answer is 503 with Retry-After, so a client
+ * never pages through a half-replaced result. A run that has nothing to write never holds it.
  */
 export function requireStatsIdle(pool: Pool): preHandlerAsyncHookHandler {
   return async () => {

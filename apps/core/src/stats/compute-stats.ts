@@ -8,8 +8,8 @@ import type { Logger } from '../platform/logger.js';
 import { deleteAnomalies, writeReadingAnomalies, writeTurbineAnomalies } from './anomaly.repository.js';
 import { purgeComputedReadings } from './retention.repository.js';
 import { maintainTables } from './table-statistics.repository.js';
-import { TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lock.js';
-import { tallyAllDays, tallyScopeDays } from './power-curve-day.repository.js';
+import { TAKE_STATS_READ_LOCK_SQL, TRY_TAKE_STATS_LOCK_SQL, WATCH_HOLDER_CONNECTION_SQL } from './stats-lock.js';
+import { anyTallies, tallyAllDays, tallyScopeDays } from './power-curve-day.repository.js';
 import {
   findLastDoneRun,
   insertFailedRun,
@@ -31,7 +31,13 @@ import {
   scopeAffectedWindows,
   updateAffectedWindowStats,
 } from './window-performance.repository.js';
-import { consumeAllPendingNotes, estimatePendingWindows, scopeFromAggregates, scopeFromPendingNotes } from './stats-scope.repository.js';
+import {
+  anyReadings,
+  consumeAllPendingNotes,
+  estimatePendingWindows,
+  scopeFromAggregates,
+  scopeFromPendingNotes,
+} from './stats-scope.repository.js';
 import { aggregateWindows, dropWindowAggregates, useFullRunSettings } from './window-aggregate.repository.js';
 import { deleteWindowStats, estimateStoredWindows, findStoredExpectedCount, writeWindowStats } from './window-stat.repository.js';
 
@@ -97,9 +103,11 @@ export type StatsRunOutcome =
 /**
  * One stats run: window statistics and anomalies for the windows whose readings changed since the
  * last run (or for every window that has readings when the settings changed), in one transaction
- * that holds the stats lock from its first statement to its commit. Returns `skipped` at once when
- * another run, in any process, holds the lock. On error the transaction rolls back, a `failed`
- * stats_run row is recorded (best effort) and the error is rethrown.
+ * that holds the run lock from its first statement to its commit, and the read lock (statistics
+ * reads answer 503) from its first write of results to its commit; a run with nothing to write
+ * never takes the read lock (see stats-lock.ts). Returns `skipped` at once when another run, in
+ * any process, holds the run lock. On error the transaction rolls back, a `failed` stats_run row
+ * is recorded (best effort) and the error is rethrown.
  *
  * With retention on, the computed readings before the retention horizon are deleted right after the
  * commit, in short transactions of their own (see retention.repository.ts). A purge that fails is
@@ -183,54 +191,7 @@ async function runLocked(client: PoolClient, options: RunOptions, progress: { fu
   const full = await needsFullRun(client, last, options);
   progress.full = full;
   const runId = await insertRunningRun(client, { ...options, full });
-  const curve = { ...options.powerCurve, windowSeconds: options.windowSeconds };
-  let powerCurveDays: number;
-  let powerCurveWindows = 0;
-  if (full) {
-    await useFullRunSettings(client);
-    await consumeAllPendingNotes(client);
-    const days = await tallyAllDays(client, curve.binWidth, last?.powerCurve?.binWidth !== curve.binWidth);
-    powerCurveDays = days.days;
-    // The curves first, so the one pass over every reading computes statistics and performance together.
-    await buildReferenceCurves(client, REF_DAYS_OF_SPAN_SQL, curve, true, [days.first, days.last, options.windowSeconds]);
-    await aggregateWindows(client, 'all', options.windowSeconds, curve.binWidth);
-    await scopeFromAggregates(client);
-  } else {
-    await scopeFromPendingNotes(client, options.windowSeconds);
-    await aggregateWindows(client, 'pending', options.windowSeconds);
-    powerCurveDays = await tallyScopeDays(client, curve.binWidth, options.windowSeconds);
-    await scopeAffectedWindows(client, options.windowSeconds, curve.referenceDays);
-    await buildReferenceCurves(client, refDaysOfWindowsSql(PERFORMANCE_SCOPE), curve, false);
-    powerCurveWindows = await aggregatePerformance(client, curve.binWidth, options.windowSeconds);
-  }
-
-  // Both kinds of run replace only the windows in scope. A full run's scope is every window that
-  // has readings, so windows whose readings retention deleted keep their statistics and anomalies.
-  await deleteWindowStats(client, options.windowSeconds);
-  await deleteAnomalies(client, options.windowSeconds);
-  await deleteUnderperformance(client, options.windowSeconds, full);
-  const write = { ...options, runId, minExpectedShare: curve.minExpectedShare, full };
-  const windowsComputed = await writeWindowStats(client, write);
-  if (full) powerCurveWindows = windowsComputed;
-  else await updateAffectedWindowStats(client, write);
-  const anomaliesReading = await writeReadingAnomalies(client, { ...options, runId, full });
-  const anomaliesTurbine = await writeTurbineAnomalies(client, { ...options, runId });
-  const anomaliesUnderperformance = await writeUnderperformance(client, {
-    windowSeconds: options.windowSeconds,
-    threshold: curve.threshold,
-    runId,
-    full,
-  });
-  await dropWindowAggregates(client);
-  await dropPerformanceTables(client);
-  const counts: RunCounts = {
-    windowsComputed,
-    anomaliesReading,
-    anomaliesTurbine,
-    anomaliesUnderperformance,
-    powerCurveDays,
-    powerCurveWindows,
-  };
+  const counts = full ? await replaceAllWindows(client, options, runId, last) : await replacePendingWindows(client, options, runId);
   await markRunDone(client, runId, counts);
   // Postgres publishes a session's row counts up to a second after it goes idle; asking for it at
   // once lets maintainTables (right after the commit) see what this run changed. Without it a
@@ -238,6 +199,96 @@ async function runLocked(client: PoolClient, options: RunOptions, progress: { fu
   await client.query('SELECT pg_stat_force_next_flush()');
   await client.query('COMMIT');
   return { runId, full, ...counts };
+}
+
+/** What a run with an empty scope computed: nothing. */
+const NOTHING_COMPUTED: RunCounts = Object.freeze({
+  windowsComputed: 0,
+  anomaliesReading: 0,
+  anomaliesTurbine: 0,
+  anomaliesUnderperformance: 0,
+  powerCurveDays: 0,
+  powerCurveWindows: 0,
+});
+
+/**
+ * From here to the commit, statistics reads answer 503: the run replaces what they read. Taken
+ * right before the run's first write of results, and only by a run that has some.
+ */
+async function holdReadersOff(client: PoolClient): Promise<void> {
+  await client.query(TAKE_STATS_READ_LOCK_SQL);
+}
+
+/**
+ * A full run: every window that has readings. Without readings it has nothing to replace (unless
+ * the bin width changed and old tallies must go), and never holds readers off.
+ */
+async function replaceAllWindows(
+  client: PoolClient,
+  options: RunOptions,
+  runId: number,
+  last: RecordedRunSettings | null,
+): Promise<RunCounts> {
+  const curve = { ...options.powerCurve, windowSeconds: options.windowSeconds };
+  await useFullRunSettings(client);
+  await consumeAllPendingNotes(client);
+  const binWidthChanged = last?.powerCurve?.binWidth !== curve.binWidth;
+  if (!(await anyReadings(client)) && !(binWidthChanged && (await anyTallies(client)))) return NOTHING_COMPUTED;
+  // The tallies are the first results written, and the curves the one pass needs are built from them.
+  await holdReadersOff(client);
+  const days = await tallyAllDays(client, curve.binWidth, binWidthChanged);
+  // The curves first, so the one pass over every reading computes statistics and performance together.
+  await buildReferenceCurves(client, REF_DAYS_OF_SPAN_SQL, curve, true, [days.first, days.last, options.windowSeconds]);
+  await aggregateWindows(client, 'all', options.windowSeconds, curve.binWidth);
+  await scopeFromAggregates(client);
+  // A full run's scope is every window that has readings, so windows whose readings retention
+  // deleted keep their statistics and anomalies.
+  const written = await writeResults(client, options, runId, true);
+  return { ...written, powerCurveDays: days.days, powerCurveWindows: written.windowsComputed };
+}
+
+/**
+ * An incremental run: the windows of the pending notes, and those whose reference curve their
+ * days change. Nothing pending: nothing is written, and readers are never held off.
+ */
+async function replacePendingWindows(client: PoolClient, options: RunOptions, runId: number): Promise<RunCounts> {
+  const curve = { ...options.powerCurve, windowSeconds: options.windowSeconds };
+  if ((await scopeFromPendingNotes(client, options.windowSeconds)) === 0) return NOTHING_COMPUTED;
+  await aggregateWindows(client, 'pending', options.windowSeconds);
+  await holdReadersOff(client);
+  const powerCurveDays = await tallyScopeDays(client, curve.binWidth, options.windowSeconds);
+  await scopeAffectedWindows(client, options.windowSeconds, curve.referenceDays);
+  await buildReferenceCurves(client, refDaysOfWindowsSql(PERFORMANCE_SCOPE), curve, false);
+  const powerCurveWindows = await aggregatePerformance(client, curve.binWidth, options.windowSeconds);
+  const written = await writeResults(client, options, runId, false);
+  return { ...written, powerCurveDays, powerCurveWindows };
+}
+
+/** Replaces the statistics and anomalies of the windows in scope (the caller holds readers off). */
+async function writeResults(
+  client: PoolClient,
+  options: RunOptions,
+  runId: number,
+  full: boolean,
+): Promise<Omit<RunCounts, 'powerCurveDays' | 'powerCurveWindows'>> {
+  const { windowSeconds } = options;
+  await deleteWindowStats(client, windowSeconds);
+  await deleteAnomalies(client, windowSeconds);
+  await deleteUnderperformance(client, windowSeconds, full);
+  const write = { ...options, runId, minExpectedShare: options.powerCurve.minExpectedShare, full };
+  const windowsComputed = await writeWindowStats(client, write);
+  if (!full) await updateAffectedWindowStats(client, write);
+  const anomaliesReading = await writeReadingAnomalies(client, { ...options, runId, full });
+  const anomaliesTurbine = await writeTurbineAnomalies(client, { ...options, runId });
+  const anomaliesUnderperformance = await writeUnderperformance(client, {
+    windowSeconds,
+    threshold: options.powerCurve.threshold,
+    runId,
+    full,
+  });
+  await dropWindowAggregates(client);
+  await dropPerformanceTables(client);
+  return { windowsComputed, anomaliesReading, anomaliesTurbine, anomaliesUnderperformance };
 }
 
 /**

@@ -56,6 +56,12 @@ export async function tallyAllDays(client: PoolClient, binWidth: number, binWidt
   return rows[0] ?? { days: 0, first: null, last: null };
 }
 
+/** Whether `power_curve_day` holds a row: a full run with no readings still deletes them when the bin width changed. */
+export async function anyTallies(client: PoolClient): Promise<boolean> {
+  const { rows } = await client.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM power_curve_day) AS any');
+  return rows[0]?.any === true;
+}
+
 /**
  * An incremental run's tallies: the UTC days that the windows in `stats_scope` touch are kept in
  * `stats_pc_days` and re-tallied from all turbines' readings. Returns the number of days.

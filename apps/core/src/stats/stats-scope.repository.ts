@@ -92,3 +92,9 @@ export async function estimatePendingWindows(client: PoolClient, windowSeconds: 
   );
   return Number(rows[0]?.windows ?? 0);
 }
+
+/** Whether `reading` has a row at all: a full run's scope (every window with readings) is empty otherwise. */
+export async function anyReadings(client: PoolClient): Promise<boolean> {
+  const { rows } = await client.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM reading) AS any');
+  return rows[0]?.any === true;
+}
