@@ -7,6 +7,7 @@ const row = (over: Partial<LedgerRow>): LedgerRow => ({
   status: 'done',
   error: null,
   finalPath: '/data/processed/day-31.csv',
+  moveError: null,
   duplicateOfId: null,
   sizeBytes: 19_044,
   sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',

@@ -93,6 +93,7 @@ export async function startFolderWatcher(options: FolderWatcherOptions): Promise
       if (!info || Date.now() - info.mtimeMs < options.stableAfterMs) continue;
       if (await hand(file)) handed++;
     }
+    logger.debug({ files: files.length, handed }, 'folder scanned');
     return handed;
   };
   // One scan at a time. In a burst of files a scan outlasts the interval; overlapping scans would

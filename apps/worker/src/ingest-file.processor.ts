@@ -22,6 +22,8 @@ export interface IngestJobResult {
  *
  * - waiting for the database: the job goes back to the delayed set (moveToDelayed, which uses no
  *   attempt) with a delay doubling up to `outage.maxMs`, for as long as the outage lasts;
+ * - waiting to move the file out of the inbox (its folder read-only or full): the same, for as
+ *   long as the file system refuses;
  * - a file that cannot be read, or the last attempt given up: UnrecoverableError (no retries);
  * - anything else: the error is thrown, and BullMQ retries with backoff.
  */
@@ -49,12 +51,18 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
           'ingest attempt failed; will retry',
         );
         throw outcome.error;
+      case 'wait-for-move': {
+        // Told once, at error level, by the use case when the wait began; a direct call (no token) retries.
+        if (token === undefined) throw outcome.error;
+        const delayMs = outageDelayMs(waitsSoFar(job), outage.baseMs, outage.maxMs);
+        log.debug({ delayMs }, 'file waits in the inbox to be moved (no attempt used)');
+        await job.moveToDelayed(Date.now() + delayMs, token);
+        throw new DelayedError();
+      }
       case 'wait-for-database': {
-        // Each start of the job after a delay counts in attemptsStarted but not in attemptsMade.
-        const waitsSoFar = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
-        const delayMs = outageDelayMs(waitsSoFar, outage.baseMs, outage.maxMs);
+        const delayMs = outageDelayMs(waitsSoFar(job), outage.baseMs, outage.maxMs);
         log.warn(
-          { err: redactText((outcome.error as Error).message ?? String(outcome.error)), delayMs, waitsSoFar },
+          { err: redactText((outcome.error as Error).message ?? String(outcome.error)), delayMs, waitsSoFar: waitsSoFar(job) },
           isQueryTimeout(outcome.error)
             ? 'a database statement timed out (a lock held for long, or a statement_timeout too short): the file waits and tries again (no attempt used)'
             : 'database or queue unreachable: the file waits for it (no attempt used)',
@@ -64,4 +72,9 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
       }
     }
   };
+}
+
+/** How often the job went back to the delayed set without using an attempt (each start after a delay counts in attemptsStarted only). */
+function waitsSoFar(job: Job): number {
+  return Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
 }

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { countFilesAwaitingMove } from '@windmill/core/ingest/ingested-file.repository';
+import type { Pool } from '@windmill/core/db/pool';
 import type { ApiDeps } from '../deps.js';
-import { DEFAULT_DEPENDENCY_TIMEOUT_MS, postgresHealth, probeFailure, queueDepths, type QueueDepth } from '../probes.js';
+import { DEFAULT_DEPENDENCY_TIMEOUT_MS, postgresHealth, probeFailure, queueDepths, withTimeout, type QueueDepth } from '../probes.js';
 import { timestamp } from '../schemas.js';
 
 const dependency = z.object({
@@ -33,6 +35,15 @@ const healthResponse = z.object({
   postgres: postgresDependency,
   redis: dependency,
   queues: z.object({ ingest: depth, stats: depth }).nullable().meta({ description: 'null when Redis is down or disabled' }),
+  files: z
+    .object({
+      awaitingMove: z.number().int().meta({
+        description:
+          'Files ingested but still in the inbox because their folder refuses them (read-only, full); status is degraded while any wait',
+      }),
+    })
+    .nullable()
+    .meta({ description: 'null when Postgres did not answer' }),
 });
 type DependencyReport = z.output<typeof dependency>;
 
@@ -47,6 +58,15 @@ async function probe(run: () => Promise<void>, onError: (err: unknown) => void):
   }
 }
 
+/** The files waiting in the inbox to be moved, from the ledger; null when Postgres does not answer in time. */
+async function filesReport(pool: Pool, timeoutMs: number): Promise<{ awaitingMove: number } | null> {
+  try {
+    return { awaitingMove: await withTimeout(countFilesAwaitingMove(pool), timeoutMs) };
+  } catch {
+    return null; // the Postgres probe reports why
+  }
+}
+
 export const healthRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, { deps }) => {
   const timeoutMs = deps.dependencyTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUT_MS;
 
@@ -56,7 +76,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
       schema: {
         tags: ['health'],
         summary: 'Postgres and Redis reachability and queue depths',
-        description: '200 when every dependency is up or Postgres is only slow, 503 when one is down.',
+        description:
+          '200 when every dependency is up or Postgres is only slow, 503 when one is down; status degraded (still 200) while files wait to be moved.',
         querystring: z.strictObject({}),
         response: { 200: healthResponse, 503: healthResponse },
       },
@@ -64,7 +85,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
     async (request, reply) => {
       const configured = deps.queues;
       let queues: Record<'ingest' | 'stats', QueueDepth> | null = null;
-      const [postgres, redis] = await Promise.all([
+      const [postgres, redis, files] = await Promise.all([
         postgresHealth(deps.pool, timeoutMs, (err, report) =>
           request.log.warn(
             { err, reason: report.reason },
@@ -79,16 +100,20 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
               },
               (err) => request.log.warn({ err }, 'health: redis is down'),
             ),
+        filesReport(deps.pool, timeoutMs),
       ]);
       const ok = postgres.status === 'up' && redis.status !== 'down';
       // Postgres slow (a statistics table locked) degrades the service, but it still answers: 200.
       const answering = postgres.status !== 'down' && redis.status !== 'down';
+      // Files waiting to be moved degrade the pipeline, not the service: still 200.
+      const filesWaiting = (files?.awaitingMove ?? 0) > 0;
       return reply.code(answering ? 200 : 503).send({
-        status: ok ? 'ok' : 'degraded',
+        status: ok && !filesWaiting ? 'ok' : 'degraded',
         checkedAt: new Date().toISOString(),
         postgres,
         redis,
         queues,
+        files,
       });
     },
   );

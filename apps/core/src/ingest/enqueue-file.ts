@@ -3,7 +3,7 @@ import type { Pool } from '../db/pool.js';
 import type { Logger } from '../platform/logger.js';
 import { INGEST_JOB, ingestJobId, type IngestJob } from '../platform/queues.js';
 import { fingerprintFile } from './fingerprint.js';
-import { queueFile } from './ingested-file.repository.js';
+import { findIngestedAtPath, queueFileUnlessFinishedSince } from './ingested-file.repository.js';
 import { listCsvFiles } from './list-files.js';
 import { RefusedFileError } from './safe-open.js';
 
@@ -35,13 +35,41 @@ export async function enqueueFile(deps: EnqueueDeps, path: string): Promise<Enqu
     throw error;
   }
   refused.delete(path);
-  const { id, created } = await queueFile(deps.pool, path, fingerprint.sha256, fingerprint.size);
+  const { id, created } = await queueUnlessIngested(deps, path, fingerprint.sha256, fingerprint.size);
   const data: IngestJob = { fileId: id, path };
   const jobId = ingestJobId(id);
   await deps.queue.add(INGEST_JOB, data, { jobId });
   if (created) deps.logger.info({ fileId: id, file: path, bytes: fingerprint.size }, 'file queued');
   else await reviveFailedJob(deps, jobId, id, path);
   return { queued: true, fileId: id, created };
+}
+
+/**
+ * Queues the file as queueFile does, unless it is the file of a row already ingested whose job has
+ * yet to move it out of the inbox: it waits for its folder to take it (read-only, full: its job
+ * keeps trying, and is added again only if Redis lost it), or its job is moving it right now
+ * (between the load's commit and the move). That row is returned: not a new file, so a folder scan
+ * adds no row. Once that job has ended, the same content at the same path is a new drop (recorded
+ * as a duplicate, or failed again, and moved).
+ */
+async function queueUnlessIngested(
+  deps: EnqueueDeps,
+  path: string,
+  sha256: string,
+  size: number,
+): Promise<{ id: number; created: boolean }> {
+  for (;;) {
+    const row = await findIngestedAtPath(deps.pool, path, sha256);
+    if (row !== null && (row.moveError !== null || (await jobStillRuns(deps, row.id)))) return { id: row.id, created: false };
+    // Queued unless a load of this content finished since that look (then judge that one).
+    const queued = await queueFileUnlessFinishedSince(deps.pool, path, sha256, size, row?.id ?? 0);
+    if (queued !== null) return queued;
+  }
+}
+
+async function jobStillRuns(deps: EnqueueDeps, fileId: number): Promise<boolean> {
+  const state = await deps.queue.getJobState(ingestJobId(fileId));
+  return state !== 'completed' && state !== 'failed' && state !== 'unknown';
 }
 
 /**

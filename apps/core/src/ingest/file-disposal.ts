@@ -42,8 +42,27 @@ async function claimName(dir: string, name: string, fileId: number): Promise<{ t
  * Records where the file goes and moves it onto its claimed name. When either fails (the database
  * lost while recording, the file gone), the claim is given back, so the retry finds the name free
  * and picks the same one the ledger may already hold.
+ *
+ * `moveFirst`, for a file whose earlier move was refused and whose row says it is in the inbox:
+ * that stays true until the move has succeeded, and only then is the new place recorded. Should
+ * the recording fail, the file keeps its new name, one of movedFileCandidates.
  */
-async function recordAndMove(from: string, to: { target: string; claimed: boolean }, record?: RecordTarget): Promise<void> {
+async function recordAndMove(
+  from: string,
+  to: { target: string; claimed: boolean },
+  record: RecordTarget | undefined,
+  moveFirst: boolean,
+): Promise<void> {
+  if (moveFirst) {
+    try {
+      await move(from, to.target);
+    } catch (error) {
+      if (to.claimed) await unlink(to.target).catch(() => undefined);
+      throw error;
+    }
+    await record?.(to.target);
+    return;
+  }
   try {
     await record?.(to.target);
     await move(from, to.target);
@@ -56,6 +75,8 @@ async function recordAndMove(from: string, to: { target: string; claimed: boolea
 /**
  * rename() cannot cross file systems (a bind-mounted folder); fall back to copy and delete. The
  * copy follows links, so it is made only of a regular file: a link swapped in is never copied.
+ * When the copy or the delete fails (the folder full, the file immutable), the copy is removed:
+ * the file is then only in the inbox, where the ledger says it is (see MOVE_BLOCKED_CODES).
  */
 async function move(from: string, to: string): Promise<void> {
   try {
@@ -63,9 +84,33 @@ async function move(from: string, to: string): Promise<void> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
     if (!(await lstat(from)).isFile()) throw new Error(`${path.basename(from)} is not a regular file: not copied`, { cause: error });
-    await copyFile(from, to);
-    await unlink(from);
+    try {
+      await copyFile(from, to);
+    } catch (copying) {
+      await unlink(to).catch(() => undefined);
+      throw copying;
+    }
+    try {
+      await unlink(from);
+    } catch (deleting) {
+      if ((deleting as NodeJS.ErrnoException).code === 'ENOENT') return; // gone from the inbox meanwhile: the copy is the file
+      await unlink(to).catch(() => undefined);
+      throw deleting;
+    }
   }
+}
+
+/**
+ * The errors of a move that the file system refuses for now: the target folder read-only, full or
+ * over quota, not writable, or the file immutable (EPERM). The file stays in the inbox and the move
+ * is tried again later; anything else is an ordinary failure.
+ */
+const MOVE_BLOCKED_CODES = new Set(['EROFS', 'ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EBUSY', 'EIO', 'EMLINK', 'ENOTDIR']);
+
+/** Whether a disposal failed because the file system refuses the move for now (see MOVE_BLOCKED_CODES). */
+export function isMoveBlocked(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && MOVE_BLOCKED_CODES.has(code);
 }
 
 /**
@@ -75,16 +120,32 @@ async function move(from: string, to: string): Promise<void> {
  */
 export type RecordTarget = (target: string | null) => Promise<void>;
 
+/** How a disposal orders the move and its record (see recordAndMove). */
+export interface DisposalOptions {
+  moveFirst?: boolean;
+}
+
 /** Moves or deletes a loaded (or duplicate) file; returns its new path, or null when deleted. */
-export async function disposeLoaded(filePath: string, fileId: number, dirs: DisposalDirs, record?: RecordTarget): Promise<string | null> {
+export async function disposeLoaded(
+  filePath: string,
+  fileId: number,
+  dirs: DisposalDirs,
+  record?: RecordTarget,
+  options: DisposalOptions = {},
+): Promise<string | null> {
   if (dirs.deleteAfterIngest) {
-    await record?.(null);
-    await unlink(filePath);
+    if (options.moveFirst) {
+      await unlink(filePath);
+      await record?.(null);
+    } else {
+      await record?.(null);
+      await unlink(filePath);
+    }
     return null;
   }
   await mkdir(dirs.processed, { recursive: true });
   const claim = await claimName(dirs.processed, path.basename(filePath), fileId);
-  await recordAndMove(filePath, claim, record);
+  await recordAndMove(filePath, claim, record, options.moveFirst === true);
   return claim.target;
 }
 
@@ -96,12 +157,43 @@ export async function disposeFailed(
   dirs: DisposalDirs,
   now: Date,
   record?: RecordTarget,
+  options: DisposalOptions = {},
 ): Promise<string> {
   await mkdir(dirs.failed, { recursive: true });
   const claim = await claimName(dirs.failed, path.basename(filePath), fileId);
   const target = claim.target;
   const explanation: FailureExplanation = { fileId, file: path.basename(filePath), error, failedAt: now.toISOString() };
-  await writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`);
-  await recordAndMove(filePath, claim, record);
+  try {
+    await writeFile(`${target}.error.json`, `${JSON.stringify(explanation, null, 2)}\n`);
+  } catch (writing) {
+    // A full folder: neither the explanation nor the claim is left behind.
+    await unlink(`${target}.error.json`).catch(() => undefined);
+    if (claim.claimed) await unlink(target).catch(() => undefined);
+    throw writing;
+  }
+  try {
+    await recordAndMove(filePath, claim, record, options.moveFirst === true);
+  } catch (moving) {
+    // Still in the inbox (the move refused, say): no explanation without its file.
+    if (await exists(filePath)) await unlink(`${target}.error.json`).catch(() => undefined);
+    throw moving;
+  }
   return target;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return lstat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Where a move of this file to `dir` may have put it: its own name, or its name with the ledger id
+ * added (see claimName). For a file moved before its new place could be recorded (`moveFirst`).
+ */
+export function movedFileCandidates(filePath: string, fileId: number, dir: string): string[] {
+  const name = path.basename(filePath);
+  const ext = path.extname(name);
+  return [path.join(dir, name), path.join(dir, `${path.basename(name, ext)}.${fileId}${ext}`)];
 }

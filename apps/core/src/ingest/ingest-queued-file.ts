@@ -3,9 +3,9 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { isConnectionError, isQueryTimeout } from '../platform/outage.js';
 import { FileUnstableError } from './errors.js';
-import { disposeFailed, disposeLoaded, type DisposalDirs } from './file-disposal.js';
+import { disposeFailed, disposeLoaded, isMoveBlocked, movedFileCandidates, type DisposalDirs } from './file-disposal.js';
 import { fingerprintFile } from './fingerprint.js';
-import { giveUp, isMovable } from './give-up.js';
+import { giveUp, isMovable, ledgerError } from './give-up.js';
 import * as ledger from './ingested-file.repository.js';
 import { loadFile, type LoadDeps, type LoadOutcome } from './load-file.js';
 
@@ -35,6 +35,11 @@ export type IngestOutcome =
   | { kind: 'failed'; fileId: number; error: string; finalPath: string | null }
   /** Postgres or Redis is unreachable: wait for it; no attempt is used. */
   | { kind: 'wait-for-database'; error: unknown }
+  /**
+   * Ingested, but the file cannot leave the inbox (its folder read-only or full, the file
+   * immutable): the ledger says so; try the move again later, as long as it takes; no attempt is used.
+   */
+  | { kind: 'wait-for-move'; fileId: number; error: unknown }
   /** Something else went wrong: try again later (attempts are left). */
   | { kind: 'retry'; error: unknown }
   /** The last attempt failed too: the row is failed and the file moved aside. */
@@ -46,6 +51,8 @@ export type IngestOutcome =
  * - a statement or lock timeout (a table locked for long, a database's statement_timeout set too
  *   short): `wait-for-database` too; the file is fine and must not use up its attempts.
  * - a file that cannot be read as telemetry: moved to the failed folder, `failed` (no retries).
+ * - a file ingested that the file system will not let move (see isMoveBlocked): `wait-for-move`,
+ *   with the ledger row pointing at the file in the inbox and saying why, until a try succeeds.
  * - anything else: `retry`; when the last attempt fails too, the ledger row is failed with the
  *   error and the file moved to the failed folder (give-up.ts), so no row is ever left `queued`
  *   or `processing` behind a dead job.
@@ -70,6 +77,8 @@ export async function ingestQueuedFile(
       // The outage began while settling: wait for it; the last attempt runs again afterwards.
       if ((isConnectionError(settling) || isQueryTimeout(settling)) && attempt.canWaitForDatabase)
         return { kind: 'wait-for-database', error: settling };
+      // Failed, but the failed folder refuses the file for now: it waits in the inbox like a loaded one.
+      if (isMoveBlocked(settling)) return waitToMove(deps, log, file.fileId, file.path, null, settling);
       throw settling;
     }
   }
@@ -147,7 +156,13 @@ async function ingest(deps: IngestFileDeps, log: Logger, fileId: number, path: s
     // A refused entry (a link, a FIFO...) stays where it is: moving it would gain nothing, and
     // the failed row in the ledger says why it was not read.
     const movable = await isMovable(path, deps.inbox);
-    const finalPath = movable ? await disposeFailed(path, fileId, outcome.error, deps.dirs, new Date(), record) : null;
+    let finalPath: string | null = null;
+    try {
+      if (movable) finalPath = await disposeFailed(path, fileId, outcome.error, deps.dirs, new Date(), record);
+    } catch (error) {
+      if (!isMoveBlocked(error)) throw error;
+      return waitToMove(deps, log, fileId, path, null, error);
+    }
     log.warn({ finalPath, reason: outcome.error }, movable ? 'file moved to the failed folder' : 'file failed and left in place');
     return { kind: 'failed', fileId, error: outcome.error, finalPath };
   }
@@ -157,25 +172,61 @@ async function ingest(deps: IngestFileDeps, log: Logger, fileId: number, path: s
   const row = await ledger.findFile(deps.pool, fileId);
   if (!row) throw new Error(`ingested_file ${fileId} does not exist`);
   let finalPath = row.finalPath;
+  let moved = false;
   const movable = await isMovable(path, deps.inbox);
-  if (movable && row.status === 'failed' && (await holdsContent(path, row, deps.inbox))) {
-    finalPath = await disposeFailed(path, fileId, row.error ?? 'failed', deps.dirs, new Date(), record);
-  } else if (movable && (await holdsContent(path, row, deps.inbox))) {
-    finalPath = await disposeLoaded(path, fileId, deps.dirs, record);
+  // A file waiting to be moved: its row says it is in the inbox until it has left (see recordAndMove).
+  const order = { moveFirst: row.moveError !== null };
+  try {
+    if (movable && row.status === 'failed' && (await holdsContent(path, row, deps.inbox))) {
+      finalPath = await disposeFailed(path, fileId, row.error ?? 'failed', deps.dirs, new Date(), record, order);
+      moved = true;
+    } else if (movable && (await holdsContent(path, row, deps.inbox))) {
+      finalPath = await disposeLoaded(path, fileId, deps.dirs, record, order);
+      moved = true;
+    }
+  } catch (error) {
+    if (!isMoveBlocked(error)) throw error;
+    return waitToMove(deps, log, fileId, path, row.moveError, error);
+  }
+  if (moved) {
+    if (row.moveError !== null) {
+      await ledger.endMoveWait(deps.pool, fileId, finalPath);
+      log.info({ finalPath, waitedFor: row.moveError }, 'file moved out of the inbox after waiting');
+    }
   } else if (movable && row.sizeBytes !== null && (await lstat(path)).size > row.sizeBytes) {
     // Lines were appended after the content was read: moving the file now would carry them off
     // unloaded. It stays; the watcher sees the change and the next load takes only the new lines.
     finalPath = path;
     await record(path);
+    // A wait to be moved ends here: the grown file is the next load's, which moves it.
+    if (row.moveError !== null) await ledger.endMoveWait(deps.pool, fileId, path);
     log.info({ loadedBytes: row.sizeBytes }, 'file grew after it was loaded: left in place for its new lines');
   } else if (finalPath === null && row.sha256 !== null && row.status !== 'failed') {
     // What is at the path now is not what this row loaded (or nothing is): the job of a repeated
     // event for the same file moved it, or the writer's next file arrived. Never move that one.
     finalPath = await ledger.findWhereContentWent(deps.pool, path, row.sha256, fileId);
     if (finalPath !== null) await record(finalPath);
+  } else if (row.moveError !== null) {
+    // The file that waited to be moved is no longer in the inbox as loaded: an earlier try moved it
+    // and stopped before recording where (it is under one of the names the move takes), another
+    // row's job moved it, or someone else moved, deleted or replaced it (its place is unknown).
+    if (finalPath === path) finalPath = await whereTheMoveWent(deps, row, path);
+    await ledger.endMoveWait(deps.pool, fileId, finalPath);
+    log.warn({ finalPath }, 'the file waiting to be moved is no longer in the inbox as it was loaded: its wait ends');
   }
   log.info({ status: outcome.status, finalPath }, 'ingest job finished');
   return { kind: 'settled', fileId, status: outcome.status, finalPath };
+}
+
+/** Where a waiting file's own move put it, when that try stopped before recording it; else where another row's job did. */
+async function whereTheMoveWent(deps: IngestFileDeps, row: ledger.LedgerRow, path: string): Promise<string | null> {
+  if (deps.dirs.deleteAfterIngest && row.status !== 'failed') return null;
+  if (row.sha256 === null) return null; // nothing to recognise it by
+  const dir = row.status === 'failed' ? deps.dirs.failed : deps.dirs.processed;
+  for (const candidate of movedFileCandidates(path, row.id, dir)) {
+    if (await holdsContent(candidate, row, undefined).catch(() => false)) return candidate;
+  }
+  return ledger.findWhereContentWent(deps.pool, path, row.sha256, row.id);
 }
 
 /** Files up to this size are hashed again before they are moved; bigger ones are compared by size. */
@@ -208,4 +259,32 @@ async function settleVanished(deps: IngestFileDeps, log: Logger, fileId: number)
     log.warn('file vanished before it was read');
   }
   return { kind: 'vanished', fileId };
+}
+
+/**
+ * The file's ingest is over but the file system refuses its move for now. The ledger row says
+ * where the file really is (its place in the inbox) and why (move_error); the error is logged once,
+ * when the wait begins (`waitingSince` is the row's move_error before this try), and each later
+ * try that fails again only at debug level.
+ */
+async function waitToMove(
+  deps: IngestFileDeps,
+  log: Logger,
+  fileId: number,
+  path: string,
+  waitingSince: string | null,
+  error: unknown,
+): Promise<IngestOutcome> {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = ledgerError(`the file cannot be moved out of the inbox: ${(error as Error).message}`);
+  await ledger.recordMoveWait(deps.pool, fileId, path, reason);
+  if (waitingSince === null) {
+    log.error(
+      { finalPath: path, code, reason },
+      'file cannot be moved out of the inbox: it stays there and the move is retried until it succeeds',
+    );
+  } else {
+    log.debug({ code, reason }, 'file still cannot be moved out of the inbox');
+  }
+  return { kind: 'wait-for-move', fileId, error };
 }

@@ -70,6 +70,8 @@ export interface LedgerRow {
   status: FileStatus;
   error: string | null;
   finalPath: string | null;
+  /** Why the file is still in the inbox though its ingest ended (a move that failed); null otherwise. */
+  moveError: string | null;
   duplicateOfId: number | null;
   /** The size and SHA-256 of the content the row stands for (null until fingerprinted). */
   sizeBytes: number | null;
@@ -84,6 +86,7 @@ export async function findFile(db: Queryable, id: number, options: { forUpdate?:
     status: FileStatus;
     error: string | null;
     final_path: string | null;
+    move_error: string | null;
     duplicate_of_id: number | null;
     size_bytes: string | null;
     sha256: string | null;
@@ -93,7 +96,7 @@ export async function findFile(db: Queryable, id: number, options: { forUpdate?:
     rows_duplicate: number;
     rows_rejected: number;
   }>(
-    `SELECT id, path, status, error, final_path, duplicate_of_id, size_bytes, sha256,
+    `SELECT id, path, status, error, final_path, move_error, duplicate_of_id, size_bytes, sha256,
             rows_total, rows_loaded, rows_imputed, rows_duplicate, rows_rejected
        FROM ingested_file WHERE id = $1 ${options.forUpdate ? 'FOR UPDATE' : ''}`,
     [id],
@@ -106,6 +109,7 @@ export async function findFile(db: Queryable, id: number, options: { forUpdate?:
     status: r.status,
     error: r.error,
     finalPath: r.final_path,
+    moveError: r.move_error,
     duplicateOfId: r.duplicate_of_id,
     sizeBytes: r.size_bytes === null ? null : Number(r.size_bytes),
     sha256: r.sha256,
@@ -156,6 +160,8 @@ export interface DoneRecord {
   ignoredColumns: string[];
   /** The header line the content was read with. */
   header?: string | null;
+  /** Readings of older loads of the same path that this version lacked, removed (superseded-readings.repository.ts). */
+  rowsSuperseded?: number;
 }
 
 export async function finishDone(db: Queryable, id: number, done: DoneRecord): Promise<void> {
@@ -164,7 +170,7 @@ export async function finishDone(db: Queryable, id: number, done: DoneRecord): P
     `UPDATE ingested_file SET status = 'done', sha256 = $2, size_bytes = $3,
             rows_total = $4, rows_loaded = $5, rows_imputed = $6, rows_duplicate = $7, rows_rejected = $8,
             start_offset = $9, append_of_id = $10, last_line = $11, ignored_columns = $12, header = $13,
-            error = NULL, finished_at = clock_timestamp()
+            rows_superseded = $14, error = NULL, finished_at = clock_timestamp()
       WHERE id = $1`,
     [
       id,
@@ -180,6 +186,7 @@ export async function finishDone(db: Queryable, id: number, done: DoneRecord): P
       done.lastLine,
       done.ignoredColumns,
       done.header ?? null,
+      done.rowsSuperseded ?? 0,
     ],
   );
 }
@@ -261,5 +268,82 @@ export async function countFinishedFiles(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ingested_file WHERE status IN ('done', 'duplicate', 'failed')`,
   );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * A file whose ingest ended but which could not be moved out of the inbox: the row says where it
+ * really is (its place in the inbox) and why it is still there, until a later try moves it.
+ */
+export async function recordMoveWait(db: Queryable, id: number, inboxPath: string, reason: string): Promise<void> {
+  await db.query(`UPDATE ingested_file SET final_path = $2, move_error = $3 WHERE id = $1`, [id, inboxPath, reason]);
+}
+
+/**
+ * Ends a file's wait to be moved: it has moved to `finalPath`, or it left the inbox by other means
+ * (or was replaced) and its place is `finalPath` (null: unknown). Only this row changes. The wait
+ * ends after the move, not when the place is recorded before it: until then a folder scan meeting
+ * the file must still see it waiting.
+ */
+export async function endMoveWait(db: Queryable, id: number, finalPath: string | null): Promise<void> {
+  await db.query(`UPDATE ingested_file SET final_path = $2, move_error = NULL WHERE id = $1 AND move_error IS NOT NULL`, [id, finalPath]);
+}
+
+/**
+ * The latest row of this content at this path whose ingest ended, and whether its file waits to be
+ * moved (moveError). A folder scan meeting that content at that path again asks enqueue-file.ts
+ * whether the file is still that row's job's to move (waiting, or being moved right now) before
+ * queuing it as a new file, which would be recorded as a duplicate of itself.
+ */
+export async function findIngestedAtPath(
+  db: Queryable,
+  path: string,
+  sha256: string,
+): Promise<{ id: number; moveError: string | null } | null> {
+  const { rows } = await db.query<{ id: number; move_error: string | null }>(
+    `SELECT id, move_error FROM ingested_file
+      WHERE path = $1 AND sha256 = $2 AND status IN ('done', 'duplicate', 'failed')
+      ORDER BY id DESC LIMIT 1`,
+    [path, sha256],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, moveError: r.move_error } : null;
+}
+
+/**
+ * queueFile for the watcher, unless the same content at the same path has finished under a row
+ * newer than `judgedId` (the latest finished row the caller has already judged, 0 for none): such
+ * a row's job may still be moving the file, so the caller judges it first (enqueue-file.ts). The
+ * check and the insert are one statement: only a load committing while that statement runs can
+ * slip through (the file then gets a duplicate row, as before). Returns null when such a row
+ * exists; an ingest of the content still in flight is returned as queueFile returns it.
+ */
+export async function queueFileUnlessFinishedSince(
+  db: Queryable,
+  path: string,
+  sha256: string,
+  sizeBytes: number,
+  judgedId: number,
+): Promise<{ id: number; created: boolean } | null> {
+  const inserted = await db.query<{ id: number }>(
+    `INSERT INTO ingested_file (path, sha256, size_bytes, status)
+     SELECT $1, $2, $3, 'queued'
+      WHERE NOT EXISTS (SELECT 1 FROM ingested_file
+                         WHERE path = $1 AND sha256 = $2 AND status IN ('done', 'duplicate', 'failed') AND id > $4)
+     ON CONFLICT (path, sha256) WHERE status IN ('queued', 'processing') DO NOTHING
+     RETURNING id`,
+    [path, sha256, sizeBytes, judgedId],
+  );
+  if (inserted.rows[0]) return { id: inserted.rows[0].id, created: true };
+  const existing = await db.query<{ id: number }>(
+    `SELECT id FROM ingested_file WHERE path = $1 AND sha256 = $2 AND status IN ('queued', 'processing')`,
+    [path, sha256],
+  );
+  return existing.rows[0] ? { id: existing.rows[0].id, created: false } : null;
+}
+
+/** How many files wait in the inbox to be moved (GET /health). */
+export async function countFilesAwaitingMove(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ingested_file WHERE move_error IS NOT NULL`);
   return rows[0]?.n ?? 0;
 }

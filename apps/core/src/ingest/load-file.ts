@@ -14,6 +14,8 @@ import { fingerprintFile, type Fingerprint } from './fingerprint.js';
 import * as ledger from './ingested-file.repository.js';
 import { foldReadingCountsEvery, LOADER_FOLD_EVERY_MS } from './reading-count.repository.js';
 import { completeFile, isKeyConflict, openFileWriter, type WriteTarget } from './reading-writer.js';
+import { findEarlierLoads } from './superseded-readings.repository.js';
+import type { EarlierLoad } from '../domain/superseded-loads.js';
 import { allocateTurbineIds } from './turbine.repository.js';
 
 export type LoadOutcome =
@@ -73,8 +75,10 @@ const PROGRESS_EVERY_MS = 5_000;
  * ledger row commit in one transaction, so a crash, a retry or two workers racing can never
  * double-count or half-load it. Content already loaded (same SHA-256) is recorded as a duplicate.
  * A file at a path loaded before, whose old content is a prefix of the new and ends a line, loads
- * only the appended lines. A file that cannot be read as telemetry ends `failed` (FileFormatError
- * is caught here); database errors are thrown for the caller to retry.
+ * only the appended lines; loaded as a whole, it is a new version that supersedes the earlier
+ * delivery it shares readings with (domain/superseded-loads.ts). A file that cannot be read as
+ * telemetry ends `failed` (FileFormatError is caught here); database errors are thrown for the
+ * caller to retry.
  */
 export async function loadFile(deps: LoadDeps, file: FileToLoad): Promise<LoadOutcome> {
   const outcome = await loadOnce(deps, file);
@@ -145,11 +149,13 @@ async function loadOnce(deps: LoadDeps, file: FileToLoad): Promise<LoadOutcome> 
 
     const startOffset = isAppend ? previous!.sizeBytes : 0;
     const firstDataLine = base ? base.lastLine + 1 : 2;
+    // Loaded as a whole at a path loaded before: a new version, which may supersede earlier ones.
+    const earlier = base === null && previous !== null ? await findEarlierLoads(client, file.path, file.fileId) : [];
     if (isAppend) log.info({ appendOf: previous!.id, startOffset }, 'file grew by appended lines: loading only the new ones');
     if (continues)
       log.info({ continues: previous!.id }, 'file holds only new lines of the file loaded before at this path: read with its header');
     const stageStarted = Date.now();
-    const { totals, target } = await writeFile(
+    const { totals, target, rowsSuperseded } = await writeFile(
       client,
       // An appended part or a continuation is read with the header kept for the earlier load: the
       // file's own first line is a data line when it is itself a continuation that grew.
@@ -162,6 +168,7 @@ async function loadOnce(deps: LoadDeps, file: FileToLoad): Promise<LoadOutcome> 
         // A profile's appended part reads its head (preamble and header) from the file again.
         header: profile === null ? (base?.header ?? undefined) : undefined,
         profile,
+        earlier,
       },
       deps,
       log,
@@ -176,6 +183,7 @@ async function loadOnce(deps: LoadDeps, file: FileToLoad): Promise<LoadOutcome> 
       lastLine: Math.max(totals.lastLine, base ? base.lastLine : 0),
       ignoredColumns: totals.ignoredColumns,
       header: base?.header ?? fingerprint.firstLine ?? null,
+      rowsSuperseded,
     });
     await client.query('COMMIT');
     inTransaction = false;
@@ -186,6 +194,7 @@ async function loadOnce(deps: LoadDeps, file: FileToLoad): Promise<LoadOutcome> 
         rowsImputed: totals.rowsImputed,
         rowsDuplicate: totals.rowsDuplicate,
         rowsRejected: totals.rowsRejected,
+        rowsSuperseded: rowsSuperseded > 0 ? rowsSuperseded : undefined,
         ignoredColumns: totals.ignoredColumns.length > 0 ? totals.ignoredColumns : undefined,
         ms: Date.now() - started,
         // Where the time went: hashing, parse + clean + COPY (and the upsert, when the file overlapped), commit.
@@ -239,10 +248,12 @@ async function writeFile(
     expectedBytes: number;
     header?: string | undefined;
     profile: InputProfile | null;
+    /** Earlier loads of the path this file may supersede (see completeFile). */
+    earlier: readonly EarlierLoad[];
   },
   deps: LoadDeps,
   log: Logger,
-): Promise<{ totals: CleanedTotals; target: WriteTarget }> {
+): Promise<{ totals: CleanedTotals; target: WriteTarget; rowsSuperseded: number }> {
   let mode: 'ordered' | 'sorted' = 'ordered';
   let target: WriteTarget = 'reading';
   for (;;) {
@@ -250,6 +261,7 @@ async function writeFile(
     const writer = await openFileWriter(client, target);
     let lastProgress = Date.now();
     let result: CleanTaskResult;
+    let rowsSuperseded = 0;
     try {
       const { fileId, startOffset, firstDataLine, header, profile } = file;
       result = await deps.cleaner.run(
@@ -281,7 +293,7 @@ async function writeFile(
             `the file changed while it was read (${result.bytesRead} bytes read, ${file.expectedBytes} expected)`,
           );
         }
-        await completeFile(client, target, fileId, result.ranges);
+        ({ rowsSuperseded } = await completeFile(client, target, fileId, result.ranges, file.earlier));
       }
     } catch (error) {
       await writer.abandon();
@@ -299,6 +311,7 @@ async function writeFile(
       continue;
     }
     await client.query('RELEASE SAVEPOINT load_attempt');
-    return { totals: result.totals, target };
+    if (rowsSuperseded > 0) log.info({ rowsSuperseded }, 'new version of the file: readings only the earlier version had are removed');
+    return { totals: result.totals, target, rowsSuperseded };
   }
 }

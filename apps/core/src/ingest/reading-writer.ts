@@ -4,7 +4,9 @@ import copyStreams from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { ChunkKind, TurbineRanges } from './clean-task.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, READING_COPY_COLUMNS, REJECTION_COPY_COLUMNS } from './copy-binary.js';
+import { supersededLoads, type EarlierLoad } from '../domain/superseded-loads.js';
 import { countingInsertedRows, recordInsertedReadings } from './reading-count.repository.js';
+import { findOverlappedLoads, recordFileRanges, removeSupersededReadings } from './superseded-readings.repository.js';
 
 /**
  * Writes one file's outcomes inside its load transaction, each reading once. Target `reading`
@@ -121,9 +123,24 @@ export async function openFileWriter(client: PoolClient, target: WriteTarget): P
  * the rows the upsert inserted, in the same statement); the rows it replaced are recorded by the
  * UPDATE trigger on `reading`. Turbines go last: a new turbine's row makes a concurrent load that
  * also brings it wait for this commit, which should come right after.
+ *
+ * `earlier`: for a file loaded as a whole, the earlier loads of its path. Those it shares a reading
+ * with are superseded (domain/superseded-loads.ts): after the upsert, the readings they still hold
+ * are removed. Only target `staging` can share one: a COPY straight into `reading` met no key
+ * already stored. Returns how many readings were removed that way.
  */
-export async function completeFile(client: PoolClient, target: WriteTarget, fileId: number, ranges: TurbineRanges): Promise<void> {
+export async function completeFile(
+  client: PoolClient,
+  target: WriteTarget,
+  fileId: number,
+  ranges: TurbineRanges,
+  earlier: readonly EarlierLoad[] = [],
+): Promise<{ rowsSuperseded: number }> {
+  let superseded: number[] = [];
   if (target === 'staging') {
+    // Which earlier loads share a reading with this file is asked before the upsert replaces them.
+    const earlierIds = earlier.map((load) => load.id);
+    superseded = supersededLoads(earlier, await findOverlappedLoads(client, earlierIds));
     // The ordered upsert sorts the file's rows; keep that sort in memory rather than on disk.
     await client.query(`SET LOCAL work_mem = '64MB'`);
     // A deadlock with a concurrent load's COPY (which inserts in file order) picks one victim; as
@@ -140,8 +157,10 @@ export async function completeFile(client: PoolClient, target: WriteTarget, file
       }
     }
   }
-  if (ranges.turbineIds.length === 0) return;
+  const rowsSuperseded = await removeSupersededReadings(client, fileId, superseded);
+  if (ranges.turbineIds.length === 0) return { rowsSuperseded };
   if (target === 'reading') await recordInsertedReadings(client, fileId, ranges);
+  await recordFileRanges(client, fileId, ranges);
   await client.query(
     `INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id)
      SELECT id, 'epoch'::timestamptz + lo * interval '1 millisecond', 'epoch'::timestamptz + hi * interval '1 millisecond', $4
@@ -154,6 +173,7 @@ export async function completeFile(client: PoolClient, target: WriteTarget, file
     `INSERT INTO turbine (id, name) SELECT id, id::text FROM unnest($1::int[]) AS id WHERE id > 0 ORDER BY 1 ON CONFLICT (id) DO NOTHING`,
     [ranges.turbineIds],
   );
+  return { rowsSuperseded };
 }
 
 const UPSERT_STAGED = countingInsertedRows(`
