@@ -2,6 +2,7 @@ import { mapHeader } from '@windmill/core/domain/header';
 import type { Bounds } from '@windmill/core/domain/measurement';
 import { createRecordParser } from '@windmill/core/domain/record';
 import { createSeriesCleaner } from '@windmill/core/domain/series-cleaner';
+import { SLOT_BLOCK } from '@windmill/core/domain/turbine-slots';
 import { createTimestampParser } from '@windmill/core/domain/timestamp';
 import type { CleanReading, OutcomeSink, ParsedRow, Rejection } from '@windmill/core/domain/types';
 
@@ -475,5 +476,79 @@ describe('createSeriesCleaner: order and finish', () => {
     expect(out.loaded.map((r) => r.line)).toEqual([2, 3]);
     cleaner.finish();
     expect(out.loaded.map((r) => r.line)).toEqual([2, 3, 4]);
+  });
+});
+
+describe('createSeriesCleaner: many turbines, what was loaded', () => {
+  const header = mapHeader(HEADER.split(','));
+  if (!header.ok) throw new Error(header.error);
+  const parse = createRecordParser(header.columns, createTimestampParser('UTC'), BOUNDS);
+  const settings = { maxGapSeconds: 7200, bounds: BOUNDS, columns: header.columns };
+  /** Feeds lines (numbered from 2) to a new cleaner, and returns it with the outcomes so far. */
+  const feed = (lines: string[]) => {
+    const out = collector();
+    const cleaner = createSeriesCleaner(settings, out.sink);
+    lines.forEach((text, i) => {
+      const result = parse(text.split(','), i + 2);
+      if (!result.ok || !cleaner.push(result.row)) throw new Error(`line ${i + 2} was not accepted`);
+    });
+    return { out, cleaner };
+  };
+
+  it('sums up the loaded readings per turbine, ascending by id: earliest, latest, how many', () => {
+    const { cleaner } = feed([
+      `${at(1)},9,5,180,1`,
+      `${at(0)},4,5,180,1`,
+      `${at(2)},9,5,180,NA`, // imputed: counts
+      `${at(2)},4,5,180,NA`, // no later power: rejected, does not count
+      `${at(3)},9,5,180,2`,
+      `${at(3)},9,5,180,3`, // the duplicate before it does not count
+      `${at(0)},7,5,180,NA`, // rejected: turbine 7 loads nothing
+    ]);
+    expect(cleaner.finish()).toBe(true);
+    const ranges = cleaner.ranges();
+    expect([...ranges.turbineIds]).toEqual([4, 9]);
+    expect([...ranges.tsMin]).toEqual([ms(0), ms(1)]);
+    expect([...ranges.tsMax]).toEqual([ms(0), ms(3)]);
+    expect([...ranges.counts]).toEqual([1, 3]);
+  });
+
+  it('settles the held rows a part at a time when asked, with the same outcomes as all at once', () => {
+    const lines = Array.from({ length: 50 }, (_, t) => `${at(0)},${t + 1},5,180,${t % 4 === 0 ? 'NA' : 2}`);
+    const whole = feed(lines);
+    whole.cleaner.finish();
+    const parts = feed(lines);
+    const calls: boolean[] = [];
+    do calls.push(parts.cleaner.finish(20));
+    while (!calls.at(-1));
+    expect(calls).toEqual([false, false, true]);
+    expect(parts.out.loaded).toEqual(whole.out.loaded);
+    expect(parts.out.rejected).toEqual(whole.out.rejected);
+    expect(parts.cleaner.ranges()).toEqual(whole.cleaner.ranges());
+  });
+
+  it('keeps turbines apart across blocks of slots: each imputes from its own rows, its rejected text kept', () => {
+    const turbines = 2 * SLOT_BLOCK + 10;
+    const lines: string[] = [];
+    // Every turbine at 00:00 (a third of the odd ones without power); even ones again at 01:00
+    // without power and at 02:00 with it, so their 01:00 power is imputed between 2 and 4.
+    for (let t = 1; t <= turbines; t++) lines.push(`${at(0)},${t},5,180,${t % 2 === 1 && t % 3 === 0 ? 'NA' : 2}`);
+    for (let t = 2; t <= turbines; t += 2) lines.push(`${at(1)},${t},5,180,-`);
+    for (let t = 2; t <= turbines; t += 2) lines.push(`${at(2)},${t},5,180,4`);
+    const { out, cleaner } = feed(lines);
+    while (!cleaner.finish(1000));
+    const odd = Math.ceil(turbines / 2);
+    const rejected = Array.from({ length: odd }, (_, i) => 2 * i + 1).filter((t) => t % 3 === 0);
+    expect(out.rejected.map((r) => r.line)).toEqual(rejected.map((t) => t + 1));
+    expect(out.rejected[0]).toMatchObject({ raw: `${at(0)},3,5,180,NA`, reason: 'missing_power' });
+    expect(out.loaded).toHaveLength(lines.length - rejected.length);
+    const last = turbines;
+    const imputed = out.loaded.filter((r) => r.powerImputed);
+    expect(imputed).toHaveLength(turbines / 2);
+    expect(imputed.find((r) => r.turbineId === last)).toMatchObject({ ts: ms(1), power: 3, windSpeed: 5 });
+    const ranges = cleaner.ranges();
+    expect(ranges.turbineIds).toHaveLength(turbines - rejected.length);
+    const i = ranges.turbineIds.indexOf(last);
+    expect([ranges.tsMin[i], ranges.tsMax[i], ranges.counts[i]]).toEqual([ms(0), ms(2), 3]);
   });
 });

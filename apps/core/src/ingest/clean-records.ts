@@ -1,6 +1,7 @@
 import { mapHeader, type ColumnMap } from '../domain/header.js';
 import type { Bounds } from '../domain/measurement.js';
 import { CANONICAL_READING, createRecordParser, type RecordReading } from '../domain/record.js';
+import type { LoadedRanges } from '../domain/loaded-ranges.js';
 import { createSeriesCleaner } from '../domain/series-cleaner.js';
 import { createTimestampParser, type TimestampParser } from '../domain/timestamp.js';
 import { createFormatParser } from '../domain/timestamp-format.js';
@@ -23,6 +24,8 @@ const MAX_UNSORTED_TEXT = 32 * 1024 * 1024;
  */
 export const MAX_REJECTED_LINES = 100_000;
 const NO_FIELDS: readonly string[] = [];
+/** The held rows of this many turbines are settled between two hand-overs at the end of a file. */
+const FINISH_TURBINES = 1024;
 
 export interface CleaningSettings {
   timeZone: string;
@@ -47,7 +50,8 @@ export interface CleanTarget {
   drain(): Promise<void>;
 }
 
-export type CleanResult = { ordered: true; totals: CleanedTotals } | { ordered: false };
+/** `ranges`: what was loaded per turbine (see loaded-ranges.ts). */
+export type CleanResult = { ordered: true; totals: CleanedTotals; ranges: LoadedRanges } | { ordered: false };
 
 /** Gives each turbine name that is not a positive integer its id (the database's), in order. */
 export type ResolveTurbines = (names: string[]) => Promise<number[]>;
@@ -120,7 +124,7 @@ export async function cleanRecords(
         'sort it by timestamp or split it into smaller files',
     );
 
-  /** Turbine names seen so far and their ids, for a profile that reads names from a column. */
+  /** Turbine names seen lately and their ids, for a profile that reads names from a column. */
   let names: Map<string, number> | null = null;
 
   for await (const batch of batches) {
@@ -168,9 +172,10 @@ export async function cleanRecords(
       if ((i & 0x3ff) === 0) await target.drain();
     }
   }
-  cleaner!.finish();
+  // A turbine's last row is held until the end: with many turbines, many rows are settled here.
+  while (!cleaner!.finish(FINISH_TURBINES)) await target.drain();
   await target.drain();
-  return { ordered: true, totals };
+  return { ordered: true, totals, ranges: cleaner!.ranges() };
 }
 
 /** A canonical-layout header that does not fit: what is wrong, and where other layouts are described. */
@@ -203,6 +208,13 @@ async function readingFor(
   return { reading: profileReading(profile, { kind: 'file', id }), parseTimestamp, names: null };
 }
 
+/**
+ * Names kept with their ids between batches. A file naming more turbines starts over (the names of
+ * a batch are then asked for again, and get the ids they were given), so memory does not grow
+ * with the turbines in the file.
+ */
+export const MAX_KNOWN_NAMES = 50_000;
+
 /** Adds the ids of the batch's new turbine names to `names` (numbers are their own ids). */
 async function resolveNames(
   rows: readonly string[][],
@@ -210,6 +222,7 @@ async function resolveNames(
   names: Map<string, number>,
   resolve: ResolveTurbines,
 ): Promise<void> {
+  if (names.size > MAX_KNOWN_NAMES) names.clear();
   const unknown = new Set<string>();
   for (const fields of rows) {
     const text = fields[column];

@@ -26,10 +26,11 @@ export interface ParseThreadLimits {
 }
 
 /**
- * A parse thread keeps little alive (one chunk of rows, one gap of rows per turbine, or the capped
- * rows of an unsorted file), so its old generation is capped to keep RSS low. The young generation
- * keeps near V8's usual size: parsing allocates fast, and a small nursery (16 MB was tried) made
- * the threads spend most of their time collecting, three times slower.
+ * A parse thread keeps little alive on its heap (one chunk of rows, the rows of one gap per
+ * turbine, or the capped rows of an unsorted file; the rest of its per-turbine state is numbers
+ * in typed arrays, outside the heap), so its old generation is capped to keep RSS low. The young
+ * generation keeps near V8's usual size: parsing allocates fast, and a small nursery (16 MB was
+ * tried) made the threads spend most of their time collecting, three times slower.
  */
 export const PARSE_THREAD_LIMITS: ParseThreadLimits = { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 24 };
 

@@ -1,5 +1,6 @@
 import type { InputProfile } from '../profiles/input-profile.js';
 import { cleanRecords, type CleanedTotals, type CleaningSettings, type CleanTarget, type ResolveTurbines } from './clean-records.js';
+import type { LoadedRanges } from '../domain/loaded-ranges.js';
 import { CopyChunkWriter } from './copy-binary.js';
 import { readRecords } from './read-records.js';
 
@@ -19,15 +20,10 @@ export interface CleanTask {
   fileName: string;
 }
 
-/** Per turbine with loaded readings: the earliest and latest timestamp (epoch ms) and the number of readings, in columns. */
-export interface TurbineRanges {
-  turbineIds: number[];
-  tsMin: number[];
-  tsMax: number[];
-  counts: number[];
-}
+/** What the loader's statements take (see turbine-ranges.ts). */
+export type { TurbineRanges } from './turbine-ranges.js';
 
-export type CleanTaskResult = { ordered: true; totals: CleanedTotals; bytesRead: number; ranges: TurbineRanges } | { ordered: false };
+export type CleanTaskResult = { ordered: true; totals: CleanedTotals; bytesRead: number; ranges: LoadedRanges } | { ordered: false };
 
 export interface CleanProgress {
   lines: number;
@@ -46,9 +42,9 @@ const CHUNK_BYTES = 1 << 18;
 const REJECTION_CHUNK_BYTES = 1 << 16;
 
 /**
- * Reads, parses and cleans one file, turning every outcome into binary COPY rows and noting each
- * turbine's time range. Memory stays bounded: rows are handed over in chunks, and the next lines
- * wait for `emit`.
+ * Reads, parses and cleans one file, turning every outcome into binary COPY rows; returns each
+ * turbine's time range as the cleaner kept it (in typed arrays: a file may name a million
+ * turbines). Memory stays bounded: rows are handed over in chunks, and the next lines wait for `emit`.
  */
 export async function runCleanTask(task: CleanTask, emit: EmitChunk, resolveTurbines: ResolveTurbines): Promise<CleanTaskResult> {
   const source = await readRecords(task.path, {
@@ -61,22 +57,11 @@ export async function runCleanTask(task: CleanTask, emit: EmitChunk, resolveTurb
   const full: Array<[ChunkKind, Buffer]> = [];
   const readings = new CopyChunkWriter(CHUNK_BYTES, task.fileId, (chunk) => full.push(['readings', chunk]));
   const rejections = new CopyChunkWriter(REJECTION_CHUNK_BYTES, task.fileId, (chunk) => full.push(['rejections', chunk]));
-  const ranges = new Map<number, { min: number; max: number; count: number }>();
   const handOver = async () => {
     for (const [kind, chunk] of full.splice(0)) await emit(kind, chunk, { lines, bytes: source.bytesRead() });
   };
   const target: CleanTarget = {
-    reading: (r) => {
-      readings.reading(r);
-      const range = ranges.get(r.turbineId);
-      if (range === undefined) {
-        ranges.set(r.turbineId, { min: r.ts, max: r.ts, count: 1 });
-        return;
-      }
-      range.count += 1;
-      if (r.ts > range.max) range.max = r.ts;
-      else if (r.ts < range.min) range.min = r.ts;
-    },
+    reading: (r) => readings.reading(r),
     rejection: (r) => rejections.rejection(r),
     drain: async () => {
       if (full.length > 0) await handOver();
@@ -96,16 +81,5 @@ export async function runCleanTask(task: CleanTask, emit: EmitChunk, resolveTurb
   readings.end();
   rejections.end();
   await handOver();
-  const turbineIds = [...ranges.keys()].sort((a, b) => a - b);
-  return {
-    ordered: true,
-    totals: result.totals,
-    bytesRead: source.bytesRead(),
-    ranges: {
-      turbineIds,
-      tsMin: turbineIds.map((id) => ranges.get(id)!.min),
-      tsMax: turbineIds.map((id) => ranges.get(id)!.max),
-      counts: turbineIds.map((id) => ranges.get(id)!.count),
-    },
-  };
+  return { ordered: true, totals: result.totals, bytesRead: source.bytesRead(), ranges: result.ranges };
 }

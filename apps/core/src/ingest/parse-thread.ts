@@ -73,7 +73,14 @@ port.on('message', (message: ToThread) => {
         port.postMessage({ type: 'names', id, names } satisfies FromThread);
       }),
   ).then(
-    (result) => port.postMessage({ type: 'done', id, result } satisfies FromThread),
+    // The ranges (typed arrays, 24 bytes a turbine) are moved to the loader, not copied.
+    (result) =>
+      port.postMessage(
+        { type: 'done', id, result } satisfies FromThread,
+        result.ordered
+          ? [result.ranges.turbineIds, result.ranges.tsMin, result.ranges.tsMax, result.ranges.counts].map((a) => a.buffer)
+          : [],
+      ),
     (error: Error) => port.postMessage({ type: 'error', id, name: error.name, message: error.message } satisfies FromThread),
   );
 });

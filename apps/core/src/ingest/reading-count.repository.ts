@@ -1,5 +1,6 @@
 import type { Pool, Queryable } from '../db/pool.js';
 import { STATS_LOCK_NAMESPACE } from '../stats/stats-lock.js';
+import type { TurbineRanges } from './turbine-ranges.js';
 
 /**
  * Per-turbine reading counts kept beside `reading`, so GET /turbines never counts the readings
@@ -17,13 +18,15 @@ import { STATS_LOCK_NAMESPACE } from '../stats/stats-lock.js';
 /** Advisory key of the fold: Windmill's namespace (shared with the stats lock, number 1) and number 2. */
 const FOLD_LOCK = { namespace: STATS_LOCK_NAMESPACE, id: 2 } as const;
 
-/** The readings a COPY inserted, per turbine: all of them are new keys and all from `fileId`. */
+/**
+ * The readings a COPY inserted, per turbine: all of them are new keys and all from `fileId`. The
+ * columns are int[] parameters (binary arrays, see turbine-ranges.ts).
+ */
 export async function recordInsertedReadings(
   db: Queryable,
   fileId: number,
-  perTurbine: { turbineIds: readonly number[]; counts: readonly number[] },
+  perTurbine: Pick<TurbineRanges, 'turbineIds' | 'counts'>,
 ): Promise<void> {
-  if (perTurbine.turbineIds.length === 0) return;
   await db.query(
     `INSERT INTO reading_count_delta (turbine_id, file_id, readings)
      SELECT t, $1::int, n FROM unnest($2::int[], $3::int[]) AS u(t, n) WHERE n <> 0`,

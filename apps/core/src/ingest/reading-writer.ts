@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import copyStreams from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
-import type { ChunkKind, TurbineRanges } from './clean-task.js';
+import type { ChunkKind } from './clean-task.js';
+import { rangeChunks, turbineIdChunks } from './turbine-ranges.js';
+import type { LoadedRanges } from '../domain/loaded-ranges.js';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, READING_COPY_COLUMNS, REJECTION_COPY_COLUMNS } from './copy-binary.js';
 import { supersededLoads, type EarlierLoad } from '../domain/superseded-loads.js';
 import { countingInsertedRows, recordInsertedReadings } from './reading-count.repository.js';
@@ -133,7 +135,7 @@ export async function completeFile(
   client: PoolClient,
   target: WriteTarget,
   fileId: number,
-  ranges: TurbineRanges,
+  ranges: LoadedRanges,
   earlier: readonly EarlierLoad[] = [],
 ): Promise<{ rowsSuperseded: number }> {
   let superseded: number[] = [];
@@ -159,20 +161,25 @@ export async function completeFile(
   }
   const rowsSuperseded = await removeSupersededReadings(client, fileId, superseded);
   if (ranges.turbineIds.length === 0) return { rowsSuperseded };
-  if (target === 'reading') await recordInsertedReadings(client, fileId, ranges);
-  await recordFileRanges(client, fileId, ranges);
-  await client.query(
-    `INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id)
-     SELECT id, 'epoch'::timestamptz + lo * interval '1 millisecond', 'epoch'::timestamptz + hi * interval '1 millisecond', $4
-       FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS r(id, lo, hi)`,
-    [ranges.turbineIds, ranges.tsMin, ranges.tsMax, fileId],
-  );
+  // A statement per 20 000 turbines, in ascending order: a file may name a million of them.
+  for (const chunk of rangeChunks(ranges)) {
+    if (target === 'reading') await recordInsertedReadings(client, fileId, chunk);
+    await recordFileRanges(client, fileId, chunk);
+    await client.query(
+      `INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id)
+       SELECT id, 'epoch'::timestamptz + lo * interval '1 millisecond', 'epoch'::timestamptz + hi * interval '1 millisecond', $4
+         FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS r(id, lo, hi)`,
+      [chunk.turbineIds, chunk.tsMin, chunk.tsMax, fileId],
+    );
+  }
   // Numbered turbines are named by their number; named ones (negative ids) were registered when
   // their names were first read (turbine.repository.ts).
-  await client.query(
-    `INSERT INTO turbine (id, name) SELECT id, id::text FROM unnest($1::int[]) AS id WHERE id > 0 ORDER BY 1 ON CONFLICT (id) DO NOTHING`,
-    [ranges.turbineIds],
-  );
+  for (const turbineIds of turbineIdChunks(ranges)) {
+    await client.query(
+      `INSERT INTO turbine (id, name) SELECT id, id::text FROM unnest($1::int[]) AS id WHERE id > 0 ORDER BY 1 ON CONFLICT (id) DO NOTHING`,
+      [turbineIds],
+    );
+  }
   return { rowsSuperseded };
 }
 
