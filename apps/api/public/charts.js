@@ -1,4 +1,6 @@
-// uPlot charts of the two views. Data arrive as plain arrays; these functions only shape them.
+// uPlot charts of the turbine view (fleet-charts.js has the fleet view's). Data arrive as plain
+// arrays; these functions only shape them.
+import { clampAtZero, indexOfMax, isoTimeAxis, joinHooks, noLine, restingLegend } from './chart-parts.js';
 import uPlot from './vendor/uplot/uPlot.esm.js';
 
 export const COLORS = {
@@ -33,7 +35,6 @@ export function explainedVariance(bins) {
 }
 
 const utc = (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC');
-const noLine = () => null;
 
 /**
  * Inserts an all-null point into gaps longer than twice the usual spacing, so lines break where
@@ -77,12 +78,19 @@ function shadeSpans(spans) {
 
 /**
  * One turbine over time: power as a line, imputed readings as hollow squares, the window means as
- * steps with their mean ± k·σ band, anomalous readings as red dots; fleet-flagged windows shaded.
- * `data` = { xs, power, imputed, mean, upper, lower, anomalous } (seconds, arrays aligned on xs);
- * `spans` = windows to shade.
+ * steps with their mean ± k·σ band (its lower bound clamped at 0 MW), anomalous readings as red
+ * dots; fleet-flagged windows shaded. The time axis reads in ISO UTC; the legend shows the last
+ * reading until the cursor picks another. `data` = { xs, power, imputed, mean, upper, lower,
+ * anomalous } (seconds, arrays aligned on xs); `spans` = windows to shade. After each draw `target`
+ * records the lowest band value drawn (`data-band-min`) and the y axis' minimum (`data-y-min`).
  */
 export function turbineChart(target, data, spans, width) {
-  const [xs, cols] = breakGaps(data.xs, [data.power, data.imputed, data.mean, data.upper, data.lower, data.anomalous]);
+  const lower = data.lower.map(clampAtZero);
+  const [xs, cols] = breakGaps(data.xs, [data.power, data.imputed, data.mean, data.upper, lower, data.anomalous]);
+  const drawnLower = lower.filter((v) => v !== null);
+  target.dataset.bandMin = drawnLower.length ? String(Math.min(...drawnLower)) : '';
+  const time = isoTimeAxis(target);
+  const last = indexOfMax(cols[0], (v, i) => (v === null ? null : i));
   /** @type {uPlot.Options} */
   const opts = {
     width,
@@ -90,7 +98,7 @@ export function turbineChart(target, data, spans, width) {
     tzDate: utc,
     cursor: { drag: { x: true, y: false } },
     scales: { y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.05)] } },
-    axes: [{}, { label: 'power (MW)', size: 56 }],
+    axes: [time.axis, { label: 'power (MW)', size: 56 }],
     series: [
       { value: '{YYYY}-{MM}-{DD} {HH}:{mm} UTC' },
       { label: 'power', stroke: COLORS.power, width: 1.25, points: { show: false } },
@@ -106,7 +114,7 @@ export function turbineChart(target, data, spans, width) {
         points: { show: false },
       },
       {
-        label: 'mean − kσ',
+        label: 'mean − kσ (≥ 0)',
         stroke: COLORS.band,
         width: 1,
         dash: [5, 4],
@@ -121,7 +129,18 @@ export function turbineChart(target, data, spans, width) {
       },
     ],
     bands: [{ series: /** @type {[number, number]} */ ([4, 5]), fill: COLORS.bandFill }],
-    hooks: { drawClear: [shadeSpans(spans)] },
+    hooks: joinHooks(
+      {
+        drawClear: [shadeSpans(spans)],
+        draw: [
+          time.draw,
+          (u) => {
+            target.dataset.yMin = String(u.scales.y.min);
+          },
+        ],
+      },
+      restingLegend(() => last),
+    ),
   };
   return new uPlot(opts, [xs, ...cols], target);
 }
@@ -146,72 +165,6 @@ function drawSquares(u, seriesIdx, i0, i1) {
   }
   ctx.restore();
   return false;
-}
-
-/**
- * The frame of a chart with one point per turbine: the turbines at x = 1..n in the order given,
- * labelled with their names (a margin of one place each side), the value on y, no zooming. Names
- * longer than a number's few digits are slanted, so neighbours' names do not run into each other.
- * @param {number} width
- * @param {string} yLabel
- * @param {string[]} names
- * @returns {Omit<uPlot.Options, 'series'>}
- */
-function perTurbineFrame(width, yLabel, names) {
-  const label = (v) => (Number.isInteger(v) ? (names[v - 1] ?? '') : '');
-  const longest = names.reduce((a, n) => Math.max(a, n.length), 0);
-  // Whole places only: at the closer spacing uPlot would otherwise draw grid lines between turbines.
-  const slanted =
-    longest > 4 ? { rotate: 35, space: 24, incrs: [1, 2, 5, 10, 20, 50, 100], size: Math.min(140, 28 + Math.ceil(4.2 * longest)) } : {};
-  return {
-    width,
-    height: 220 + (slanted.size ? slanted.size - 50 : 0),
-    scales: { x: { time: false, range: (_u, min, max) => [min - 1, max + 1] } },
-    axes: [
-      { label: 'turbine', ...slanted, values: (_u, splits) => splits.map(label) },
-      { label: yLabel, size: 56 },
-    ],
-    cursor: { drag: { x: false, y: false } },
-  };
-}
-
-/** x positions 1..n for the turbines of a per-turbine chart. */
-const places = (names) => names.map((_, i) => i + 1);
-
-/**
- * The fleet in one window: each turbine's window mean as a dot (flagged turbines red and larger)
- * against the fleet mean μ and the μ ± k·σ band. `data` = { names, means, flagged, mu, upper, lower }
- * (turbine names, in the order to draw them).
- */
-export function fleetChart(target, data, width) {
-  const constant = (v) => data.names.map(() => v);
-  const line = (label, stroke, dash) => ({ label, stroke, width: 1, dash, points: { show: false } });
-  /** @type {uPlot.Options} */
-  const opts = {
-    ...perTurbineFrame(width, 'window mean (MW)', data.names),
-    series: [
-      { label: 'turbine', value: (_u, v) => data.names[v - 1] ?? '' },
-      {
-        label: 'turbine mean',
-        stroke: COLORS.power,
-        paths: noLine,
-        points: { show: true, size: 8, space: 0, width: 1, stroke: COLORS.power, fill: COLORS.power },
-      },
-      {
-        label: 'flagged by the fleet rule',
-        stroke: COLORS.anomaly,
-        paths: noLine,
-        points: { show: true, size: 12, space: 0, width: 2, stroke: '#7f1d1d', fill: COLORS.anomaly },
-      },
-      line('fleet mean μ', COLORS.fleet, [2, 3]),
-      line('μ + kσ', COLORS.band, [5, 4]),
-      line('μ − kσ', COLORS.band, [5, 4]),
-    ],
-    bands: [{ series: /** @type {[number, number]} */ ([4, 5]), fill: COLORS.bandFill }],
-  };
-  const plain = data.means.map((m, i) => (data.flagged[i] ? null : m));
-  const flagged = data.means.map((m, i) => (data.flagged[i] ? m : null));
-  return new uPlot(opts, [places(data.names), plain, flagged, constant(data.mu), constant(data.upper), constant(data.lower)], target);
 }
 
 /**
@@ -257,36 +210,11 @@ export function powerCurveChart(target, data, width) {
       curveLine('mean − σ', [5, 4]),
     ],
     bands: [{ series: /** @type {[number, number]} */ ([4, 5]), fill: COLORS.curveFill }],
+    // At rest the legend shows the curve's last usable bin.
+    hooks: restingLegend(() => indexOfMax(points, (pt, i) => (pt.kind === 3 ? i : null))),
   };
   const curve = (pt) => pt.y;
   const upper = (pt) => (pt.sd === null ? pt.y : pt.y + pt.sd);
   const lower = (pt) => (pt.sd === null ? pt.y : pt.y - pt.sd);
   return new uPlot(opts, [xs, column(1, curve), column(2, curve), column(3, curve), column(3, upper), column(3, lower)], target);
-}
-
-/**
- * Lost energy per turbine in one window (expected − actual, MWh; negative when a turbine beat the
- * curve), as bars: turbines flagged underperforming in their own colour.
- * `data` = { names, lost, flagged }.
- */
-export function lostEnergyChart(target, data, width) {
-  const bars = uPlot.paths.bars({ size: [0.6, 24] });
-  /** @type {uPlot.Options} */
-  const opts = {
-    ...perTurbineFrame(width, 'lost (MWh)', data.names),
-    series: [
-      { label: 'turbine', value: (_u, v) => data.names[v - 1] ?? '' },
-      { label: 'lost energy (MWh)', stroke: COLORS.lost, fill: 'rgba(100, 116, 139, 0.45)', paths: bars, points: { show: false } },
-      {
-        label: 'underperforming',
-        stroke: COLORS.underperforming,
-        fill: 'rgba(192, 38, 211, 0.7)',
-        paths: bars,
-        points: { show: false },
-      },
-    ],
-  };
-  const plain = data.lost.map((v, i) => (data.flagged[i] ? null : v));
-  const flagged = data.lost.map((v, i) => (data.flagged[i] ? v : null));
-  return new uPlot(opts, [places(data.names), plain, flagged], target);
 }

@@ -21,7 +21,13 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** A small summary card: title, value, optional detail line; `tone` is danger, warn or ''. */
+/**
+ * A small summary card: title, value, optional detail line; `tone` is danger, warn or ''.
+ * @param {string} title
+ * @param {any} value text, a node or an array of them
+ * @param {any} [detail] text, a node or an array of them
+ * @param {string} [tone]
+ */
 export function card(title, value, detail = '', tone = '') {
   return h(
     'div',
@@ -131,6 +137,22 @@ const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 export function int(value) {
   return value === null || value === undefined ? '—' : INTEGER.format(Number(value));
+}
+
+/** A count with its noun: `1 rejected line`, `3 rejected lines`, `1,000 turbines` (`many` for irregular plurals). */
+export function plural(count, one, many = `${one}s`) {
+  return `${int(count)} ${Number(count) === 1 ? one : many}`;
+}
+
+/**
+ * A day typed as `YYYY-MM-DD` (UTC) as epoch ms; NaN for any other spelling (`03/05/2022`,
+ * `2022-3-5`) or a day that does not exist (`2022-02-30`), so a typo is refused, never guessed.
+ */
+export function parseIsoDay(text) {
+  const value = String(text).trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return NaN;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return Number.isNaN(ms) || day(ms) !== value ? NaN : ms;
 }
 
 export function startOfUtcDay(ms) {

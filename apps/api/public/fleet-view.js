@@ -1,25 +1,17 @@
 // The fleet in one window: a row per turbine, the fleet rule's outliers standing out, and the ledger.
 import { allTurbines, cached, getAll, getJson } from './api.js';
-import { explainedVariance, fleetChart, lostEnergyChart } from './charts.js';
-import {
-  card,
-  chartWidth,
-  compareTurbines,
-  energyBalance,
-  h,
-  int,
-  num,
-  percent,
-  ratio,
-  signed,
-  turbineHref,
-  turbineLabel,
-  weekday,
-  windowLabel,
-} from './dom.js';
+import { explainedVariance } from './charts.js';
+import { card, chartWidth, compareTurbines, energyBalance, h, int, num, percent, plural, weekday, windowLabel } from './dom.js';
+import { fleetChart, lostEnergyChart, PER_TURBINE_MAX } from './fleet-charts.js';
+import { fleetTable, turbineLink } from './fleet-table.js';
 import { ledgerSection } from './ledger.js';
+import { windowStrip, windowStripLegend } from './window-strip.js';
 
 const LEDGER_PAGE = 15;
+/** How many turbines the flagged and underperforming cards name before "show all". */
+const CARD_TOP = 6;
+/** The lost-energy chart of a fleet larger than PER_TURBINE_MAX draws this many turbines: the worst. */
+const LOST_TOP = 30;
 /** Lists that change slowly are reused this long while the operator moves between windows. */
 const LIST_MAX_AGE_MS = 30_000;
 
@@ -88,11 +80,6 @@ function fleetRows(data) {
     .sort(compareTurbines);
 }
 
-/** A link to a turbine's view around the window shown, under the turbine's label. */
-function turbineLink(row, current, attrs = {}) {
-  return h('a', { href: turbineHref(row.name, { focus: current.windowStart }), ...attrs }, turbineLabel(row.name));
-}
-
 /**
  * The fleet rule's band for the window, as the server computed it (GET /windows carries μ, σ and
  * whether the rule applies): the page draws the rule, it does not re-derive it.
@@ -100,156 +87,6 @@ function turbineLink(row, current, attrs = {}) {
 function fleetBand(current) {
   const k = current.sigma;
   return { mu: current.fleetMean, sd: current.fleetStddev, k, usable: current.fleetRuleApplies && k !== null };
-}
-
-function windowStrip(windows, current) {
-  const strip = h(
-    'div',
-    { class: 'window-strip', role: 'list', 'aria-label': 'windows' },
-    windows.map((w) => {
-      const kind = w.turbineAnomalies > 0 ? 'w-flagged' : w.readingAnomalies > 0 ? 'w-readings' : 'w-clean';
-      const isCurrent = w.windowStart === current.windowStart;
-      const label = windowLabel(w.windowStart, w.windowSeconds);
-      return h(
-        'a',
-        {
-          class: `window-cell ${kind}${isCurrent ? ' w-current' : ''}`,
-          href: `#/fleet/${w.windowStart}`,
-          role: 'listitem',
-          'aria-current': isCurrent ? 'true' : false,
-          title: `${label}: ${w.turbineCount} turbines, ${w.turbineAnomalies} flagged by the fleet rule, ${w.underperformanceAnomalies} underperforming, ${w.readingAnomalies} anomalous readings, coverage ${percent(w.readingCount, w.expectedCount)}`,
-          dataset: { windowStart: w.windowStart, turbineAnomalies: String(w.turbineAnomalies) },
-        },
-        w.windowSeconds === 86_400 ? label.slice(8, 10) : label.slice(11, 16),
-      );
-    }),
-  );
-  return strip;
-}
-
-function coverageCell(stat) {
-  if (!stat) return h('td', { class: 'coverage' }, h('span', { class: 'muted' }, 'no data'));
-  const ratio = stat.expectedCount > 0 ? Math.min(1, stat.count / stat.expectedCount) : 0;
-  return h(
-    'td',
-    { class: `coverage${ratio < 0.9 ? ' low' : ''}`, title: `${stat.count} of ${stat.expectedCount} expected readings` },
-    h('span', { class: 'bar' }, h('span', { class: 'fill', style: { width: `${(ratio * 100).toFixed(1)}%` } })),
-    h('span', { class: 'bar-label' }, `${stat.count}/${stat.expectedCount}`),
-  );
-}
-
-function fleetTable(rows, band, current) {
-  const head = [
-    'Turbine',
-    'Coverage',
-    'Imputed',
-    'Min (MW)',
-    'Max (MW)',
-    'Mean (MW)',
-    'σ (MW)',
-    'Mean − μ (MW)',
-    'Anomalous readings',
-    'Fleet rule',
-    'Energy (MWh)',
-    'Lost (MWh)',
-    'Ratio',
-    'Power curve',
-  ];
-  return h(
-    'table',
-    { id: 'fleet-table', class: 'data' },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        head.map((t) => h('th', { scope: 'col' }, t)),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      rows.map((r) => {
-        const z = r.stat && band.usable ? (r.stat.mean - band.mu) / band.sd : null;
-        const classes = [
-          r.flag ? 'flagged' : '',
-          r.under ? 'underperforming' : '',
-          r.readingAnomalies > 0 ? 'has-reading-anomalies' : '',
-          r.stat ? '' : 'no-data',
-        ].filter(Boolean);
-        return h(
-          'tr',
-          {
-            class: classes.join(' '),
-            dataset: {
-              turbineId: String(r.id),
-              turbineName: r.name,
-              flagged: String(Boolean(r.flag)),
-              underperforming: String(Boolean(r.under)),
-              readingAnomalies: String(r.readingAnomalies),
-              lost: r.stat ? String(r.stat.lostEnergyMWh) : '',
-            },
-          },
-          h('th', { scope: 'row' }, turbineLink(r, current, { title: `Turbine ${turbineLabel(r.name)} over time` })),
-          coverageCell(r.stat),
-          h('td', { class: 'num' }, r.stat ? int(r.stat.imputedCount) : '—'),
-          h('td', { class: 'num' }, num(r.stat?.min)),
-          h('td', { class: 'num' }, num(r.stat?.max)),
-          h('td', { class: 'num strong' }, num(r.stat?.mean, 3)),
-          h('td', { class: 'num' }, num(r.stat?.stddev, 3)),
-          h(
-            'td',
-            { class: 'num', title: z === null ? '' : `${signed(z)} σ from the fleet mean` },
-            r.stat && band.mu !== null ? `${signed(r.stat.mean - band.mu, 3)}${z === null ? '' : ` (${signed(z, 1)}σ)`}` : '—',
-          ),
-          h('td', { class: 'num' }, r.readingAnomalies > 0 ? h('span', { class: 'badge warn' }, String(r.readingAnomalies)) : '0'),
-          h(
-            'td',
-            {},
-            r.flag
-              ? h(
-                  'span',
-                  {
-                    class: 'badge danger',
-                    title: `window mean ${num(r.flag.value, 3)} outside μ ± ${r.flag.sigma}σ = ${num(r.flag.mean, 3)} ± ${num(r.flag.sigma * r.flag.stddev, 3)}`,
-                  },
-                  'outlier',
-                )
-              : r.stat
-                ? h('span', { class: 'muted' }, 'in band')
-                : '',
-          ),
-          h('td', { class: 'num' }, r.stat ? num(r.stat.energyMWh, 1) : '—'),
-          h(
-            'td',
-            { class: 'num', title: r.stat ? `expected ${num(r.stat.expectedEnergyMWh, 1)} MWh over ${r.stat.readingsUsed} readings` : '' },
-            r.stat && r.stat.readingsUsed > 0 ? num(r.stat.lostEnergyMWh, 1) : '—',
-          ),
-          h('td', { class: 'num strong' }, ratio(r.stat?.performanceRatio)),
-          h(
-            'td',
-            {},
-            r.under
-              ? h(
-                  'span',
-                  { class: 'badge underperforming', title: `below 1 − ${r.under.threshold} of the expected energy` },
-                  'underperforming',
-                )
-              : r.stat?.performanceJudged
-                ? h('span', { class: 'muted' }, 'as expected')
-                : r.stat
-                  ? h(
-                      'span',
-                      { class: 'muted', title: 'too few readings the curve could judge, no usable curve, or a calm window' },
-                      'not judged',
-                    )
-                  : '',
-          ),
-        );
-      }),
-    ),
-  );
 }
 
 /** A warning when wind speed explains less than half of the window's power variance: its verdicts then say little. */
@@ -262,6 +99,38 @@ function weakCurveNotice(curve) {
     `Wind speed explains only ${Math.round(explained * 100)}% of the power variance in this window: these readings do not follow a power curve, so expected energies and underperformance verdicts say little.`,
   );
 }
+
+/**
+ * A card's turbines, worst first: the first CARD_TOP as links and, when there are more, a button
+ * that shows them all (in a box that scrolls, so the card keeps its size) and back to the worst.
+ * Returns the card's value and the button (null when every turbine is named already).
+ */
+function topList(id, ranked, current) {
+  const links = ranked.map((r) => turbineLink(r, current));
+  const list = h('span', { class: 'top-list', id });
+  const toggle =
+    ranked.length > CARD_TOP ? h('button', { type: 'button', class: 'link-button', id: `${id}-toggle`, 'aria-controls': id }) : null;
+  let all = false;
+  const show = () => {
+    const shown = all ? links : links.slice(0, CARD_TOP);
+    list.replaceChildren(...shown.flatMap((a, i) => [i > 0 ? ', ' : '', a]), all || !toggle ? '' : ' …');
+    list.classList.toggle('all', all);
+    list.dataset.shown = String(shown.length);
+    if (toggle) {
+      toggle.textContent = all ? `show the worst ${CARD_TOP}` : `show all ${int(ranked.length)}`;
+      toggle.setAttribute('aria-expanded', String(all));
+    }
+  };
+  toggle?.addEventListener('click', () => {
+    all = !all;
+    show();
+  });
+  show();
+  return { list, toggle };
+}
+
+/** Rows sorted by `score` descending (the worst first), ties in the page's turbine order. */
+const worstFirst = (rows, score) => [...rows].sort((a, b) => score(b) - score(a) || compareTurbines(a, b));
 
 /** Builds the view; `mount(width)` draws the chart once the node is in the document. */
 export function fleetView(data) {
@@ -282,15 +151,26 @@ export function fleetView(data) {
   const index = windows.indexOf(current);
   const prev = windows[index - 1];
   const next = windows[index + 1];
-  const flagged = rows.filter((r) => r.flag);
-  const under = rows.filter((r) => r.under);
-  const chartBox = h('div', { id: 'fleet-chart', class: 'chart' });
+  const flagged = worstFirst(
+    rows.filter((r) => r.flag),
+    (r) => Math.abs(r.flag.deviation),
+  );
+  const under = worstFirst(
+    rows.filter((r) => r.under),
+    (r) => r.stat?.lostEnergyMWh ?? r.under.lostEnergyMWh ?? 0,
+  );
+  const flaggedList = topList('flagged-list', flagged, current);
+  const underList = topList('underperforming-list', under, current);
   const withData = rows.filter((r) => r.stat);
+  const ranked = withData.length > PER_TURBINE_MAX;
+  const chartBox = h('div', { id: 'fleet-chart', class: 'chart', dataset: { turbines: String(withData.length) } });
   const assessed = withData.filter((r) => r.stat.readingsUsed > 0);
+  // Of a large fleet the bars of the worst losses only, largest first: a thousand bars name nobody.
+  const lostShown = assessed.length > PER_TURBINE_MAX ? worstFirst(assessed, (r) => r.stat.lostEnergyMWh).slice(0, LOST_TOP) : assessed;
   const lostBox = h('div', {
     id: 'lost-energy-chart',
     class: 'chart',
-    dataset: { turbines: String(assessed.length), underperforming: String(under.length) },
+    dataset: { turbines: String(assessed.length), underperforming: String(under.length), shown: String(lostShown.length) },
   });
   const lostSection = h(
     'section',
@@ -308,6 +188,9 @@ export function fleetView(data) {
             'p',
             { class: 'muted' },
             'Expected minus actual energy of each turbine, expected from the fleet’s power curve of the days before the window (POWER_CURVE_REFERENCE_DAYS); negative when a turbine beat the curve.',
+            lostShown.length < assessed.length
+              ? ` Here the ${lostShown.length} with the most lost energy of ${plural(assessed.length, 'turbine')} judged, largest first; sort the table by Lost for the others.`
+              : '',
           ),
           lostBox,
         ],
@@ -354,20 +237,11 @@ export function fleetView(data) {
     ),
     data.missing ? h('p', { class: 'notice' }, 'That window has no statistics; showing the latest one.') : null,
     windowStrip(windows, current),
-    h(
-      'p',
-      { class: 'legend-line' },
-      h('span', { class: 'swatch w-flagged' }),
-      'a turbine flagged by the fleet rule ',
-      h('span', { class: 'swatch w-readings' }),
-      'anomalous readings only ',
-      h('span', { class: 'swatch w-clean' }),
-      'none',
-    ),
+    windowStripLegend(),
     h(
       'div',
       { class: 'cards' },
-      card('Turbines with data', `${withData.length} of ${rows.length}`),
+      card('Turbines with data', `${int(withData.length)} of ${int(rows.length)}`),
       card(
         'Fleet mean μ',
         band.mu === null ? '—' : `${num(band.mu, 3)} MW`,
@@ -379,20 +253,25 @@ export function fleetView(data) {
       ),
       card(
         'Flagged turbines',
-        flagged.length === 0 ? 'none' : flagged.flatMap((r, i) => [i > 0 ? ', ' : '', turbineLink(r, current)]),
-        flagged.length === 0 ? 'by the fleet rule' : 'outside μ ± kσ: see the red rows',
+        flagged.length === 0 ? 'none' : flaggedList.list,
+        flagged.length === 0
+          ? 'by the fleet rule'
+          : [`${plural(flagged.length, 'turbine')} outside μ ± kσ, farthest first `, flaggedList.toggle],
         flagged.length > 0 ? 'danger' : '',
       ),
       card('Anomalous readings', int(rows.reduce((a, r) => a + r.readingAnomalies, 0)), '', ''),
       card(
         'Coverage',
         percent(current.readingCount, current.expectedCount),
-        `${int(current.readingCount)} of ${int(current.expectedCount)} expected readings`,
+        `${int(current.readingCount)} of ${plural(current.expectedCount, 'expected reading')}`,
       ),
       card(
         'Underperforming',
-        under.length === 0 ? 'none' : under.flatMap((r, i) => [i > 0 ? ', ' : '', turbineLink(r, current)]),
-        assessed.length === 0 ? 'no usable power curve' : `fleet: ${energyBalance(current.lostEnergyMWh, current.expectedEnergyMWh)}`,
+        under.length === 0 ? 'none' : underList.list,
+        [
+          assessed.length === 0 ? 'no usable power curve' : `fleet: ${energyBalance(current.lostEnergyMWh, current.expectedEnergyMWh)} `,
+          underList.toggle,
+        ],
         under.length > 0 ? 'danger' : '',
       ),
     ),
@@ -402,6 +281,13 @@ export function fleetView(data) {
       h('strong', {}, 'Coverage'),
       ' = readings received ÷ readings expected (one per READING_INTERVAL_SECONDS). Power in MW, energy in MWh.',
     ),
+    ranked
+      ? h(
+          'p',
+          { class: 'muted', id: 'fleet-chart-note' },
+          `${plural(withData.length, 'turbine')}, too many to name under the chart: ranked by their window mean, lowest on the left, so the fleet rule’s outliers are the tails outside the band. Point at a dot for its turbine.`,
+        )
+      : null,
     chartBox,
     lostSection,
     fleetTable(rows, band, current),
@@ -414,13 +300,13 @@ export function fleetView(data) {
     node,
     mount(width) {
       if (withData.length === 0) return;
-      if (assessed.length > 0) {
+      if (lostShown.length > 0) {
         lostChart = lostEnergyChart(
           lostBox,
           {
-            names: assessed.map((r) => r.name),
-            lost: assessed.map((r) => r.stat.lostEnergyMWh),
-            flagged: assessed.map((r) => Boolean(r.under)),
+            names: lostShown.map((r) => r.name),
+            lost: lostShown.map((r) => r.stat.lostEnergyMWh),
+            flagged: lostShown.map((r) => Boolean(r.under)),
           },
           chartWidth(width),
         );
@@ -438,6 +324,7 @@ export function fleetView(data) {
         },
         chartWidth(width),
       );
+      chartBox.dataset.rendered = 'true';
       // With months of windows the strip scrolls; bring the current one into view with the next frame's layout.
       requestAnimationFrame(() => node.querySelector('.w-current')?.scrollIntoView({ block: 'nearest', inline: 'center' }));
     },

@@ -1,6 +1,6 @@
 // The ingestion ledger: recent files with their outcome counts, and a file's rejected lines.
 import { getJson } from './api.js';
-import { dateTime, h, int } from './dom.js';
+import { dateTime, h, int, plural } from './dom.js';
 
 const STATUS_TONE = { done: 'ok', duplicate: 'muted', failed: 'danger', queued: 'info', processing: 'info' };
 
@@ -11,7 +11,7 @@ function baseName(path) {
 function fileRow(f) {
   const rejected =
     f.rowsRejected > 0
-      ? h('a', { href: `#/files/${f.id}/rejections`, class: 'rejections-link' }, `${int(f.rowsRejected)} rejected lines →`)
+      ? h('a', { href: `#/files/${f.id}/rejections`, class: 'rejections-link' }, `${plural(f.rowsRejected, 'rejected line')} →`)
       : h('span', { class: 'muted' }, '0');
   const note =
     f.status === 'failed'

@@ -12,7 +12,9 @@ import {
   h,
   int,
   num,
+  parseIsoDay,
   percent,
+  plural,
   ratio,
   signed,
   startOfUtcDay,
@@ -94,18 +96,36 @@ function periodForm(data) {
     { id: 'turbine-select', 'aria-label': 'turbine' },
     turbines.map((t) => h('option', { value: t.name, selected: t.id === turbine.id }, `Turbine ${turbineLabel(t.name)}`)),
   );
-  const from = h('input', { type: 'date', name: 'from', value: day(period.from), 'aria-label': 'from' });
-  const to = h('input', { type: 'date', name: 'to', value: day(period.to - DAY_MS), 'aria-label': 'to (inclusive)' });
+  // Text boxes rather than type="date", whose face follows the browser's locale (03/05/2022 in
+  // en-US): the page writes every date as ISO YYYY-MM-DD, and so do these.
+  const dateInput = (name, value, label) =>
+    h('input', {
+      type: 'text',
+      name,
+      value,
+      'aria-label': label,
+      placeholder: 'YYYY-MM-DD',
+      pattern: '\\d{4}-\\d{2}-\\d{2}',
+      inputmode: 'numeric',
+      maxlength: 10,
+      autocomplete: 'off',
+      title: 'a UTC day as YYYY-MM-DD',
+    });
+  const from = dateInput('from', day(period.from), 'from (YYYY-MM-DD)');
+  const to = dateInput('to', day(period.to - DAY_MS), 'to, inclusive (YYYY-MM-DD)');
+  for (const input of [from, to]) input.addEventListener('input', () => input.setCustomValidity(''));
   const go = (name) => {
-    const f = Date.parse(from.value);
-    const t = Date.parse(to.value);
-    if (Number.isNaN(f) || Number.isNaN(t) || t < f) return;
+    const f = parseIsoDay(from.value);
+    const t = parseIsoDay(to.value);
+    from.setCustomValidity(Number.isNaN(f) ? 'a day as YYYY-MM-DD, e.g. 2022-03-05' : '');
+    to.setCustomValidity(Number.isNaN(t) ? 'a day as YYYY-MM-DD, e.g. 2022-03-05' : !Number.isNaN(f) && t < f ? 'not before from' : '');
+    if (!from.reportValidity() || !to.reportValidity()) return;
     location.hash = turbineHref(name, { from: day(f), to: day(t + DAY_MS) });
   };
   select.addEventListener('change', () => go(select.value));
   const form = h(
     'form',
-    { class: 'period' },
+    { class: 'period', novalidate: true },
     select,
     h('label', {}, 'from ', from),
     h('label', {}, 'to ', to),
@@ -211,7 +231,11 @@ function windowsTable(data, cd) {
               : h('span', { class: 'muted' }, 'in band'),
           ),
           h('td', { class: 'num' }, num(s.energyMWh, 1)),
-          h('td', { class: 'num', title: `over the ${s.readingsUsed} readings the curve could judge` }, num(s.expectedEnergyMWh, 1)),
+          h(
+            'td',
+            { class: 'num', title: `over the ${plural(s.readingsUsed, 'reading')} the curve could judge` },
+            num(s.expectedEnergyMWh, 1),
+          ),
           h('td', { class: 'num' }, s.readingsUsed > 0 ? num(s.lostEnergyMWh, 1) : '—'),
           h('td', { class: 'num strong' }, ratio(s.performanceRatio)),
           h('td', {}, curveVerdict(s, under)),
@@ -235,7 +259,7 @@ function curveVerdict(s, under) {
     s.performanceRatio === null
       ? 'no expected energy: no usable curve for its wind (first days, no wind speed, or wind outside the curve)'
       : s.readingsUsed * 2 < s.expectedCount
-        ? `only ${s.readingsUsed} of ${s.expectedCount} expected readings could be judged`
+        ? `only ${int(s.readingsUsed)} of ${plural(s.expectedCount, 'expected reading')} could be judged`
         : 'a calm window: too little expected energy to judge';
   return h('span', { class: 'muted', title: why }, 'not judged');
 }
@@ -300,10 +324,16 @@ export function turbineView(data) {
   }
   if (data.focus)
     spans.push({ start: Date.parse(data.focus) / 1000, end: (Date.parse(data.focus) + cd.windowMs) / 1000, color: COLORS.focusWindow });
+  // Windows whose band reaches below 0 MW: the chart draws their lower bound at 0.
+  const clamped = stats.filter((s) => {
+    const k = cd.sigmaByStart.get(Date.parse(s.windowStart)) ?? cd.fallbackSigma;
+    return k !== null && s.count >= 3 && s.stddev !== null && s.stddev > 0 && s.mean - k * s.stddev < 0;
+  }).length;
   const chartBox = h('div', {
     id: 'turbine-chart',
     class: 'chart',
     dataset: {
+      bandClamped: String(clamped),
       turbineId: String(turbine.id),
       points: String(readings.length),
       anomalies: String(readingAnomalyCount),
@@ -337,7 +367,7 @@ export function turbineView(data) {
       card(
         'Readings',
         int(readings.length),
-        `coverage ${percent(readings.length, expected)} of ${int(expected)} expected · ${int(imputedCount)} imputed`,
+        `coverage ${percent(readings.length, expected)} of ${plural(expected, 'expected reading')} · ${int(imputedCount)} imputed`,
       ),
       card(
         'Power (MW)',
@@ -351,16 +381,14 @@ export function turbineView(data) {
       ),
       card(
         'Flagged by the fleet rule',
-        flaggedWindows.length === 0 ? 'none' : `${flaggedWindows.length} window${flaggedWindows.length > 1 ? 's' : ''}`,
+        flaggedWindows.length === 0 ? 'none' : plural(flaggedWindows.length, 'window'),
         flaggedWindows.map((a) => windowLabel(a.windowStart, a.windowSeconds)).join(', '),
         flaggedWindows.length ? 'danger' : '',
       ),
       card('Anomalous readings', int(readingAnomalyCount), 'outside their window’s mean ± kσ', readingAnomalyCount ? 'warn' : ''),
       card(
         'Underperforming',
-        underperformingWindows.length === 0
-          ? 'none'
-          : `${underperformingWindows.length} window${underperformingWindows.length > 1 ? 's' : ''}`,
+        underperformingWindows.length === 0 ? 'none' : plural(underperformingWindows.length, 'window'),
         judged.length === 0
           ? 'no window judged by the power curve'
           : `${energyBalance(lost, expectedEnergy)} (${ratio(expectedEnergy > 0 ? 1 - lost / expectedEnergy : null)} delivered)`,
@@ -381,7 +409,7 @@ export function turbineView(data) {
       legendItem('l-power', 'power'),
       legendItem('l-imputed', 'imputed reading'),
       legendItem('l-mean', 'window mean'),
-      legendItem('l-band', 'mean ± kσ'),
+      legendItem('l-band', 'mean ± kσ, never below 0 MW'),
       legendItem('l-anomaly', 'anomalous reading'),
       legendItem('l-flagged', 'window flagged by the fleet rule'),
       legendItem('l-underperforming', 'underperforming window (power curve)'),
@@ -447,7 +475,7 @@ function curveSection(data, underperformingWindows, windowMs) {
           { class: 'legend-line' },
           legendItem('l-reading', 'reading (wind and power measured)'),
           legendItem('l-underperforming-dot', 'reading in an underperforming window'),
-          legendItem('l-curve', `fleet curve over the period (${usable.length} usable ${curve.binWidth} m/s bins) ± σ`),
+          legendItem('l-curve', `fleet curve over the period (${plural(usable.length, `usable ${curve.binWidth} m/s bin`)}) ± σ`),
           h(
             'span',
             { class: 'muted' },
@@ -458,7 +486,7 @@ function curveSection(data, underperformingWindows, windowMs) {
     measured.length === 0
       ? 'No usable power curve: none of these readings has a measured wind speed and power.'
       : usable.length === 0
-        ? `No usable power curve for this period: no wind-speed bin of the fleet has ${curve.minBinCount} measured readings.`
+        ? `No usable power curve for this period: no wind-speed bin of the fleet has ${plural(curve.minBinCount, 'measured reading')}.`
         : null;
   const weak =
     reason === null && explained !== null && explained < 0.5
@@ -474,7 +502,7 @@ function curveSection(data, underperformingWindows, windowMs) {
     h('h2', {}, 'Power curve'),
     reason ? h('p', { class: 'empty', id: 'no-curve' }, reason) : [summary, weak, box],
     own && own.bins.some((b) => b.usable)
-      ? h('p', { class: 'muted' }, `This turbine alone: ${own.readings} measured readings, rated ${num(own.ratedPower)} MW.`)
+      ? h('p', { class: 'muted' }, `This turbine alone: ${plural(own.readings, 'measured reading')}, rated ${num(own.ratedPower)} MW.`)
       : null,
   );
   let chart = null;
