@@ -35,6 +35,7 @@ describe('OpenAPI', () => {
         '/stats',
         '/stats/run',
         '/turbines',
+        '/turbines/{id}/anomalies',
         '/turbines/{id}/readings',
         '/turbines/{id}/stats',
         '/turbines/{id}/summary',

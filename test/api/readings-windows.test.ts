@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { roundMeasure } from '@windmill/api/precision';
 import { createApiWorld, type ApiWorld } from './api-harness.js';
 import { seed } from './seed.js';
 
@@ -111,7 +112,8 @@ describe('GET /windows', () => {
     sigma: 2,
     // The fleet rule's band over the two turbine means 2.975 and 1.5; it needs 3 turbines to apply.
     fleetMean: 2.2375,
-    fleetStddev: Math.sqrt(2 * 0.7375 ** 2),
+    // The API writes 12 significant digits (precision.ts).
+    fleetStddev: roundMeasure(Math.sqrt(2 * 0.7375 ** 2)),
     fleetRuleApplies: false,
     // Sums of the turbines' power-curve columns (only turbine 1's window has them in the seed).
     underperformanceAnomalies: 0,

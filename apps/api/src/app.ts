@@ -10,6 +10,7 @@ import { registerDocs } from './plugins/docs.plugin.js';
 import { registerMetrics } from './plugins/metrics.plugin.js';
 import { registerRateLimit } from './plugins/rate-limit.plugin.js';
 import { registerSecurityHeaders } from './plugins/security-headers.plugin.js';
+import { roundMeasures } from './precision.js';
 import { registerRequestLog } from './request-log.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { anomalyRoutes } from './routes/anomalies.routes.js';
@@ -21,6 +22,12 @@ import { turbineRoutes } from './routes/turbines.routes.js';
 import { windowRoutes } from './routes/windows.routes.js';
 
 export type { ApiConfig, ApiDeps, ApiQueues } from './deps.js';
+
+/** zod's response serializer, with every answer's numbers at the API's stated precision (precision.ts): the one place they are rounded. */
+const roundingSerializerCompiler: typeof serializerCompiler = (route) => {
+  const serialize = serializerCompiler(route);
+  return (body) => serialize(roundMeasures(body));
+};
 
 /**
  * Builds the HTTP API without listening, so tests drive it with `inject`. The caller owns every
@@ -41,7 +48,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 2 * MAX_TURBINE_NAME },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(roundingSerializerCompiler);
   registerErrorHandling(app);
   registerRequestLog(app);
   // Before every route: the headers, the limit and the credentials apply to all of them.
@@ -49,7 +56,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await registerRateLimit(app, deps.config);
   await registerAuth(app, deps.config);
 
-  await registerDocs(app);
+  await registerDocs(app, deps.config);
   await registerMetrics(app, deps);
   await app.register(healthRoutes, { deps });
   await app.register(turbineRoutes, { deps });

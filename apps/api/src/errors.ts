@@ -58,20 +58,43 @@ export function databaseBusy(): ApiError {
   });
 }
 
-/** Codes for the 4xx errors Fastify itself raises (bad JSON, wrong media type, body too large...). */
+/**
+ * Codes for the 4xx errors Fastify and its plugins raise themselves: bad or empty JSON, a wrong
+ * media type, a body too large, the rate limit, and the dashboard's static files (a path they
+ * refuse, a Range or precondition they cannot meet). Any other 4xx is `bad_request`. README's
+ * table of error codes lists these.
+ */
 const CLIENT_ERROR_CODES: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
-  405: 'method_not_allowed',
-  406: 'not_acceptable',
+  412: 'precondition_failed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
   429: 'too_many_requests',
 };
 
 type Issue = { instancePath: string; keyword: string; message?: string | undefined; params: Record<string, unknown> };
+
+/**
+ * An issue's message in the API's words. The schemas word their own messages (`must be at most
+ * 1000`, `expected an ISO 8601 date ...`); what zod words itself (`Invalid input: expected string,
+ * received undefined`, `Invalid option: expected one of "a"|"b"`) is said as what is expected.
+ */
+function readableMessage(issue: Issue): string {
+  const message = issue.message ?? 'invalid';
+  if (issue.keyword === 'invalid_type' && message.startsWith('Invalid input')) {
+    if (message.endsWith('received undefined')) return 'missing';
+    if (message.endsWith('received array')) return 'given more than once; give it once';
+    return `expected a ${String(issue.params.expected)}`;
+  }
+  if (issue.keyword === 'invalid_value' && message.startsWith('Invalid option') && Array.isArray(issue.params.values)) {
+    return `expected one of ${issue.params.values.map(String).join(', ')}`;
+  }
+  return message;
+}
 
 /** Turns zod issues into one message that names every bad parameter. */
 function describeIssues(issues: Issue[], context: string | undefined): { code: string; message: string } {
@@ -83,7 +106,7 @@ function describeIssues(issues: Issue[], context: string | undefined): { code: s
   for (const i of issues) {
     if (i.keyword === 'unrecognized_keys') continue;
     const name = i.instancePath.replace(/^\//, '').replace(/\//g, '.') || where;
-    if (!byParameter.has(name)) byParameter.set(name, `${name}: ${i.message ?? 'invalid'}`);
+    if (!byParameter.has(name)) byParameter.set(name, `${name}: ${readableMessage(i)}`);
   }
   const parts = [...byParameter.values()];
   if (unknownKeys.length > 0) {

@@ -49,16 +49,22 @@ export function parseIsoInstant(text: string): Date | null {
   return Number.isNaN(date.getTime()) || utcYear < 0 || utcYear > 9999 ? null : date;
 }
 
+const EXPECTED_INSTANT = 'an ISO 8601 date or date-time in the years 0000 to 9999 (UTC), e.g. 2022-03-01T00:00:00Z';
+
 /** A query parameter holding an instant, parsed into a Date. */
 export const isoInstant = z
-  .string()
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? `missing; expected ${EXPECTED_INSTANT}`
+        : Array.isArray(issue.input)
+          ? 'given more than once; give it once'
+          : `expected ${EXPECTED_INSTANT}`,
+  })
   .transform((text, ctx) => {
     const date = parseIsoInstant(text);
     if (date === null) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'expected an ISO 8601 date or date-time in the years 0000 to 9999 (UTC), e.g. 2022-03-01T00:00:00Z',
-      });
+      ctx.addIssue({ code: 'custom', message: `expected ${EXPECTED_INSTANT}` });
       return z.NEVER;
     }
     return date;

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { ApiConfig } from '../deps.js';
-import { errorBody } from '../errors.js';
+import { errorBody, errorBodySchema } from '../errors.js';
 import { BOARD_PATH } from './board.plugin.js';
 
 /**
@@ -49,9 +49,66 @@ function refuse(reply: FastifyReply, status: 401 | 403, code: string, message: s
   return reply.code(status).send(errorBody(code, message));
 }
 
+interface BearerScheme {
+  type: 'http';
+  scheme: 'bearer';
+  description: string;
+}
+
+/** The OpenAPI security schemes of these rules (docs.plugin.ts puts them in the document's components). */
+export function securitySchemes(config: Pick<ApiConfig, 'API_READ_TOKEN'>): Record<string, BearerScheme> {
+  return {
+    apiToken: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'API_TOKEN. Every state-changing request (POST /ingest, POST /stats/run) needs it: 401 unauthorized without it ' +
+        'or with another token, 403 disabled while API_TOKEN is unset. It also opens every read.',
+    },
+    ...(config.API_READ_TOKEN === ''
+      ? {}
+      : {
+          readToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'API_READ_TOKEN (set on this server). Every read but /health needs it or API_TOKEN: 401 unauthorized ' +
+              'without. A browser may send it as the password of basic auth, any user name.',
+          },
+        }),
+  };
+}
+
+const unauthorizedResponse = errorBodySchema.meta({
+  description: 'unauthorized: no token, or not a valid one (WWW-Authenticate names the scheme)',
+});
+const disabledResponse = errorBodySchema.meta({ description: 'disabled: state-changing requests are off while API_TOKEN is unset' });
+
+/**
+ * Documents on each route, as it is added, what the onRequest hook below enforces: its security
+ * requirement and the 401 and 403 it can answer. Routes out of the document (hidden, Bull Board's)
+ * are left alone.
+ */
+function documentAuth(route: RouteOptions, readTokenSet: boolean): void {
+  const schema = route.schema;
+  if (schema === undefined || schema.hide === true || route.url === BOARD_PATH || route.url.startsWith(`${BOARD_PATH}/`)) return;
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  const response = (schema.response ?? {}) as Record<string, unknown>;
+  if (methods.some((m) => !READ_METHODS.has(m))) {
+    schema.security = [{ apiToken: [] }];
+    schema.response = { ...response, 401: unauthorizedResponse, 403: disabledResponse };
+  } else if (readTokenSet && !OPEN_READS.has(route.url)) {
+    schema.security = [{ readToken: [] }, { apiToken: [] }];
+    schema.response = { ...response, 401: unauthorizedResponse };
+  }
+}
+
 export async function registerAuth(app: FastifyInstance, config: Pick<ApiConfig, 'API_TOKEN' | 'API_READ_TOKEN'>): Promise<void> {
   const writeToken = config.API_TOKEN;
   const readToken = config.API_READ_TOKEN;
+
+  // Registered before the routes, so it sees each of them (the same rule as the hook, documented).
+  app.addHook('onRoute', (route) => documentAuth(route, readToken !== ''));
 
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;

@@ -9,19 +9,33 @@ import { requireStatsIdle } from '../stats-lock.guard.js';
 import { requireTurbine } from '../turbine-lookup.js';
 import { toWindowStatItem, windowStatItem } from './window-stat.schema.js';
 
+/**
+ * `windowStart` is camelCase like every field the API answers with; `window_start`, its first
+ * name, stays as an alias. Both at once must name the same instant. The handler sees `windowStart` only.
+ */
 const statsQuery = z
   .strictObject({
-    window_start: isoInstant.optional().meta({ description: 'Exactly this window (its start); not combined with from/to' }),
+    windowStart: isoInstant.optional().meta({ description: 'Exactly this window (its start); not combined with from/to' }),
+    window_start: isoInstant
+      .optional()
+      .meta({ description: 'Alias of windowStart (its earlier, snake_case name); given with windowStart, both must be the same instant' }),
     ...rangeShape,
     turbine: turbineName.optional().meta({ description: 'Only this turbine, by name (404 when unknown)' }),
     limit: limitParam,
     cursor: cursorParam(cursorKeys.windowStat),
   })
   .refine(rangeIsOrdered, RANGE_ORDER_ISSUE)
-  .refine((q) => q.window_start === undefined || (q.from === undefined && q.to === undefined), {
-    message: 'give either window_start or from/to, not both',
-    path: ['window_start'],
-  });
+  .refine((q) => q.windowStart === undefined || q.window_start === undefined || q.windowStart.getTime() === q.window_start.getTime(), {
+    message: 'differs from window_start, its alias: give one of them',
+    path: ['windowStart'],
+  })
+  .superRefine((q, ctx) => {
+    const given = q.windowStart !== undefined ? 'windowStart' : q.window_start !== undefined ? 'window_start' : null;
+    if (given !== null && (q.from !== undefined || q.to !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: `give either ${given} or from/to, not both`, path: [given] });
+    }
+  })
+  .transform(({ window_start: alias, ...q }) => ({ ...q, windowStart: q.windowStart ?? alias }));
 
 export const statsRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, { deps }) => {
   const { pool, config } = deps;
@@ -43,7 +57,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app,
       const turbine = q.turbine === undefined ? undefined : await requireTurbine(request, pool, q.turbine);
       const page = await listWindowStats(pool, {
         windowSeconds: config.WINDOW_SECONDS,
-        windowStart: q.window_start,
+        windowStart: q.windowStart,
         from: q.from,
         to: q.to,
         turbineId: turbine?.id,
