@@ -11,10 +11,11 @@ export interface Child {
 /**
  * Runs one of the project's compiled entry points (`apps/<app>/dist/<name>.js`, what production
  * runs; jest's global set-up builds them) in a real child process: plain node, one process, so a
- * signal reaches the program itself and not a wrapper.
+ * signal reaches the program itself and not a wrapper. `node`: another Node.js binary than the
+ * tests' own.
  */
-export function runEntry(entry: string, env: Record<string, string>, args: string[] = []): Child {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, entry), ...args], {
+export function runEntry(entry: string, env: Record<string, string>, args: string[] = [], node = process.execPath): Child {
+  const child = spawn(node, [path.join(REPO_ROOT, entry), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,3 +1,4 @@
+import '@windmill/core/platform/node-check';
 import { enqueueFolder } from '@windmill/core/ingest/enqueue-file';
 import { runService } from '@windmill/core/platform/lifecycle';
 import { requestStatsRun } from '@windmill/core/platform/queues';

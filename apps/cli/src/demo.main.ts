@@ -1,3 +1,4 @@
+import '@windmill/core/platform/node-check';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';

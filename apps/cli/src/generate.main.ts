@@ -1,3 +1,4 @@
+import '@windmill/core/platform/node-check';
 import path from 'node:path';
 import { GENERATE_USAGE, UsageError, parseGenerateArgs } from './generate-args.js';
 import { writeSampleData } from '@windmill/core/generator/write-sample-data';

@@ -1,3 +1,4 @@
+import '@windmill/core/platform/node-check';
 import { ensureDatabase, migrate } from '@windmill/core/db/migrate';
 import { createPool } from '@windmill/core/db/pool';
 import { runIngest, type BatchHooks } from '@windmill/core/ingest/batch-ingest';

@@ -1,3 +1,4 @@
+import '@windmill/core/platform/node-check';
 import { ensureDatabase, migrate } from '@windmill/core/db/migrate';
 import { loadConfigOrExit, redactUrl, waitForPostgres } from '@windmill/core/platform/startup';
 

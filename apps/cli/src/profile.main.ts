@@ -1,3 +1,4 @@
+import '@windmill/core/platform/node-check';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { parseInputProfiles, ProfileError, type WrittenProfile } from '@windmill/core/profiles/input-profile';

@@ -1,3 +1,4 @@
+import '@windmill/core/platform/node-check';
 import { runService } from '@windmill/core/platform/lifecycle';
 import { ALL_IN_ONE_NEEDS, startAllInOne } from './all-in-one.js';
 

@@ -1,3 +1,4 @@
+import '@windmill/core/platform/node-check';
 import { runService } from '@windmill/core/platform/lifecycle';
 import { startWatcher } from './start.js';
 
