@@ -15,6 +15,7 @@ import { listTurbines, type TurbineOverview } from '@windmill/core/read/turbines
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { createApiWorld, type ApiWorld } from '../api/api-harness.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { resetTables } from '../helpers/reset.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
 import { DAILY } from '../stats/stats-fixtures.js';
 import { explainingPool, generateReadings } from '../stats/synthetic-readings.js';
@@ -54,9 +55,7 @@ afterAll(async () => {
   await world.close();
   await rm(dir, { recursive: true, force: true });
 });
-beforeEach(async () => {
-  await pool.query('TRUNCATE reading, stats_pending, stats_run, window_stat, anomaly, rejected_row, ingested_file, turbine');
-});
+beforeEach(() => resetTables(pool));
 
 /** Hourly lines of `turbine` for hours [from, to) after T0, with `power` as the value. */
 function hours(turbine: number, from: number, to: number, power: number): string[] {

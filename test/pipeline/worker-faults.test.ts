@@ -8,6 +8,7 @@ import { INGEST_QUEUE } from '@windmill/core/platform/queues';
 import { enqueueFile } from '@windmill/core/ingest/enqueue-file';
 import { runEntry, type Child } from '../helpers/child-process.js';
 import { createPipelineEnv, REDIS_URL, type PipelineEnv } from '../helpers/pipeline-env.js';
+import { resetTables } from '../helpers/reset.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -82,7 +83,7 @@ describe('worker processes under faults', () => {
   }, 120_000);
 
   it('two workers on one queue never load a file twice', async () => {
-    await pool.query('TRUNCATE reading, rejected_row, stats_pending, ingested_file, turbine CASCADE');
+    await resetTables(pool, { keepIds: true });
     const data = await writeSampleData(path.join(env.dirs.watch, 'many'), { turbines: 12, days: 10, files: 12, seed: 'race' });
     const workers = [startWorker(), startWorker()];
     await waitFor('both workers ready', () => workers.every((w) => w.output().includes('workers ready')), 30_000);

@@ -1,7 +1,7 @@
 import type { Pool } from '@windmill/core/db/pool';
 import type { FleetReading, PerformanceSettings, TurbineWindowPerformance } from '@windmill/core/domain/fleet-performance';
-import { countingInsertedRows } from '@windmill/core/ingest/reading-count.repository';
 import type { PowerCurveOptions } from '@windmill/core/stats/compute-stats';
+import { seedReadings } from '../helpers/readings.js';
 
 /**
  * Helpers for the stats job's power-curve tests: readings with wind speed written the way a loaded
@@ -9,64 +9,16 @@ import type { PowerCurveOptions } from '@windmill/core/stats/compute-stats';
  */
 
 /**
- * Loads readings with wind speed as one committed file would: the turbines named (`names` by id;
- * a numbered turbine without one is named by its number, as the loader names it), the readings
- * counted the way the loader counts them, and a stats_pending note per turbine for the stats job.
- * Returns the file id.
+ * Loads readings with wind speed as one committed file would (the kit's `seedReadings`): the
+ * turbines named (`names` by id; a numbered turbine without one is named by its number), the
+ * readings counted, and a stats_pending note per turbine for the stats job. Returns the file id.
  */
-export async function loadReadings(
+export function loadReadings(
   pool: Pool,
   readings: readonly FleetReading[],
   names: ReadonlyMap<number, string> = new Map(),
 ): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const file = await client.query<{ id: number }>(
-      `INSERT INTO ingested_file (path, status) VALUES ('/fixtures/' || gen_random_uuid() || '.csv', 'done') RETURNING id`,
-    );
-    const fileId = file.rows[0]!.id;
-    const ids = [...new Set(readings.map((r) => r.turbineId))];
-    await client.query(`INSERT INTO turbine (id, name) SELECT * FROM unnest($1::int[], $2::text[]) ON CONFLICT (id) DO NOTHING`, [
-      ids,
-      ids.map((id) => names.get(id) ?? String(id)),
-    ]);
-    const col = <T>(f: (r: FleetReading) => T) => readings.map(f);
-    await client.query(
-      countingInsertedRows(
-        `INSERT INTO reading (turbine_id, ts, wind_speed, power_output, wind_speed_imputed, power_imputed, file_id)
-         SELECT t, to_timestamp(ms / 1000.0), w, p, wi, pi, $7::int
-           FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::boolean[], $6::boolean[]) AS u(t, ms, w, p, wi, pi)
-         ON CONFLICT (turbine_id, ts) DO UPDATE
-           SET wind_speed = excluded.wind_speed, power_output = excluded.power_output,
-               wind_speed_imputed = excluded.wind_speed_imputed, power_imputed = excluded.power_imputed, file_id = excluded.file_id
-         RETURNING turbine_id, xmax = 0 AS inserted`,
-        '$7',
-      ),
-      [
-        col((r) => r.turbineId),
-        col((r) => r.ts),
-        col((r) => r.windSpeed),
-        col((r) => r.power),
-        col((r) => r.windSpeedImputed),
-        col((r) => r.powerImputed),
-        fileId,
-      ],
-    );
-    await client.query(
-      `INSERT INTO stats_pending (turbine_id, ts_min, ts_max, file_id)
-       SELECT t, to_timestamp(min(ms) / 1000.0), to_timestamp(max(ms) / 1000.0), $3::int
-         FROM unnest($1::int[], $2::float8[]) AS u(t, ms) GROUP BY t`,
-      [col((r) => r.turbineId), col((r) => r.ts), fileId],
-    );
-    await client.query('COMMIT');
-    return fileId;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  return seedReadings(pool, readings, { names });
 }
 
 export async function readReadings(pool: Pool): Promise<FleetReading[]> {

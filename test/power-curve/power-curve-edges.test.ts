@@ -2,7 +2,7 @@ import { createPool, type Pool } from '@windmill/core/db/pool';
 import { assessFleet, type FleetReading } from '@windmill/core/domain/fleet-performance';
 import { computeStats, DEFAULT_POWER_CURVE, type ComputeStatsOptions, type PowerCurveOptions } from '@windmill/core/stats/compute-stats';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { resetData } from '../stats/stats-fixtures.js';
+import { resetTables } from '../helpers/reset.js';
 import { coreSettings, loadReadings, mismatches, readReadings, readStoredPerformance } from './power-curve-db.js';
 
 /**
@@ -22,10 +22,7 @@ afterAll(async () => {
   await pool.end();
   await db.drop();
 });
-beforeEach(async () => {
-  await resetData(pool);
-  await pool.query('TRUNCATE power_curve_day');
-});
+beforeEach(() => resetTables(pool));
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

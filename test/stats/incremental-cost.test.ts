@@ -1,6 +1,8 @@
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { useTestDatabase } from '../helpers/database.js';
-import { DAILY, hourly, loadFile } from './stats-fixtures.js';
+import { seedReadings } from '../helpers/readings.js';
+import { resetTables } from '../helpers/reset.js';
+import { DAILY, hourly } from './stats-fixtures.js';
 import { explainingPool, generateReadings } from './synthetic-readings.js';
 
 const database = useTestDatabase('stats_incremental_cost');
@@ -15,12 +17,7 @@ const PLANNERS = [
 ];
 
 describe('the cost of an incremental run', () => {
-  beforeEach(() =>
-    database.pool.query(
-      `TRUNCATE reading, window_stat, anomaly, stats_run, stats_pending, rejected_row, ingested_file, turbine, power_curve_day,
-                reading_count_delta, turbine_file_reading_count, turbine_reading_count RESTART IDENTITY CASCADE`,
-    ),
-  );
+  beforeEach(() => resetTables(database.pool));
 
   it.each(PLANNERS)('reads only the new windows of reading through its index, never the whole table, $planner', async ({ settings }) => {
     // 40 turbines x 100 days of hourly history: 96 000 readings, 4 000 turbine-days.
@@ -28,7 +25,7 @@ describe('the cost of an incremental run', () => {
     expect(generated).toBe(96_000);
     expect(await computeStats(database.pool, DAILY)).toMatchObject({ status: 'done', full: true, windowsComputed: 4000 });
     // A new file: one day of turbine 7, right after the history.
-    await loadFile(
+    await seedReadings(
       database.pool,
       hourly(
         7,

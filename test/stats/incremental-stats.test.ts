@@ -1,19 +1,11 @@
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { useTestDatabase } from '../helpers/database.js';
-import {
-  DAILY,
-  type FixtureReading,
-  hourly,
-  loadFile,
-  readAnomalies,
-  readWindowStats,
-  resetData,
-  sampleStats,
-  writeFile,
-} from './stats-fixtures.js';
+import { seedReadings } from '../helpers/readings.js';
+import { resetTables } from '../helpers/reset.js';
+import { DAILY, type FixtureReading, hourly, readAnomalies, readWindowStats, sampleStats } from './stats-fixtures.js';
 
 const database = useTestDatabase('stats_incremental', { poolSize: 3 });
-beforeEach(() => resetData(database.pool));
+beforeEach(() => resetTables(database.pool));
 
 const DAY1 = '2022-03-01T00:00:00Z';
 const DAY2 = '2022-03-02T00:00:00Z';
@@ -34,7 +26,7 @@ describe('incremental stats runs', () => {
     // Day 1: turbine 3 stands out. Day 2: turbine 7 stands out.
     const day1 = [10, 10.5, 0, 10, 10.2, 9.8, 10];
     const day2 = [10, 10.5, 9.5, 10, 10.2, 9.8, 0];
-    await loadFile(database.pool, [...days(DAY1, day1), ...days(DAY2, day2)]);
+    await seedReadings(database.pool, [...days(DAY1, day1), ...days(DAY2, day2)]);
     const first = doneRun(await computeStats(database.pool, DAILY));
     expect(first).toMatchObject({ full: true, windowsComputed: 14, anomaliesTurbine: 2 });
     expect((await readAnomalies(database.pool, 'turbine')).map((a) => [a.windowStart, a.turbineId])).toEqual([
@@ -45,7 +37,7 @@ describe('incremental stats runs', () => {
 
     // A later file overwrites turbine 1's day 2 with zeros and adds its day 3. With two turbines at
     // 0 on day 2 neither is outside the fleet band any more (expected values computed below).
-    await loadFile(database.pool, [...hourly(1, DAY2, [0, 0, 0]), ...hourly(1, DAY3, [4, 4, 4])]);
+    await seedReadings(database.pool, [...hourly(1, DAY2, [0, 0, 0]), ...hourly(1, DAY3, [4, 4, 4])]);
     const newDay2 = [0, ...day2.slice(1)];
     const { mean: mu, sd } = sampleStats(newDay2);
     expect(newDay2.filter((m) => Math.abs(m - mu) > 2 * sd)).toEqual([]);
@@ -67,7 +59,7 @@ describe('incremental stats runs', () => {
   });
 
   it('computes nothing when nothing is pending', async () => {
-    await loadFile(database.pool, days(DAY1, [1, 2, 3]));
+    await seedReadings(database.pool, days(DAY1, [1, 2, 3]));
     doneRun(await computeStats(database.pool, DAILY));
     const before = await readWindowStats(database.pool);
 
@@ -79,12 +71,12 @@ describe('incremental stats runs', () => {
 
   it('recomputes reading anomalies of a window whose readings were overwritten', async () => {
     // Eight zeros and one 9: the 9 is 8/3 sample stddevs above the mean, outside k = 2.
-    await loadFile(database.pool, hourly(1, DAY1, [0, 0, 0, 0, 0, 0, 0, 0, 9]));
+    await seedReadings(database.pool, hourly(1, DAY1, [0, 0, 0, 0, 0, 0, 0, 0, 9]));
     expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ anomaliesReading: 1 });
     expect(await readAnomalies(database.pool, 'reading')).toMatchObject([{ ts: '2022-03-01T08:00:00Z', value: 9 }]);
 
     // A later file corrects the 9 to 0: the window is all zeros (stddev 0) and flags nothing.
-    await loadFile(database.pool, [{ turbine: 1, ts: '2022-03-01T08:00:00Z', power: 0 }]);
+    await seedReadings(database.pool, [{ turbineId: 1, ts: '2022-03-01T08:00:00Z', power: 0 }]);
     const second = doneRun(await computeStats(database.pool, DAILY));
 
     expect(second).toMatchObject({ full: false, windowsComputed: 1, anomaliesReading: 0 });
@@ -93,13 +85,13 @@ describe('incremental stats runs', () => {
   });
 
   it('leaves a file that commits during a run for the next run', async () => {
-    await loadFile(database.pool, days(DAY1, [1, 2, 3]));
+    await seedReadings(database.pool, days(DAY1, [1, 2, 3]));
     doneRun(await computeStats(database.pool, DAILY));
 
     const loader = await database.pool.connect();
     try {
       await loader.query('BEGIN');
-      await writeFile(loader, hourly(2, DAY2, [6, 8]));
+      await seedReadings(loader, hourly(2, DAY2, [6, 8]));
       // The run cannot see the uncommitted readings or their pending note, and must not lose the note.
       expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ windowsComputed: 0 });
       await loader.query('COMMIT');
@@ -116,18 +108,18 @@ describe('incremental stats runs', () => {
     const history: FixtureReading[] = [];
     for (let day = 0; day < 800; day++) {
       const ts = new Date(Date.UTC(2020, 0, 1) + day * 86_400_000).toISOString();
-      for (let turbine = 1; turbine <= 30; turbine++) history.push({ turbine, ts, power: 1 + ((day + turbine) % 5) });
+      for (let turbine = 1; turbine <= 30; turbine++) history.push({ turbineId: turbine, ts, power: 1 + ((day + turbine) % 5) });
     }
-    await loadFile(database.pool, history, { pending: false });
+    await seedReadings(database.pool, history, { pending: false });
     expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ full: true, windowsComputed: 24_000 });
     await database.pool.query('ANALYZE window_stat');
 
     // A small change stays incremental.
-    await loadFile(database.pool, hourly(1, '2022-03-11T00:00:00Z', [2, 3, 4]));
+    await seedReadings(database.pool, hourly(1, '2022-03-11T00:00:00Z', [2, 3, 4]));
     expect(doneRun(await computeStats(database.pool, DAILY))).toMatchObject({ full: false, windowsComputed: 1 });
 
     // A reload touching every window (more than 2 % of them, and more than 2 000): one full pass.
-    await loadFile(
+    await seedReadings(
       database.pool,
       history.map((r) => ({ ...r, power: r.power + 1 })),
     );

@@ -1,9 +1,11 @@
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { useTestDatabase } from '../helpers/database.js';
-import { DAILY, hourly, loadFile, readAnomalies, readWindowStats, resetData, sampleStats } from './stats-fixtures.js';
+import { seedReadings } from '../helpers/readings.js';
+import { resetTables } from '../helpers/reset.js';
+import { DAILY, hourly, readAnomalies, readWindowStats, sampleStats } from './stats-fixtures.js';
 
 const database = useTestDatabase('stats_reading_anomalies');
-beforeEach(() => resetData(database.pool));
+beforeEach(() => resetTables(database.pool));
 
 describe('reading anomalies', () => {
   it('flags a reading strictly outside mean ± k·stddev, not one exactly on the bound', async () => {
@@ -12,7 +14,7 @@ describe('reading anomalies', () => {
     const { mean, sd } = sampleStats(powers);
     expect([mean, sd]).toEqual([1, 2]);
     expect(mean + 1.5 * sd).toBe(4);
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', powers));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', powers));
 
     const onBound = await computeStats(database.pool, { ...DAILY, sigma: 1.5 });
     expect(onBound).toMatchObject({ status: 'done', anomaliesReading: 0 });
@@ -40,7 +42,7 @@ describe('reading anomalies', () => {
   it('does not flag decimal readings exactly on the bound, where double arithmetic would', async () => {
     // In hundredths: 54, 54, 54, 170 have mean 83 and sample stddev 58, and 83 + 1.5·58 = 170.
     expect(sampleStats([54, 54, 54, 170])).toEqual({ mean: 83, sd: 58 });
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [0.54, 0.54, 0.54, 1.7]));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [0.54, 0.54, 0.54, 1.7]));
 
     const outcome = await computeStats(database.pool, { ...DAILY, sigma: 1.5 });
 
@@ -53,7 +55,7 @@ describe('reading anomalies', () => {
     const powers = [4, 4, 4, 0];
     const { mean, sd } = sampleStats(powers);
     expect([mean, sd]).toEqual([3, 2]);
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', powers));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', powers));
 
     await computeStats(database.pool, { ...DAILY, sigma: 1.4 });
 
@@ -62,8 +64,8 @@ describe('reading anomalies', () => {
 
   it('flags nothing in a window with fewer than 3 readings or with stddev 0', async () => {
     // With k = 0.5 both readings of turbine 1 would be outside mean ± k·stddev (5 ± 3.54).
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [0, 10]));
-    await loadFile(database.pool, hourly(2, '2022-03-01T00:00:00Z', [3, 3, 3, 3]));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [0, 10]));
+    await seedReadings(database.pool, hourly(2, '2022-03-01T00:00:00Z', [3, 3, 3, 3]));
 
     const outcome = await computeStats(database.pool, { ...DAILY, sigma: 0.5 });
 
@@ -77,7 +79,7 @@ describe('reading anomalies', () => {
     const { mean, sd } = sampleStats(powers);
     expect(5 - mean).toBeGreaterThan(1.5 * sd);
     expect(5 - mean).toBeLessThan(2 * sd);
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', powers));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', powers));
 
     expect(await computeStats(database.pool, { ...DAILY, sigma: 2 })).toMatchObject({ full: true, anomaliesReading: 0 });
     expect(await readAnomalies(database.pool, 'reading')).toEqual([]);

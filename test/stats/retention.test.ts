@@ -6,10 +6,12 @@ import { computeStats, type ComputeStatsOptions } from '@windmill/core/stats/com
 import { purgeComputedReadings } from '@windmill/core/stats/retention.repository';
 import { useTestDatabase } from '../helpers/database.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
-import { DAILY, type FixtureReading, hourly, loadFile, readAnomalies, readWindowStats, resetData, writeFile } from './stats-fixtures.js';
+import { seedReadings } from '../helpers/readings.js';
+import { resetTables } from '../helpers/reset.js';
+import { DAILY, type FixtureReading, hourly, readAnomalies, readWindowStats } from './stats-fixtures.js';
 
 const database = useTestDatabase('stats_retention', { poolSize: 4 });
-beforeEach(() => resetData(database.pool));
+beforeEach(() => resetTables(database.pool));
 
 // Keep 10 days at NOW: now - 10 days is 2022-03-21T12:00Z, inside the day window that starts at
 // HORIZON, so days 1 and 2 are purged whole and day 3 is kept whole.
@@ -33,9 +35,9 @@ function days(start: string, meanByTurbine: number[]): FixtureReading[] {
 const HISTORY: FixtureReading[] = [
   ...days(DAY1, [10, 10.5, 0, 10, 10.2, 9.8, 10]),
   ...hourly(1, DAY2, [10, 10, 10, 10, 10, 10, 10, 10, 19]),
-  ...days(DAY2, [0, 10.5, 9.5, 10, 10.2, 9.8, 10]).filter((r) => r.turbine !== 1),
+  ...days(DAY2, [0, 10.5, 9.5, 10, 10.2, 9.8, 10]).filter((r) => r.turbineId !== 1),
   ...hourly(2, DAY3, [10, 10, 10, 10, 10, 10, 10, 10, 19]),
-  ...days(DAY3, [10, 0, 9.5, 10, 10.2, 9.8, 10]).filter((r) => r.turbine !== 2),
+  ...days(DAY3, [10, 0, 9.5, 10, 10.2, 9.8, 10]).filter((r) => r.turbineId !== 2),
   ...days(DAY4, [10, 10.5, 9.5, 10, 10.2, 9.8, 10]),
 ];
 const isOld = (r: FixtureReading) => Date.parse(r.ts) < Date.parse(HORIZON);
@@ -58,7 +60,7 @@ const before = (iso: string) => (s: { windowStart: string }) => s.windowStart < 
 
 describe('retention of readings (RETAIN_READINGS_DAYS)', () => {
   it('deletes the readings of windows before the horizon once computed, and keeps their statistics and anomalies', async () => {
-    await loadFile(database.pool, HISTORY);
+    await seedReadings(database.pool, HISTORY);
     const { logger, lines } = memoryLogger();
 
     const run = doneRun(await computeStats(database.pool, { ...RETAIN, logger }));
@@ -69,7 +71,7 @@ describe('retention of readings (RETAIN_READINGS_DAYS)', () => {
     // now - 10 days: retention takes whole windows only.
     expect(await readingTimes()).toEqual(
       HISTORY.filter((r) => !isOld(r))
-        .map((r) => ({ turbine: r.turbine, ts: r.ts.replace('.000', ''), power: r.power }))
+        .map((r) => ({ turbine: r.turbineId, ts: r.ts.replace('.000', ''), power: r.power }))
         .sort((a, b) => a.turbine - b.turbine || a.ts.localeCompare(b.ts)),
     );
     expect(lines().find((l) => l.msg === 'readings purged')).toMatchObject({
@@ -106,7 +108,7 @@ describe('retention of readings (RETAIN_READINGS_DAYS)', () => {
   });
 
   it('keeps the purged windows and anomalies through a later full run (sigma changed), recomputing only windows with readings', async () => {
-    await loadFile(database.pool, HISTORY);
+    await seedReadings(database.pool, HISTORY);
     const first = doneRun(await computeStats(database.pool, RETAIN));
     const statsBefore = await readWindowStats(database.pool);
     const anomaliesBefore = [...(await readAnomalies(database.pool, 'reading')), ...(await readAnomalies(database.pool, 'turbine'))];
@@ -129,7 +131,7 @@ describe('retention of readings (RETAIN_READINGS_DAYS)', () => {
   });
 
   it('runs one full run, not one per run, when the reading interval changes after a purge', async () => {
-    await loadFile(database.pool, HISTORY);
+    await seedReadings(database.pool, HISTORY);
     doneRun(await computeStats(database.pool, RETAIN));
 
     const changed = { ...RETAIN, readingIntervalSeconds: 1800 };
@@ -143,7 +145,7 @@ describe('retention of readings (RETAIN_READINGS_DAYS)', () => {
   });
 
   it('deletes nothing with RETAIN_READINGS_DAYS=0, and purges with the days the setting gives', async () => {
-    await loadFile(database.pool, HISTORY);
+    await seedReadings(database.pool, HISTORY);
     const keepForever = statsOptionsFrom(parseConfig({ RETAIN_READINGS_DAYS: '0' }, '/'), 'cli');
     expect(keepForever.retainReadingsDays).toBe(0);
 
@@ -157,10 +159,10 @@ describe('retention of readings (RETAIN_READINGS_DAYS)', () => {
   });
 
   it('never deletes readings still pending: their windows, and later ones of the turbine, wait for the next run', async () => {
-    await loadFile(database.pool, HISTORY);
+    await seedReadings(database.pool, HISTORY);
     doneRun(await computeStats(database.pool, DAILY));
     // A file with a correction for turbine 1 on day 2, committed but not yet folded into stats.
-    await loadFile(database.pool, [{ turbine: 1, ts: '2022-03-20T08:00:00Z', power: 10 }]);
+    await seedReadings(database.pool, [{ turbineId: 1, ts: '2022-03-20T08:00:00Z', power: 10 }]);
 
     const purged = await purgeComputedReadings(database.pool, new Date(HORIZON), 86_400);
 
@@ -183,7 +185,7 @@ describe('retention of readings (RETAIN_READINGS_DAYS)', () => {
   });
 
   it('leaves old readings a loader is rewriting while the purge runs for the run after', async () => {
-    await loadFile(database.pool, HISTORY);
+    await seedReadings(database.pool, HISTORY);
     doneRun(await computeStats(database.pool, DAILY));
     const corrected = hourly(2, DAY2, [7, 7, 7]);
 
@@ -192,7 +194,7 @@ describe('retention of readings (RETAIN_READINGS_DAYS)', () => {
     try {
       await loader.query('BEGIN');
       // Rewrites turbine 2's day-2 readings (row locks held) and leaves its pending note, uncommitted.
-      await writeFile(loader, corrected);
+      await seedReadings(loader, corrected);
       run = computeStats(database.pool, RETAIN);
       // Whether the purge reaches turbine 2 before or after this commit, it must not delete them.
       await new Promise((resolve) => setTimeout(resolve, 300));

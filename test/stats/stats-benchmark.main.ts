@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { createPool } from '@windmill/core/db/pool';
 import { computeStats, type ComputeStatsOptions } from '@windmill/core/stats/compute-stats';
 import { createTestDatabase } from '../helpers/database.js';
-import { hourly, loadFile } from './stats-fixtures.js';
+import { seedReadings } from '../helpers/readings.js';
+import { hourly } from './stats-fixtures.js';
 import { explainingPool, generateReadings } from './synthetic-readings.js';
 
 const turbines = Number(process.argv[2] ?? 100);
@@ -29,7 +30,7 @@ try {
   // One new day for one turbine, the way a loader commits it, right after the generated history.
   const firstNewDay = Date.parse('2020-01-01T00:00:00Z') + Math.ceil(hours / 24) * 86_400_000;
   const loadDay = (n: number) =>
-    loadFile(
+    seedReadings(
       pool,
       hourly(
         7,

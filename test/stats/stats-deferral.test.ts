@@ -2,7 +2,9 @@ import type { Job } from 'bullmq';
 import { createStatsProcessor } from '@windmill/worker/compute-stats.processor';
 import { useTestDatabase } from '../helpers/database.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
-import { DAILY, hourly, loadFile, resetData } from './stats-fixtures.js';
+import { seedReadings } from '../helpers/readings.js';
+import { resetTables } from '../helpers/reset.js';
+import { DAILY, hourly } from './stats-fixtures.js';
 
 /**
  * A scheduled stats job while files are loading: it gives way (no run, no results) until a loaded
@@ -10,7 +12,7 @@ import { DAILY, hourly, loadFile, resetData } from './stats-fixtures.js';
  * ledgers run at once.
  */
 const database = useTestDatabase('stats_defer');
-beforeEach(() => resetData(database.pool));
+beforeEach(() => resetTables(database.pool));
 
 const { logger } = memoryLogger();
 const { trigger: _trigger, ...options } = DAILY;
@@ -20,7 +22,7 @@ const job = (trigger: 'schedule' | 'api' | 'cli') => ({ data: { trigger }, queue
 
 /** One committed file, finished `secondsAgo`, and `loading` more files queued or in progress. */
 async function ledger(secondsAgo: number, loading: Array<'queued' | 'processing'>): Promise<void> {
-  const fileId = await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3, 4]));
+  const fileId = await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3, 4]));
   await database.pool.query(`UPDATE ingested_file SET finished_at = now() - make_interval(secs => $2) WHERE id = $1`, [fileId, secondsAgo]);
   for (const status of loading) {
     await database.pool.query(`INSERT INTO ingested_file (path, status) VALUES ('/inbox/' || gen_random_uuid() || '.csv', $1)`, [status]);

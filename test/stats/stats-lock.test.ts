@@ -4,9 +4,11 @@ import pg from 'pg';
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { isStatsRunning, STATS_READ_LOCK_ID, TAKE_STATS_READ_LOCK_SQL, TRY_TAKE_STATS_LOCK_SQL } from '@windmill/core/stats/stats-lock';
 import { useTestDatabase } from '../helpers/database.js';
-import { DAILY, hourly, loadFile, resetData } from './stats-fixtures.js';
+import { DAILY, hourly } from './stats-fixtures.js';
 import { TYPESCRIPT_CHILD_ARGS } from '../helpers/child-process.js';
 import { waitFor } from '../helpers/wait.js';
+import { seedReadings } from '../helpers/readings.js';
+import { resetTables } from '../helpers/reset.js';
 
 const children: ChildProcess[] = [];
 
@@ -14,7 +16,7 @@ const database = useTestDatabase('stats_lock', { poolSize: 5 });
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
-beforeEach(() => resetData(database.pool));
+beforeEach(() => resetTables(database.pool));
 
 async function connect(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: database.db.url });
@@ -42,7 +44,7 @@ async function someoneWaitsForTheReadLock(): Promise<boolean> {
 
 describe('the stats lock', () => {
   it('makes a run skip while another holder keeps the run lock; reads are held off only by the read lock', async () => {
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
     expect(await isStatsRunning(database.pool)).toBe(false);
     const holder = await connect();
     try {
@@ -65,7 +67,7 @@ describe('the stats lock', () => {
   });
 
   it('is taken by a run that has results to write and held to its commit; a second run meanwhile skips', async () => {
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
     // Hold window_stat so the run stops half-way, after it took the lock.
     const blocker = await connect();
     try {
@@ -85,7 +87,6 @@ describe('the stats lock', () => {
   });
 
   it('is never taken by a run with nothing to write: such runs finish while a holder keeps it, a run with results waits', async () => {
-    await database.pool.query('TRUNCATE power_curve_day');
     const holder = await connect();
     try {
       await holder.query('BEGIN');
@@ -94,7 +95,7 @@ describe('the stats lock', () => {
       expect(await computeStats(database.pool, DAILY)).toMatchObject({ status: 'done', full: true, windowsComputed: 0 });
       await holder.query('COMMIT');
 
-      await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
+      await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
       expect(await computeStats(database.pool, DAILY)).toMatchObject({ status: 'done', windowsComputed: 1 });
 
       await holder.query('BEGIN');
@@ -104,7 +105,7 @@ describe('the stats lock', () => {
         expect(await computeStats(database.pool, DAILY)).toMatchObject({ status: 'done', full: false, windowsComputed: 0 });
       }
       // Something pending: the run waits for the read lock before it writes anything readers see.
-      await loadFile(database.pool, hourly(1, '2022-03-02T00:00:00Z', [4, 5, 6]));
+      await seedReadings(database.pool, hourly(1, '2022-03-02T00:00:00Z', [4, 5, 6]));
       let settled = false;
       const run = computeStats(database.pool, DAILY).finally(() => {
         settled = true;
@@ -136,7 +137,7 @@ describe('the stats lock', () => {
   });
 
   it('dies with a stats worker killed in the middle of a statement', async () => {
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
     const blocker = await connect();
     try {
       await blocker.query('BEGIN');

@@ -1,10 +1,12 @@
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { useTestDatabase } from '../helpers/database.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
-import { DAILY, hourly, loadFile, readWindowStats, resetData } from './stats-fixtures.js';
+import { seedReadings } from '../helpers/readings.js';
+import { resetTables } from '../helpers/reset.js';
+import { DAILY, hourly, readWindowStats } from './stats-fixtures.js';
 
 const database = useTestDatabase('stats_run_ledger');
-beforeEach(() => resetData(database.pool));
+beforeEach(() => resetTables(database.pool));
 
 interface StatsRunRow {
   id: number;
@@ -26,8 +28,8 @@ async function readRuns(): Promise<StatsRunRow[]> {
 
 describe('the stats_run ledger', () => {
   it('records a completed run with its settings, counts and trigger, and logs one line', async () => {
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [0, 0, 0, 0, 0, 0, 0, 0, 9]));
-    await loadFile(database.pool, hourly(2, '2022-03-01T00:00:00Z', [1, 1, 1]));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [0, 0, 0, 0, 0, 0, 0, 0, 9]));
+    await seedReadings(database.pool, hourly(2, '2022-03-01T00:00:00Z', [1, 1, 1]));
     const { lines: logLines, logger } = memoryLogger('test', 'info');
     const lines = logLines();
 
@@ -52,10 +54,10 @@ describe('the stats_run ledger', () => {
   });
 
   it('rolls a failing run back completely and records it as failed', async () => {
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2, 3]));
     await computeStats(database.pool, DAILY);
     const before = await readWindowStats(database.pool);
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [7, 8, 9]));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [7, 8, 9]));
     // Make the run fail after it has deleted and rewritten part of its results.
     await database.pool.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
                       BEGIN RAISE EXCEPTION 'disk on fire'; END $$`);

@@ -1,13 +1,15 @@
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { useTestDatabase } from '../helpers/database.js';
-import { DAILY, type FixtureReading, loadFile, readAnomalies, resetData, sampleStats } from './stats-fixtures.js';
+import { seedReadings } from '../helpers/readings.js';
+import { resetTables } from '../helpers/reset.js';
+import { DAILY, type FixtureReading, readAnomalies, sampleStats } from './stats-fixtures.js';
 
 const database = useTestDatabase('stats_turbine_anomalies');
-beforeEach(() => resetData(database.pool));
+beforeEach(() => resetTables(database.pool));
 
 /** One reading per turbine at `ts`, so each turbine's window mean is its value. */
 function fleet(ts: string, powerByTurbine: number[]): FixtureReading[] {
-  return powerByTurbine.map((power, i) => ({ turbine: i + 1, ts, power }));
+  return powerByTurbine.map((power, i) => ({ turbineId: i + 1, ts, power }));
 }
 
 describe('turbine anomalies', () => {
@@ -16,7 +18,7 @@ describe('turbine anomalies', () => {
     const { mean: mu, sd: sigma } = sampleStats(means);
     // Only turbine 7 is outside mu ± 2·sigma (8.86 ± 6.08).
     expect(means.filter((m) => Math.abs(m - mu) > 2 * sigma)).toEqual([2]);
-    await loadFile(database.pool, fleet('2022-03-01T10:00:00Z', means));
+    await seedReadings(database.pool, fleet('2022-03-01T10:00:00Z', means));
 
     const outcome = await computeStats(database.pool, DAILY);
 
@@ -39,8 +41,8 @@ describe('turbine anomalies', () => {
 
   it('compares only turbines with data in the same window, and needs at least 3 of them', async () => {
     // With k = 0.5, both 0 and 20 would be outside 10 ± 0.5·14.1 if two turbines were enough.
-    await loadFile(database.pool, fleet('2022-03-02T10:00:00Z', [0, 20]));
-    await loadFile(database.pool, fleet('2022-03-01T10:00:00Z', [5, 5, 5, 5]));
+    await seedReadings(database.pool, fleet('2022-03-02T10:00:00Z', [0, 20]));
+    await seedReadings(database.pool, fleet('2022-03-01T10:00:00Z', [5, 5, 5, 5]));
 
     const outcome = await computeStats(database.pool, { ...DAILY, sigma: 0.5 });
 
@@ -49,7 +51,7 @@ describe('turbine anomalies', () => {
   });
 
   it('flags nothing when every turbine has the same mean (sigma 0)', async () => {
-    await loadFile(database.pool, fleet('2022-03-01T10:00:00Z', [7.5, 7.5, 7.5]));
+    await seedReadings(database.pool, fleet('2022-03-01T10:00:00Z', [7.5, 7.5, 7.5]));
 
     const outcome = await computeStats(database.pool, { ...DAILY, sigma: 0.1 });
 
@@ -59,7 +61,7 @@ describe('turbine anomalies', () => {
   it('keeps a turbine whose mean is exactly on the bound in decimal, where double arithmetic would flag it', async () => {
     // In hundredths: 54, 54, 54, 170 have mean 83 and sample stddev 58, and 83 + 1.5·58 = 170.
     expect(sampleStats([54, 54, 54, 170])).toEqual({ mean: 83, sd: 58 });
-    await loadFile(database.pool, fleet('2022-03-01T10:00:00Z', [0.54, 0.54, 0.54, 1.7]));
+    await seedReadings(database.pool, fleet('2022-03-01T10:00:00Z', [0.54, 0.54, 0.54, 1.7]));
 
     expect(await computeStats(database.pool, { ...DAILY, sigma: 1.5 })).toMatchObject({ status: 'done', anomaliesTurbine: 0 });
     expect(await readAnomalies(database.pool, 'turbine')).toEqual([]);

@@ -1,16 +1,18 @@
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { useTestDatabase } from '../helpers/database.js';
-import { DAILY, hourly, loadFile, readWindowStats, resetData } from './stats-fixtures.js';
+import { seedReadings } from '../helpers/readings.js';
+import { resetTables } from '../helpers/reset.js';
+import { DAILY, hourly, readWindowStats } from './stats-fixtures.js';
 
 const database = useTestDatabase('stats_window');
-beforeEach(() => resetData(database.pool));
+beforeEach(() => resetTables(database.pool));
 
 describe('window statistics', () => {
   it('stores count, min, max, mean, sample stddev, imputed and expected counts per turbine-day', async () => {
     const powers = [2, 3.5, 4, 6.5];
     const readings = hourly(1, '2022-03-01T00:00:00Z', powers);
-    readings[1]!.imputed = true;
-    await loadFile(database.pool, readings);
+    readings[1]!.powerImputed = true;
+    await seedReadings(database.pool, readings);
 
     const outcome = await computeStats(database.pool, DAILY);
 
@@ -37,7 +39,7 @@ describe('window statistics', () => {
   });
 
   it('leaves stddev null for a window with a single reading', async () => {
-    await loadFile(database.pool, [{ turbine: 4, ts: '2022-03-05T12:00:00Z', power: 7.25 }]);
+    await seedReadings(database.pool, [{ turbineId: 4, ts: '2022-03-05T12:00:00Z', power: 7.25 }]);
 
     await computeStats(database.pool, DAILY);
 
@@ -49,8 +51,8 @@ describe('window statistics', () => {
   it('computes the mean of decimal readings exactly', async () => {
     // Summing as double gives 2.9749999999999996; the decimal mean is 2.975.
     expect((2.9 + 3.05) / 2).not.toBe(2.975);
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [2.9, 3.05]));
-    await loadFile(database.pool, hourly(2, '2022-03-01T00:00:00Z', [0.1, 0.2, 0.3]));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [2.9, 3.05]));
+    await seedReadings(database.pool, hourly(2, '2022-03-01T00:00:00Z', [0.1, 0.2, 0.3]));
 
     await computeStats(database.pool, DAILY);
 
@@ -59,10 +61,10 @@ describe('window statistics', () => {
   });
 
   it('puts a reading exactly on a boundary into the window that starts there', async () => {
-    await loadFile(database.pool, [
-      { turbine: 1, ts: '2022-03-01T23:59:59.999Z', power: 1 },
-      { turbine: 1, ts: '2022-03-02T00:00:00Z', power: 5 },
-      { turbine: 1, ts: '2022-03-02T00:00:00.001Z', power: 7 },
+    await seedReadings(database.pool, [
+      { turbineId: 1, ts: '2022-03-01T23:59:59.999Z', power: 1 },
+      { turbineId: 1, ts: '2022-03-02T00:00:00Z', power: 5 },
+      { turbineId: 1, ts: '2022-03-02T00:00:00.001Z', power: 7 },
     ]);
 
     await computeStats(database.pool, DAILY);
@@ -74,9 +76,9 @@ describe('window statistics', () => {
   });
 
   it('stores windows that have readings only, across gaps', async () => {
-    await loadFile(database.pool, [
-      { turbine: 3, ts: '2022-03-01T10:00:00Z', power: 1 },
-      { turbine: 3, ts: '2022-03-05T10:00:00Z', power: 2 },
+    await seedReadings(database.pool, [
+      { turbineId: 3, ts: '2022-03-01T10:00:00Z', power: 1 },
+      { turbineId: 3, ts: '2022-03-05T10:00:00Z', power: 2 },
     ]);
 
     const outcome = await computeStats(database.pool, DAILY);
@@ -86,11 +88,11 @@ describe('window statistics', () => {
   });
 
   it('gives 6-hour windows aligned to the epoch for WINDOW_SECONDS=21600', async () => {
-    await loadFile(database.pool, [
-      { turbine: 2, ts: '2022-03-01T05:59:59Z', power: 1 },
-      { turbine: 2, ts: '2022-03-01T06:00:00Z', power: 2 },
-      { turbine: 2, ts: '2022-03-01T11:00:00Z', power: 4 },
-      { turbine: 2, ts: '2022-03-01T13:00:00Z', power: 8 },
+    await seedReadings(database.pool, [
+      { turbineId: 2, ts: '2022-03-01T05:59:59Z', power: 1 },
+      { turbineId: 2, ts: '2022-03-01T06:00:00Z', power: 2 },
+      { turbineId: 2, ts: '2022-03-01T11:00:00Z', power: 4 },
+      { turbineId: 2, ts: '2022-03-01T13:00:00Z', power: 8 },
     ]);
 
     await computeStats(database.pool, { ...DAILY, windowSeconds: 21_600 });
@@ -103,7 +105,7 @@ describe('window statistics', () => {
   });
 
   it('recomputes everything when the reading interval changes expected_count', async () => {
-    await loadFile(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2]));
+    await seedReadings(database.pool, hourly(1, '2022-03-01T00:00:00Z', [1, 2]));
     await computeStats(database.pool, DAILY);
 
     const outcome = await computeStats(database.pool, { ...DAILY, readingIntervalSeconds: 600 });
