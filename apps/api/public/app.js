@@ -1,14 +1,14 @@
 // The dashboard's entry point: hash routes, rendering, and the banner while stats are being computed.
 import { clearCache, getJson, StatsRunningError } from './api.js';
 import { h } from './dom.js';
+import { fileView, loadFile } from './file-view.js';
 import { fleetView, loadFleet } from './fleet-view.js';
-import { loadRejections, rejectionsView } from './ledger.js';
 import { loadTurbine, turbineView } from './turbine-view.js';
 
 const VIEWS = {
   fleet: { load: loadFleet, build: fleetView, title: 'Fleet' },
   turbine: { load: loadTurbine, build: turbineView, title: 'Turbine' },
-  rejections: { load: loadRejections, build: rejectionsView, title: 'Rejected lines' },
+  file: { load: loadFile, build: fileView, title: 'File' },
 };
 
 /** How often an idle page asks whether a stats computation has started. */
@@ -28,7 +28,7 @@ function decodePart(part) {
   }
 }
 
-/** `#/fleet/<window start>`, `#/turbine/<name, URL-encoded>?from&to&focus`, `#/files/<id>/rejections`. */
+/** `#/fleet/<window start>`, `#/turbine/<name, URL-encoded>?from&to&focus`, `#/files/<id>` (`/rejections`: at its rejected lines). */
 export function parseRoute(hash) {
   const [path, query = ''] = hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodePart);
@@ -42,7 +42,9 @@ export function parseRoute(hash) {
       focus: q.get('focus'),
     };
   }
-  if (parts[0] === 'files' && parts[2] === 'rejections') return { name: 'rejections', fileId: Number(parts[1]) };
+  if (parts[0] === 'files' && parts[1]) {
+    return { name: 'file', fileId: Number(parts[1]), focus: parts[2] === 'rejections' ? 'rejections' : null };
+  }
   return { name: 'fleet', windowStart: parts[1] ?? null };
 }
 
