@@ -10,12 +10,19 @@ export const EXIT = {
   failed: 1,
   /** The command line itself is wrong. */
   usage: 2,
+  /**
+   * No file failed, but a file with data lines loaded none of them (every line rejected): a
+   * layout or format the loader does not read as given. A header-only file is not that.
+   */
+  nothingLoaded: 3,
 } as const;
 
 export const INGEST_USAGE = `Usage: npm run ingest -- <file.csv | folder>...
 
 Loads wind-turbine CSV files into Postgres, then computes the window statistics and anomalies
-once, and prints a table of what happened to every file. Folders are read recursively; files are
+once, and prints a table of what happened to every file (with the main reason its rejected lines
+were rejected) and this run's totals: its lines, the windows its stats run computed and the
+anomalies that run found, not the database's. Folders are read recursively; files are
 loaded in path order (a later file's reading replaces an earlier one's for the same turbine and
 time); files stay where they are. Loading the same content again adds nothing. Needs Postgres only.
 
@@ -36,6 +43,9 @@ Exit codes:
   0  every file loaded or recorded as a duplicate
   1  a file failed, no CSV file was found, or Postgres could not be reached
   2  bad command line
+  3  no file failed, but a file with data lines loaded none of them: every line was rejected
+     (the summary's note gives the main reason and the formats accepted); a file with only a
+     header is not that
 
 Examples:
   npm run ingest -- test/fixtures/challenge

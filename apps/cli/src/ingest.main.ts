@@ -8,7 +8,7 @@ import { secretValues } from '@windmill/core/platform/redact';
 import { loadConfigOrExit, waitForPostgres } from '@windmill/core/platform/startup';
 import { EXIT, INGEST_USAGE, parseIngestArgs } from './ingest-args.js';
 import { createProgressView, readableLogLines, type ProgressView } from './ingest-progress.js';
-import { formatSummary } from './ingest-summary.js';
+import { formatSummary, ingestExitCode } from './ingest-summary.js';
 
 // `npm run ingest -- <file|folder>...`: see INGEST_USAGE for what it does and its exit codes.
 
@@ -61,13 +61,13 @@ if (interactive) {
   view = createProgressView(process.stderr);
   hooks.onProgress = (progress) => view?.update(progress);
 }
-let exitCode: number = EXIT.ok;
+let exitCode: number;
 try {
   const summary = await runIngest({ pool, logger, config }, files, process.cwd(), hooks);
   view?.stop();
   view = null;
   process.stdout.write(formatSummary(summary, process.cwd()));
-  if (summary.files.some((f) => f.outcome.status === 'failed')) exitCode = EXIT.failed;
+  exitCode = ingestExitCode(summary);
 } catch (error) {
   view?.stop();
   view = null;

@@ -3,8 +3,9 @@ import type { Config } from '../config/config.js';
 import { cleaningSettingsFrom, statsOptionsFrom } from '../config/settings.js';
 import type { Pool } from '../db/pool.js';
 import { jobTimeouts } from '../db/timeouts.js';
+import type { AnomalyKind } from '../domain/enums.js';
 import type { Logger } from '../platform/logger.js';
-import { readStatsTotals } from '../read/stats-totals.read.js';
+import { readMainRejection, type MainRejection } from '../read/main-rejection.read.js';
 import { computeStats, type StatsRunOutcome } from '../stats/compute-stats.js';
 import { createCleanRunner, type CleanRunner } from './clean-runner.js';
 import { queueFile } from './ingested-file.repository.js';
@@ -26,12 +27,21 @@ export interface BatchHooks {
   onProgress?: (progress: BatchProgress) => void;
 }
 
+export interface IngestedFileSummary {
+  path: string;
+  /** The input profile the file was read with; null for the canonical layout. */
+  profile: string | null;
+  outcome: LoadOutcome;
+  /** Why most of its rejected lines were rejected, with an example; null when none was. */
+  mainRejection: MainRejection | null;
+}
+
+/** What this batch did: its files, its stats run, and what that run found. Nothing here counts the database's earlier content. */
 export interface IngestSummary {
-  /** `profile`: the input profile the file was read with; null for the canonical layout. */
-  files: Array<{ path: string; profile: string | null; outcome: LoadOutcome }>;
+  files: IngestedFileSummary[];
   stats: StatsRunOutcome;
-  anomalies: { reading: number; turbine: number };
-  windowStats: number;
+  /** Anomalies written by this batch's stats run, by kind; null when the run was skipped. */
+  anomalies: Record<AnomalyKind, number> | null;
 }
 
 /**
@@ -140,7 +150,7 @@ async function loadInPathOrder(
   files: CsvInput[],
   inFlight: number,
   tracker: ProgressTracker,
-): Promise<IngestSummary['files']> {
+): Promise<Array<Omit<IngestedFileSummary, 'mainRejection'>>> {
   const loads: Array<Promise<LoadOutcome>> = [];
   for (const [index, file] of files.entries()) {
     if (index >= inFlight) await loads[index - inFlight]!.catch(() => undefined);
@@ -162,8 +172,26 @@ async function loadInPathOrder(
   }));
 }
 
-async function summarize(pool: Pool, logger: Logger, config: Config, files: IngestSummary['files']): Promise<IngestSummary> {
+/**
+ * The batch's own results: the main rejection reason of each file that had rejected lines, and
+ * what this batch's stats run computed and found (a full run recomputes every stored window, and
+ * says so), never totals of the whole database.
+ */
+async function summarize(
+  pool: Pool,
+  logger: Logger,
+  config: Config,
+  loaded: Array<Omit<IngestedFileSummary, 'mainRejection'>>,
+): Promise<IngestSummary> {
+  const files: IngestedFileSummary[] = [];
+  for (const file of loaded) {
+    const rejected = file.outcome.status === 'done' && file.outcome.totals.rowsRejected > 0;
+    files.push({ ...file, mainRejection: rejected ? await readMainRejection(pool, file.outcome.fileId) : null });
+  }
   const stats = await computeStats(pool, { ...statsOptionsFrom(config, 'cli'), logger });
-  const totals = await readStatsTotals(pool, config.WINDOW_SECONDS);
-  return { files, stats, anomalies: totals.anomalies, windowStats: totals.windows };
+  const anomalies =
+    stats.status === 'done'
+      ? { reading: stats.anomaliesReading, turbine: stats.anomaliesTurbine, underperformance: stats.anomaliesUnderperformance }
+      : null;
+  return { files, stats, anomalies };
 }
