@@ -4,8 +4,14 @@ import { createLogger, type Logger } from '@windmill/core/platform/logger';
 /** A log destination that keeps the JSON lines a logger writes, so tests can assert on them. */
 export class LogCapture extends Writable {
   readonly lines: Array<Record<string, unknown>> = [];
+  /** The lines as written, before JSON.parse keeps only the last of a repeated key. */
+  readonly raw: string[] = [];
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      this.raw.push(line);
+      this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    }
     done();
   }
   messages(): string[] {

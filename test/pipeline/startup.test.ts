@@ -32,7 +32,8 @@ describe('start-up checks', () => {
     const child = runEntry('apps/cli/dist/start.main.js', { ...env.env, REDIS_URL: 'redis://127.0.0.1:1' });
     const { code } = await child.exited;
     expect(code).toBe(1);
-    expect(child.output()).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/);
+    expect(child.output()).toMatch(/^windmill start: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/m);
+    expect(child.output()).not.toContain('windmill windmill');
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
@@ -40,7 +41,9 @@ describe('start-up checks', () => {
     const child = runEntry('apps/cli/dist/start.main.js', { ...env.env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/windmill' });
     const { code } = await child.exited;
     expect(code).toBe(1);
-    expect(child.output()).toMatch(/cannot reach Postgres at postgresql:\/\/postgres@127\.0\.0\.1:1\/windmill \(DATABASE_URL\)/);
+    expect(child.output()).toMatch(
+      /^windmill start: cannot reach Postgres at postgresql:\/\/postgres@127\.0\.0\.1:1\/windmill \(DATABASE_URL\)/m,
+    );
   });
 
   it('never prints a password: unreachable services and malformed settings name the setting, not the secret', async () => {

@@ -3,7 +3,8 @@ import { runService } from '@windmill/core/platform/lifecycle';
 import { ALL_IN_ONE_NEEDS, startAllInOne } from './all-in-one.js';
 
 // `npm start`: migrations, then watcher, workers, scheduler, API and Bull Board in one process.
-const { config, logger, service } = await runService('windmill', ALL_IN_ONE_NEEDS, startAllInOne);
+// Named for its command, like the others: a start-up error reads `windmill start: …`.
+const { config, logger, service } = await runService('start', ALL_IN_ONE_NEEDS, startAllInOne);
 const url = service.api.url;
 logger.info(
   {

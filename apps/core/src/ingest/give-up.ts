@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
-import type { Logger } from 'pino';
+import { childWith, type Logger } from '../platform/logger.js';
 import { redactText } from '../platform/redact.js';
 import { disposeFailed, type DisposalDirs } from './file-disposal.js';
+import { FILE_FAILED_MESSAGES } from './file-failed-messages.js';
 import * as ledger from './ingested-file.repository.js';
 import { openRegularFile } from './safe-open.js';
 
@@ -51,6 +52,6 @@ export async function giveUp(deps: GiveUpDeps, log: Logger, fileId: number, path
   if (!(await ledger.failInFlight(deps.pool, fileId, reason))) return reason; // settled meanwhile
   const record = (target: string | null) => ledger.recordFinalPath(deps.pool, fileId, target);
   const finalPath = (await isMovable(path, deps.inbox)) ? await disposeFailed(path, fileId, reason, deps.dirs, new Date(), record) : null;
-  log.error({ fileId, file: path, finalPath, reason }, 'file failed: its job gave up');
+  childWith(log, { fileId, file: path }).error({ finalPath, reason }, FILE_FAILED_MESSAGES.gaveUp);
   return reason;
 }

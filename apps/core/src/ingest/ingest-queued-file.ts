@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { isConnectionError, isQueryTimeout } from '../platform/outage.js';
 import { FileUnstableError } from './errors.js';
+import { FILE_FAILED_MESSAGES } from './file-failed-messages.js';
 import { disposeFailed, disposeLoaded, isMoveBlocked, movedFileCandidates, type DisposalDirs } from './file-disposal.js';
 import { fingerprintFile } from './fingerprint.js';
 import { giveUp, isMovable, ledgerError } from './give-up.js';
@@ -163,7 +164,7 @@ async function ingest(deps: IngestFileDeps, log: Logger, fileId: number, path: s
       if (!isMoveBlocked(error)) throw error;
       return waitToMove(deps, log, fileId, path, null, error);
     }
-    log.warn({ finalPath, reason: outcome.error }, movable ? 'file moved to the failed folder' : 'file failed and left in place');
+    log.warn({ finalPath, reason: outcome.error }, movable ? FILE_FAILED_MESSAGES.moved : FILE_FAILED_MESSAGES.leftInPlace);
     return { kind: 'failed', fileId, error: outcome.error, finalPath };
   }
 

@@ -7,6 +7,7 @@ import type { CleanRunner } from './clean-runner.js';
 import type { CleanTaskResult } from './clean-task.js';
 import { isContinuation } from '../domain/continuation.js';
 import { DEFAULT_JOB_TIMEOUTS, setLocalTimeoutsSql, type QueryTimeouts } from '../db/timeouts.js';
+import { childWith } from '../platform/logger.js';
 import type { InputProfile } from '../profiles/input-profile.js';
 import { selectProfile } from '../profiles/select-profile.js';
 import { FileFormatError, FileUnstableError } from './errors.js';
@@ -86,7 +87,10 @@ export async function loadFile(deps: LoadDeps, file: FileToLoad): Promise<LoadOu
     // Committed, and the load's connection is back in the pool: what is left is housekeeping,
     // which must not fail the load (reading-count.repository.ts).
     await foldReadingCountsEvery(deps.pool, LOADER_FOLD_EVERY_MS).catch((error: unknown) => {
-      deps.logger.warn({ fileId: file.fileId, err: (error as Error).message }, 'could not fold the reading counts; the next fold does');
+      childWith(deps.logger, { fileId: file.fileId }).warn(
+        { err: (error as Error).message },
+        'could not fold the reading counts; the next fold does',
+      );
     });
   }
   return outcome;
@@ -94,7 +98,8 @@ export async function loadFile(deps: LoadDeps, file: FileToLoad): Promise<LoadOu
 
 async function loadOnce(deps: LoadDeps, file: FileToLoad): Promise<LoadOutcome> {
   const profile = profileForFile(deps, file);
-  const log = deps.logger.child({ fileId: file.fileId, file: file.path, ...(profile ? { profile: profile.name } : {}) });
+  // The worker's logger already names the file; the batch load's does not.
+  const log = childWith(deps.logger, { fileId: file.fileId, file: file.path, profile: profile?.name });
   const started = Date.now();
   if (!(await ledger.markProcessing(deps.pool, file.fileId, profile?.name ?? null))) {
     const row = await ledger.findFile(deps.pool, file.fileId);

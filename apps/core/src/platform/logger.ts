@@ -15,6 +15,11 @@ export interface LoggerOptions {
   fd?: 1 | 2;
   /** Values masked wherever they would appear in a line (URL passwords are masked in any case). */
   secrets?: readonly string[];
+  /**
+   * Messages never written: the demo tells some events in a line of its own (a failed file) and
+   * would otherwise tell them twice.
+   */
+  hiddenMessages?: readonly string[];
 }
 
 /**
@@ -24,10 +29,21 @@ export interface LoggerOptions {
  */
 export function createLogger(app: string, options: LoggerOptions): Logger {
   const secrets = options.secrets ?? [];
+  const hidden = new Set(options.hiddenMessages ?? []);
   const common: PinoOptions = {
     level: options.level,
     base: { app },
-    hooks: { streamWrite: (line) => redactText(line, secrets) },
+    hooks: {
+      streamWrite: (line) => redactText(line, secrets),
+      ...(hidden.size > 0 && {
+        logMethod(args, method) {
+          // (message, ...) or (object, message, ...)
+          const message: unknown = typeof args[0] === 'string' ? args[0] : args[1];
+          if (typeof message === 'string' && hidden.has(message)) return;
+          method.apply(this, args);
+        },
+      }),
+    },
   };
   if (options.destination) return pino(common, options.destination);
   const fd = options.fd ?? 1;
@@ -39,4 +55,16 @@ export function createLogger(app: string, options: LoggerOptions): Logger {
     });
   }
   return pino(common, pino.destination({ fd, sync: false }));
+}
+
+/**
+ * A child of `log` bound to those of `bindings` it does not carry yet. pino writes every binding of
+ * every ancestor, so a child given a key its parent already has writes that key twice in each line
+ * (`"fileId":2,…,"fileId":2`); code that may be handed an already bound logger binds through this.
+ * A key the parent carries keeps the parent's value.
+ */
+export function childWith(log: Logger, bindings: Record<string, unknown>): Logger {
+  const bound = log.bindings();
+  const missing = Object.entries(bindings).filter(([key, value]) => value !== undefined && !(key in bound));
+  return missing.length === 0 ? log : log.child(Object.fromEntries(missing));
 }
