@@ -5,17 +5,26 @@ import { FINAL_FILE_STATUSES } from '@windmill/core/domain/enums';
 import { findFile, type LedgerRow } from '@windmill/core/ingest/ingested-file.repository';
 import { ingestJobSchema } from '@windmill/core/platform/queues';
 
+export interface FileOutcomeFeed {
+  /** From now on every final outcome is told, not only failures (after the demo's summary). */
+  tellEverything(): void;
+}
+
 /**
- * After the demo's summary, one human line per file the worker finishes, so that dropping more
- * files into the inbox gives visible feedback. Retries of a transient failure print nothing; the
- * final outcome does.
+ * One human line per file the worker finishes: a failed file at once, any outcome once
+ * tellEverything() is called (after the demo's summary), so that dropping more files into the
+ * inbox gives visible feedback. Retries of a transient failure print nothing; the final outcome
+ * does. The demo hides the worker's own log lines for a failed file (FILE_FAILED_MESSAGES): this
+ * line is the one that tells it.
  */
-export function followFileOutcomes(worker: Worker, pool: Pool, apiUrl: string, say: (line: string) => void): void {
+export function followFileOutcomes(worker: Worker, pool: Pool, apiUrl: string, say: (line: string) => void): FileOutcomeFeed {
+  let everything = false;
   const report = (fileId: number) => {
     findFile(pool, fileId).then(
       (row) => {
         // A failed attempt that will be retried leaves the row in flight: only final outcomes are told.
-        if (row && (FINAL_FILE_STATUSES as readonly string[]).includes(row.status)) say(describeFileOutcome(row, apiUrl));
+        if (!row || !(FINAL_FILE_STATUSES as readonly string[]).includes(row.status)) return;
+        if (everything || row.status === 'failed') say(describeFileOutcome(row, apiUrl));
       },
       () => undefined,
     );
@@ -28,6 +37,11 @@ export function followFileOutcomes(worker: Worker, pool: Pool, apiUrl: string, s
     const parsed = ingestJobSchema.safeParse(job?.data);
     if (parsed.success) report(parsed.data.fileId);
   });
+  return {
+    tellEverything() {
+      everything = true;
+    },
+  };
 }
 
 /** One line for a ledger row in a final status. */

@@ -5,12 +5,17 @@ export function formatDemoSummary(
   urls: { api: string; board: string; user: string; password: string; token: string },
 ): string {
   const fixed = (n: number) => n.toFixed(3);
+  const duplicates = s.files.duplicate ?? 0;
   const lines = [
     '',
     '=== Windmill demo: first statistics are in ===',
     `files     ${Object.entries(s.files)
       .map(([k, v]) => `${v} ${k}`)
       .join(', ')}`,
+    // A database kept from an earlier run (DATABASE_URL set) already holds the generated content.
+    ...(duplicates > 0
+      ? [`          ${duplicates} duplicate: this database already held ${duplicates === 1 ? 'its' : 'their'} content, nothing added`]
+      : []),
     `profiles  ${s.profiles.map((p) => `${p.profile ?? 'canonical layout'} ${p.files} file${p.files === 1 ? '' : 's'}`).join(', ')}`,
     `lines     ${s.rows.total} read: ${s.rows.loaded} loaded (${s.rows.imputed} with imputed values), ${s.rows.duplicate} duplicate, ${s.rows.rejected} rejected`,
     `rejected  ${

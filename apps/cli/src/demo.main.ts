@@ -5,12 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dropDatabase } from '@windmill/core/db/migrate';
 import { writeSampleData } from '@windmill/core/generator/write-sample-data';
+import { FILE_FAILED_MESSAGES } from '@windmill/core/ingest/file-failed-messages';
 import { countFinishedFiles } from '@windmill/core/ingest/ingested-file.repository';
 import { exitOnStartupError, runService } from '@windmill/core/platform/lifecycle';
 import { createLogger } from '@windmill/core/platform/logger';
 import { secretValues } from '@windmill/core/platform/redact';
 import { loadConfigOrExit, redactUrl } from '@windmill/core/platform/startup';
-import { readPipelineSummary } from '@windmill/core/read/pipeline-summary.read';
+import { readPipelineMark, readPipelineSummary } from '@windmill/core/read/pipeline-summary.read';
 import { countDoneRunsSince } from '@windmill/core/stats/stats-run.repository';
 import { ALL_IN_ONE_NEEDS, startAllInOne } from './all-in-one.js';
 import { followFileOutcomes } from './demo-feed.js';
@@ -18,8 +19,10 @@ import { formatDemoSummary } from './demo-summary.js';
 
 /**
  * `npm run demo`: the whole pipeline on generated data. It uses its own database (windmill_demo),
- * folders (data/demo) and queue prefix, all reset at start, so it can run again and again without
- * touching a real installation. Settings given in the environment still win.
+ * folders (data/demo) and queue prefix, reset at start, so it can run again and again without
+ * touching a real installation. Settings given in the environment still win: a DATABASE_URL or
+ * WATCH_DIR given is not reset (see the README's Quick start), and the summary then describes
+ * this run's files and statistics only.
  */
 const DEMO_DEFAULTS: Record<string, string> = {
   DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/windmill_demo',
@@ -42,7 +45,13 @@ const apiToken = process.env.API_TOKEN || randomBytes(18).toString('base64url');
 process.env.API_TOKEN = apiToken;
 
 const config = loadConfigOrExit();
-const logger = createLogger('demo', { level: config.LOG_LEVEL, format: config.LOG_FORMAT, secrets: secretValues(config) });
+// A failed file is told by the demo's own line (demo-feed.ts), not a second time by the worker's log.
+const logger = createLogger('demo', {
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+  secrets: secretValues(config),
+  hiddenMessages: Object.values(FILE_FAILED_MESSAGES),
+});
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 if (!userSet.has('DATABASE_URL')) {
@@ -60,6 +69,10 @@ say('Windmill demo: starting the pipeline (watcher, workers, scheduler, API, Bul
 const { connections, service } = await runService('demo', ALL_IN_ONE_NEEDS, startAllInOne, { config, logger });
 const { pool, queues } = connections;
 await queues.ingest.obliterate({ force: true }).catch(() => undefined);
+// A database given in DATABASE_URL keeps what it held: the summary describes what comes after this.
+const before = await readPipelineMark(pool);
+const api = service.api.url;
+const feed = followFileOutcomes(service.worker.ingest, pool, api, say);
 
 // A month of hourly data for 20 turbines, one file per day, with the mess real exports have, and
 // one turbine derated late in the month so the dashboard shows an underperforming turbine.
@@ -128,10 +141,9 @@ say(
 const waitUntil = async (probe: () => Promise<boolean>) => {
   while (!(await probe())) await new Promise((resolve) => setTimeout(resolve, 500));
 };
-await waitUntil(async () => (await countFinishedFiles(pool)) >= dropped);
+await waitUntil(async () => (await countFinishedFiles(pool, before.fileId)) >= dropped);
 const loadedAt = new Date();
 await waitUntil(async () => (await countDoneRunsSince(pool, loadedAt)) > 0);
-const summary = await readPipelineSummary(pool, config.WINDOW_SECONDS);
-const api = service.api.url;
+const summary = await readPipelineSummary(pool, config.WINDOW_SECONDS, before);
 say(formatDemoSummary(summary, { api, board: `${api}/admin/queues`, user: config.BOARD_USER, password, token: apiToken }));
-followFileOutcomes(service.worker.ingest, pool, api, say);
+feed.tellEverything();

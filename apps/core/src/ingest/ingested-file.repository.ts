@@ -263,10 +263,15 @@ export async function deleteSupersededRow(db: Queryable, id: number): Promise<bo
   return rowCount === 1;
 }
 
-/** How many ledger rows have reached a final status (done, duplicate or failed). */
-export async function countFinishedFiles(db: Queryable): Promise<number> {
+/**
+ * How many paths have a ledger row after `afterId` (the rows queued since a moment the caller
+ * noted) that reached a final status (done, duplicate or failed). A path counts once, however
+ * many rows it has.
+ */
+export async function countFinishedFiles(db: Queryable, afterId = 0): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ingested_file WHERE status IN ('done', 'duplicate', 'failed')`,
+    `SELECT count(DISTINCT path)::int AS n FROM ingested_file WHERE id > $1 AND status IN ('done', 'duplicate', 'failed')`,
+    [afterId],
   );
   return rows[0]?.n ?? 0;
 }
