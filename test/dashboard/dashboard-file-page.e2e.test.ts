@@ -105,7 +105,7 @@ describe("a failed file's page", () => {
 
     await openView(page, `${pipeline.api!.url}/#/fleet`);
     await afterNextRender(page, () => page.click(`#ledger-table tr[data-file-id="${failed.id}"] .file-link`));
-    expect(await page.evaluate(() => location.hash)).toBe(`#/files/${failed.id}`);
+    expect(new URL(page.url()).hash).toBe(`#/files/${failed.id}`);
     await expect(page.locator('h1').innerText()).resolves.toBe(`File #${failed.id} ${FAILING}`);
 
     const error = await page.locator('#file-error').innerText();
