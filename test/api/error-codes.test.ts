@@ -5,6 +5,7 @@ import pg from 'pg';
 import { createPool } from '@windmill/core/db/pool';
 import { TAKE_STATS_READ_LOCK_SQL } from '@windmill/core/stats/stats-lock';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { apiClient } from '../helpers/api-client.js';
 import { createApiWorld, TEST_CONFIG, WRITE_AUTH, type ApiWorld } from './api-harness.js';
 import { seed } from './seed.js';
 
@@ -25,10 +26,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function get(url: string) {
-  const res = await app.inject({ url });
-  return { status: res.statusCode, body: res.json() };
-}
+const { get } = apiClient(() => app);
 
 /** zod's own wording, which must never reach a client. */
 const ZOD_WORDING = /Invalid input|Invalid option|received (undefined|string|array|number)|expected string/;

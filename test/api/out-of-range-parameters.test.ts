@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { apiClient } from '../helpers/api-client.js';
 import { createApiWorld, LogCapture, type ApiWorld } from './api-harness.js';
 import { seed } from './seed.js';
 
@@ -41,10 +42,7 @@ const CURSOR_ENDPOINTS: Array<{ url: string; key: (n: number) => unknown[]; inst
   { url: '/files/1/rejections', key: (line) => [line], instant: false },
 ];
 
-async function get(url: string) {
-  const res = await app.inject({ url });
-  return { status: res.statusCode, body: res.json() };
-}
+const { get } = apiClient(() => app);
 
 const badCursor = {
   status: 400,

@@ -4,6 +4,7 @@ import { buildPowerCurve } from '@windmill/core/domain/power-curve';
 import type { FleetReading } from '@windmill/core/domain/fleet-performance';
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { TAKE_STATS_READ_LOCK_SQL } from '@windmill/core/stats/stats-lock';
+import { apiClient } from '../helpers/api-client.js';
 import { createApiWorld, type ApiWorld } from './api-harness.js';
 import { loadReadings } from '../power-curve/power-curve-db.js';
 
@@ -54,10 +55,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function get(url: string) {
-  const res = await app.inject({ url });
-  return { status: res.statusCode, body: res.json() };
-}
+const { get } = apiClient(() => app);
 
 /** The bins as the API shows them, from the pure core. */
 function expectedBins(readings: FleetReading[]) {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { apiClient } from '../helpers/api-client.js';
 import { createApiWorld, type ApiWorld } from './api-harness.js';
 import { seed } from './seed.js';
 
@@ -26,10 +27,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function get(url: string) {
-  const res = await app.inject({ url });
-  return { status: res.statusCode, body: res.json() };
-}
+const { get } = apiClient(() => app);
 
 const windowKey = (w: { windowStart: string; turbineId: number }) => `${w.windowStart.slice(0, 10)}/${w.turbineId}`;
 const id = (a: { id: number }) => a.id;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { apiClient } from '../helpers/api-client.js';
 import { createApiWorld, type ApiWorld } from './api-harness.js';
 import { seed } from './seed.js';
 
@@ -14,10 +15,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function get(url: string) {
-  const res = await app.inject({ method: 'GET', url });
-  return { status: res.statusCode, body: res.json(), headers: res.headers };
-}
+const { get } = apiClient(() => app);
 
 describe('GET /turbines', () => {
   it('lists every turbine with its reading count, files and time span', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { roundMeasure } from '@windmill/api/precision';
+import { apiClient } from '../helpers/api-client.js';
 import { createApiWorld, type ApiWorld } from './api-harness.js';
 import { seed } from './seed.js';
 
@@ -22,10 +23,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function get(url: string) {
-  const res = await app.inject({ method: 'GET', url });
-  return { status: res.statusCode, body: res.json() };
-}
+const { get } = apiClient(() => app);
 
 describe('GET /turbines/:id/readings', () => {
   it("returns the turbine's power readings in time order, imputed ones marked", async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { REJECTIONS_PAGE_BYTES } from '@windmill/core/read/files.read';
+import { apiClient } from '../helpers/api-client.js';
 import { createApiWorld, type ApiWorld } from './api-harness.js';
 
 /**
@@ -28,10 +29,9 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function page(url: string) {
-  const res = await app.inject({ url });
-  return { status: res.statusCode, bytes: Buffer.byteLength(res.body), body: res.json() };
-}
+const api = apiClient(() => app);
+/** The whole answer: its size is checked too. */
+const page = (url: string) => api.request('GET', url);
 
 describe('GET /files/:id/rejections with 1 MiB lines', () => {
   it('stops a page at about 4 MiB of text, whatever the limit, and the cursor walks every line once', async () => {

@@ -1,4 +1,5 @@
 import type { Pool } from '@windmill/core/db/pool';
+import { seedReadings } from '../helpers/readings.js';
 
 /**
  * A small, fully known data set: 3 turbines, 3 files, readings, window stats (for 86400 s and,
@@ -18,17 +19,28 @@ export async function seed(pool: Pool): Promise<void> {
     SELECT setval('ingested_file_id_seq', 3);
 
     -- Numbered turbines, named by their number as the loader names them.
-    INSERT INTO turbine (id, name) VALUES (1, '1'), (2, '2'), (3, '3');
+    INSERT INTO turbine (id, name) VALUES (1, '1'), (2, '2'), (3, '3');`);
 
-    INSERT INTO reading (turbine_id, ts, wind_speed, wind_direction, power_output, power_imputed, file_id) VALUES
-      (1, '2022-03-01T00:00:00Z', 5.0, 180, 2.9, false, 1),
-      (1, '2022-03-01T01:00:00Z', 5.5, 185, 3.05, true, 1),
-      (1, '2022-03-02T00:00:00Z', 9.0, 190, 10, false, 1),
-      (2, '2022-03-01T00:00:00Z', 4.0, 90, 1.5, false, 3),
-      (2, '2022-03-03T23:00:00Z', 4.0, 90, 2.5, false, 3);
-    -- Counted as the loader counts the readings it inserts (reading-count.repository.ts).
-    INSERT INTO reading_count_delta (turbine_id, file_id, readings) VALUES (1, 1, 3), (2, 3, 2);
+  // Readings as the loader leaves them (counted), with no pending notes: their statistics are below.
+  await seedReadings(
+    pool,
+    [
+      { turbineId: 1, ts: '2022-03-01T00:00:00Z', windSpeed: 5.0, windDirection: 180, power: 2.9 },
+      { turbineId: 1, ts: '2022-03-01T01:00:00Z', windSpeed: 5.5, windDirection: 185, power: 3.05, powerImputed: true },
+      { turbineId: 1, ts: '2022-03-02T00:00:00Z', windSpeed: 9.0, windDirection: 190, power: 10 },
+    ],
+    { fileId: 1, pending: false },
+  );
+  await seedReadings(
+    pool,
+    [
+      { turbineId: 2, ts: '2022-03-01T00:00:00Z', windSpeed: 4.0, windDirection: 90, power: 1.5 },
+      { turbineId: 2, ts: '2022-03-03T23:00:00Z', windSpeed: 4.0, windDirection: 90, power: 2.5 },
+    ],
+    { fileId: 3, pending: false },
+  );
 
+  await pool.query(`
     INSERT INTO rejected_row (file_id, line, raw, reason, detail) VALUES
       (1, 3, '2022-03-01 02:00:00,1,"x,y"', 'column_count', 'expected 5 fields, found 4'),
       (1, 6, 'not a date,1,2,3,4', 'bad_timestamp', 'cannot read "not a date" as a timestamp');

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FleetReading } from '@windmill/core/domain/fleet-performance';
 import { computeStats } from '@windmill/core/stats/compute-stats';
+import { apiClient } from '../helpers/api-client.js';
 import { createApiWorld, LogCapture, type ApiWorld } from './api-harness.js';
 import { loadReadings } from '../power-curve/power-curve-db.js';
 
@@ -55,10 +56,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function get(url: string) {
-  const res = await app.inject({ url });
-  return { status: res.statusCode, body: res.json() };
-}
+const { get } = apiClient(() => app);
 const path = (name: string) => `/turbines/${encodeURIComponent(name)}`;
 
 describe('turbine names in the API', () => {
