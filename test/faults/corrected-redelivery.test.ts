@@ -5,8 +5,10 @@ import { createPool, type Pool } from '@windmill/core/db/pool';
 import { runIngest } from '@windmill/core/ingest/batch-ingest';
 import { foldReadingCounts } from '@windmill/core/ingest/reading-count.repository';
 import { computeStats } from '@windmill/core/stats/compute-stats';
+import { apiClient } from '../helpers/api-client.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startInProcess, type InProcessPipeline } from '../helpers/in-process.js';
+import { readLedger } from '../helpers/ledger.js';
 import { CHALLENGE_DIR } from '../helpers/paths.js';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
@@ -67,12 +69,7 @@ describe('a corrected, shortened re-delivery at the same path', () => {
     const superseded = v1.filter((l) => !v2Keys.has(key(l)) && !fixKeys.has(key(l))).length;
     expect(superseded).toBe(4 * 48 + 24 + 3); // turbines 1, 3, 4, 5 on 30-31 March, turbine 2 on the 31st, the three lines
 
-    const ledger = async () =>
-      (
-        await pipeline.pool.query<{ id: number; path: string; status: string; rows_loaded: number; rows_superseded: number }>(
-          `SELECT id, path, status, rows_loaded, rows_superseded FROM ingested_file ORDER BY id`,
-        )
-      ).rows;
+    const ledger = () => readLedger(pipeline.pool, ['id', 'path', 'status', 'rows_loaded', 'rows_superseded']);
     const drop = async (name: string, content: string, loadsAtPath: number) => {
       const staged = path.join(env.root, `${name}.part`);
       await writeFile(staged, content);
@@ -106,7 +103,7 @@ describe('a corrected, shortened re-delivery at the same path', () => {
       ['day.csv', 'done', v2.length, superseded],
     ]);
     expect((await pipeline.pool.query(`SELECT count(*)::int AS n FROM reading`)).rows[0].n).toBe(before - superseded);
-    const files = (await (await fetch(`${pipeline.api!.url}/files`)).json()) as { items: Array<{ path: string; rowsSuperseded: number }> };
+    const files = (await apiClient(pipeline.api!.url).get('/files')).body as { items: Array<{ path: string; rowsSuperseded: number }> };
     expect(files.items.map((f) => [path.basename(f.path), f.rowsSuperseded])).toEqual([
       ['day.csv', superseded],
       ['fix.csv', 0],

@@ -11,6 +11,7 @@ import { queueFile } from '@windmill/core/ingest/ingested-file.repository';
 import { createQueues, INGEST_JOB, ingestJobId, requestStatsRun, type Queues } from '@windmill/core/platform/queues';
 import { computeStats } from '@windmill/core/stats/compute-stats';
 import { runEntry, type Child } from '../helpers/child-process.js';
+import { ledgerRow } from '../helpers/ledger.js';
 import { CHALLENGE_DIR } from '../helpers/paths.js';
 import { createPipelineEnv, REDIS_URL, type PipelineEnv } from '../helpers/pipeline-env.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
@@ -72,8 +73,7 @@ describe('a database statement_timeout of 5 ms set and reset while a worker load
   });
 
   const one = async <T>(sql: string, params: unknown[] = []) => (await observer.query(sql, params)).rows[0] as T;
-  const ledgerRow = (id: number) =>
-    one<{ status: string; final_path: string | null }>(`SELECT status, final_path FROM ingested_file WHERE id = $1`, [id]);
+  const fileRow = (id: number) => ledgerRow(observer, id, ['status', 'final_path']);
   const doneRunsSince = async (since: Date) =>
     (await one<{ n: number }>(`SELECT count(*)::int AS n FROM stats_run WHERE status = 'done' AND started_at > $1`, [since])).n;
   /** Backends of the test database other than the test's own two sessions that started before `instant`. */
@@ -99,7 +99,7 @@ describe('a database statement_timeout of 5 ms set and reset while a worker load
       fileId: number;
     };
     await setupPool.end();
-    await waitFor('the first file to be loaded', async () => (await ledgerRow(queuedFirst.fileId)).status === 'done', 30_000);
+    await waitFor('the first file to be loaded', async () => (await fileRow(queuedFirst.fileId))?.status === 'done', 30_000);
     // Stats runs keep coming, as a short STATS_INTERVAL_SECONDS would send them; they also keep a
     // pooled session of the worker busy, so Postgres' idle timeout alone never renews it.
     ticking = setInterval(() => void requestStatsRun(queues.stats, 'api').catch(() => undefined), 250);
@@ -132,21 +132,21 @@ describe('a database statement_timeout of 5 ms set and reset while a worker load
     const job = await queues.ingest.getJob(ingestJobId(secondId));
     expect(['delayed', 'waiting', 'active']).toContain(await job?.getState());
     expect(await queues.ingest.getFailedCount()).toBe(0);
-    expect((await ledgerRow(secondId)).status).toBe('queued');
+    expect((await fileRow(secondId))?.status).toBe('queued');
     expect(await readdir(env.dirs.failed).catch(() => [])).toEqual([]);
 
     // The fix: the lock released and the setting reset. No restart.
     await holder.query('ROLLBACK');
     await observer.query(`ALTER DATABASE "${env.db.name}" RESET statement_timeout`);
     const resetAt = new Date();
-    await waitFor('the second file to be loaded', async () => (await ledgerRow(secondId)).status === 'done', 60_000);
+    await waitFor('the second file to be loaded', async () => (await fileRow(secondId))?.status === 'done', 60_000);
     const loadedAt = new Date();
     await waitFor('a stats run after the load', async () => (await doneRunsSince(loadedAt)) > 0, 60_000);
     clearInterval(ticking);
     expect(await doneRunsSince(resetAt)).toBeGreaterThan(0);
 
-    const loaded = await ledgerRow(secondId);
-    expect(loaded.final_path).toBe(path.join(env.dirs.processed, 'data_group_2.csv'));
+    const loaded = await fileRow(secondId);
+    expect(loaded?.final_path).toBe(path.join(env.dirs.processed, 'data_group_2.csv'));
     expect(await readdir(env.dirs.failed).catch(() => [])).toEqual([]);
     // Completed by its first attempt: the waits used none (BullMQ counts the successful one).
     const finished = await queues.ingest.getJob(ingestJobId(secondId));

@@ -11,9 +11,11 @@ import { createPool, type Pool } from '@windmill/core/db/pool';
 import { createIngestProcessor } from '@windmill/worker/ingest-file.processor';
 import { runEntry, type Child } from '../helpers/child-process.js';
 import { CHALLENGE_DIR } from '../helpers/paths.js';
+import { ledgerRow, readLedger } from '../helpers/ledger.js';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
+import { waitForScans } from '../helpers/scans.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
-import { sleep, waitFor } from '../helpers/wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * An inbox someone hostile can write to: FIFOs, a socket, links to /etc/passwd, to a CSV outside
@@ -64,7 +66,8 @@ describe('a hostile inbox', () => {
     socket = createServer();
     await new Promise<void>((resolve) => socket.listen(path.join(inbox, 'socket.csv'), resolve));
 
-    watcher = runEntry('apps/watcher/dist/main.js', env.env);
+    // At debug level the watcher logs each folder scan, which the test waits for.
+    watcher = runEntry('apps/watcher/dist/main.js', { ...env.env, LOG_LEVEL: 'debug' });
     worker = runEntry('apps/worker/dist/main.js', env.env);
     await waitFor('the watcher to be watching', () => watcher!.output().includes('watching folder'), 30_000);
 
@@ -73,9 +76,9 @@ describe('a hostile inbox', () => {
     await symlink('/etc/passwd', path.join(inbox, 'late-passwd.csv'));
     await copyFile(path.join(CHALLENGE_DIR, 'data_group_1.csv'), path.join(inbox, 'good.csv'));
 
-    const ledger = async () => (await pool.query(`SELECT path, status, error FROM ingested_file ORDER BY id`)).rows;
+    const ledger = () => readLedger(pool, ['path', 'status', 'error']);
     await waitFor('good.csv loaded', async () => (await ledger()).some((r) => r.status === 'done'), 30_000);
-    await sleep(5_000); // two more folder scans: nothing is refused (or logged) twice
+    await waitForScans(watcher, 2); // two more folder scans: nothing is refused (or logged) twice
 
     expect(await ledger()).toEqual([{ path: path.join(inbox, 'good.csv'), status: 'done', error: null }]);
     expect(await readdir(env.dirs.processed)).toEqual(['good.csv']);
@@ -171,9 +174,9 @@ describe('an entry swapped after it was queued', () => {
       });
       const job = { id: `file-${id}`, data: { fileId: id, path: file }, queueName: 'ingest', attemptsMade: 0, opts: { attempts: 8 } };
       await expect(processor(job as unknown as Job)).rejects.toThrow(reason);
-      const { rows } = await pool.query(`SELECT status, error, final_path FROM ingested_file WHERE id = $1`, [id]);
-      expect(rows[0]).toEqual({ status: 'failed', error: expect.stringMatching(reason), final_path: null });
-      expect(rows[0].error).not.toMatch(/root:|TOP-SECRET/);
+      const row = await ledgerRow(pool, id, ['status', 'error', 'final_path']);
+      expect(row).toEqual({ status: 'failed', error: expect.stringMatching(reason), final_path: null });
+      expect(row?.error).not.toMatch(/root:|TOP-SECRET/);
       expect(await readdir(env.dirs.failed).catch(() => [])).toEqual([]);
       expect((await pool.query(`SELECT count(*)::int AS n FROM rejected_row`)).rows[0].n).toBe(0);
       // Left in place, still what it was (for the linked folder: the link, and the file behind it).
@@ -211,11 +214,7 @@ describe('a WATCH_DIR that is a link to the real folder', () => {
     await symlink(real, env.dirs.watch);
     pipeline = await startInProcess(env.config, memoryLogger().logger, { watcher: true, worker: true, scheduler: false, api: false });
     await copyFile(path.join(CHALLENGE_DIR, 'data_group_1.csv'), path.join(real, 'linked.csv'));
-    await waitFor(
-      'linked.csv loaded',
-      async () => (await pipeline!.pool.query(`SELECT status FROM ingested_file`)).rows.some((r) => r.status === 'done'),
-      30_000,
-    );
+    await waitFor('linked.csv loaded', async () => (await readLedger(pipeline!.pool, ['status'])).some((r) => r.status === 'done'), 30_000);
     // Moved: in the processed folder and gone from the real one.
     await waitFor(
       'moved',

@@ -3,8 +3,10 @@ import path from 'node:path';
 import { writeSampleData } from '@windmill/core/generator/write-sample-data';
 import { createPool, type Pool } from '@windmill/core/db/pool';
 import { runEntry, type Child } from '../helpers/child-process.js';
+import { readLedger } from '../helpers/ledger.js';
 import { startOwnRedis, type OwnRedis } from '../helpers/own-redis.js';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
+import { waitForScans } from '../helpers/scans.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 /**
@@ -29,7 +31,8 @@ describe('Redis restarted under a running pipeline', () => {
     // One file at a time, so files behind the big one wait in Redis as queued jobs.
     env = await createPipelineEnv('redis', { REDIS_URL: redis.url, WORKER_CONCURRENCY: '1', RECONCILE_INTERVAL_SECONDS: '2' });
     pool = createPool(env.db.url);
-    watcher = runEntry('apps/watcher/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });
+    // At debug level the watcher logs each folder scan, which the test waits for.
+    watcher = runEntry('apps/watcher/dist/main.js', { ...env.env, LOG_LEVEL: 'debug' });
     worker = runEntry('apps/worker/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });
     await generate(); // while the processes start
     await waitFor(
@@ -48,9 +51,7 @@ describe('Redis restarted under a running pipeline', () => {
     await redis?.stop();
   });
 
-  const ledger = async (name: string) =>
-    (await pool.query(`SELECT id, status, rows_loaded FROM ingested_file WHERE path = $1 ORDER BY id`, [path.join(env.dirs.watch, name)]))
-      .rows;
+  const ledger = (name: string) => readLedger(pool, ['id', 'status', 'rows_loaded'], { path: path.join(env.dirs.watch, name) });
   const readingsOf = async (fileId: number) =>
     (await pool.query(`SELECT count(*)::int AS n FROM reading WHERE file_id = $1`, [fileId])).rows[0].n as number;
   const isDone = async (name: string) => (await ledger(name)).some((r) => r.status === 'done');
@@ -94,7 +95,7 @@ describe('Redis restarted under a running pipeline', () => {
     for (const name of names) {
       const rows = await ledger(name);
       expect(rows.map((r) => [name, r.status, r.rows_loaded])).toEqual([[name, 'done', rowsEach]]);
-      expect(await readingsOf(rows[0].id)).toBe(rowsEach);
+      expect(await readingsOf(rows[0]!.id)).toBe(rowsEach);
       expect(processed).toContain(name);
     }
   }
@@ -142,7 +143,7 @@ describe('Redis restarted under a running pipeline', () => {
 
     const all = [big, ...queued, ...after];
     await waitFor('every file to be done', async () => (await Promise.all(all.map(isDone))).every(Boolean), 90_000);
-    await sleep(4_500); // two more reconciliation scans: nothing is queued again
+    await waitForScans(watcher, 2); // two more reconciliation scans: nothing is queued again
     await expectLoadedOnce([big], BIG_ROWS);
     await expectLoadedOnce([...queued, ...after], 2 * 24);
     expect(await readdir(env.dirs.watch)).toEqual([]);
@@ -157,7 +158,7 @@ describe('Redis restarted under a running pipeline', () => {
 
     const all = [big, ...queued];
     await waitFor('every file to be done', async () => (await Promise.all(all.map(isDone))).every(Boolean), 90_000);
-    await sleep(4_500);
+    await waitForScans(watcher, 2);
     await expectLoadedOnce([big], BIG_ROWS);
     await expectLoadedOnce(queued, 2 * 24);
     expect(await readdir(env.dirs.watch)).toEqual([]);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { runIngest } from '@windmill/core/ingest/batch-ingest';
+import { apiClient } from '../helpers/api-client.js';
 import { startInProcess, type InProcessPipeline } from '../helpers/in-process.js';
 import { writeSampleData } from '@windmill/core/generator/write-sample-data';
 import { createQueues, type Queues } from '@windmill/core/platform/queues';
@@ -49,13 +50,11 @@ describe('a stats run killed mid-way', () => {
     ).rows,
     anomalies: (await pool().query(`SELECT kind, turbine_id, window_start, ts, value, mean, stddev FROM anomaly ORDER BY 1, 2, 3, 4`)).rows,
   });
+  const client = apiClient(() => api.api!.url);
+  /** The answer with its Retry-After. */
   const get = async (route: string) => {
-    const response = await fetch(`${api.api!.url}${route}`);
-    return {
-      status: response.status,
-      retryAfter: response.headers.get('retry-after'),
-      body: (await response.json()) as Record<string, unknown>,
-    };
+    const { status, body, headers } = await client.request('GET', route);
+    return { status, retryAfter: headers['retry-after'] ?? null, body };
   };
   const startWorker = () => {
     const child = runEntry('apps/worker/dist/main.js', { ...env.env, LOG_LEVEL: 'info' });

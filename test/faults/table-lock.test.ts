@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { buildApp } from '@windmill/api/app';
 import { createPool } from '@windmill/core/db/pool';
+import { apiClient } from '../helpers/api-client.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
 import { startInProcess, type InProcessPipeline } from '../helpers/in-process.js';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
@@ -39,15 +40,12 @@ describe('a long ACCESS EXCLUSIVE lock on window_stat while the API serves', () 
     await env?.cleanup();
   });
 
+  const api = apiClient(() => pipeline.api!.url);
+  /** The answer with its Retry-After and how long it took. */
   const get = async (path: string) => {
     const started = Date.now();
-    const res = await fetch(`${pipeline.api!.url}${path}`);
-    return {
-      status: res.status,
-      retryAfter: res.headers.get('retry-after'),
-      body: (await res.json()) as Record<string, any>,
-      ms: Date.now() - started,
-    };
+    const { status, body, headers } = await api.request('GET', path);
+    return { status, retryAfter: headers['retry-after'] ?? null, body, ms: Date.now() - started };
   };
 
   it('answers statistics reads 503 with Retry-After in seconds, while /turbines and /health keep answering', async () => {

@@ -3,8 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { apiClient } from '../helpers/api-client.js';
 import { startInProcess, type InProcessPipeline } from '../helpers/in-process.js';
+import { readLedger } from '../helpers/ledger.js';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
+import { waitForScans } from '../helpers/scans.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -173,21 +176,10 @@ describe.each(damages)('a loaded file that cannot be moved: $name', (damage) => 
     }
   });
 
-  const ledger = async () =>
-    (
-      await pipeline!.pool.query<{
-        path: string;
-        status: string;
-        rows_loaded: number;
-        final_path: string | null;
-        move_error: string | null;
-      }>(`SELECT path, status, rows_loaded, final_path, move_error FROM ingested_file ORDER BY path, id`)
-    ).rows;
+  const ledger = () => readLedger(pipeline!.pool, ['path', 'status', 'rows_loaded', 'final_path', 'move_error'], { orderBy: 'path' });
   const logged = (msg: string, file?: string) => lines().filter((l) => l.msg === msg && (file === undefined || l.file === file));
-  const health = async () => {
-    const res = await fetch(`${pipeline!.api!.url}/health`);
-    return { status: res.status, body: (await res.json()) as { status: string; files: { awaitingMove: number } | null } };
-  };
+  const api = apiClient(() => pipeline!.api!.url);
+  const health = () => api.get('/health');
 
   (skip ? it.skip : it)(
     'keeps one row per file saying where it is and why, retries the move, and moves it once the folder takes it',
@@ -229,15 +221,15 @@ describe.each(damages)('a loaded file that cannot be moved: $name', (damage) => 
 
       // Nothing more happens while the folder refuses: wait for three more folder scans and two
       // more failed moves of each file (events, not a fixed sleep), then look again.
-      const scansBefore = logged('folder scanned').length;
       const retriesBefore = files.map((f) => logged(MOVE_REFUSED_AGAIN, f).length);
-      await waitFor(
-        'three folder scans and two more tries to move each file',
-        () =>
-          logged('folder scanned').length >= scansBefore + 3 &&
-          files.every((f, i) => logged(MOVE_REFUSED_AGAIN, f).length >= retriesBefore[i]! + 2),
-        30_000,
-      );
+      await Promise.all([
+        waitForScans(lines, 3),
+        waitFor(
+          'two more tries to move each file',
+          () => files.every((f, i) => logged(MOVE_REFUSED_AGAIN, f).length >= retriesBefore[i]! + 2),
+          30_000,
+        ),
+      ]);
       expect(await ledger()).toEqual(rows);
       for (const f of files) {
         const errors = logged(MOVE_REFUSED, f);
@@ -274,8 +266,7 @@ describe.each(damages)('a loaded file that cannot be moved: $name', (damage) => 
       expect((await pipeline!.pool.query(`SELECT count(*)::int AS n FROM reading`)).rows[0].n).toBe(5);
 
       // And the scans that follow add nothing either.
-      const scansAfter = logged('folder scanned').length;
-      await waitFor('two more folder scans', () => logged('folder scanned').length >= scansAfter + 2, 10_000);
+      await waitForScans(lines, 2);
       expect(await ledger()).toEqual(rows);
     },
     120_000,

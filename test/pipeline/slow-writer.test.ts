@@ -7,6 +7,8 @@ import { createCleanRunner, type CleanRunner } from '@windmill/core/ingest/clean
 import { queueFile } from '@windmill/core/ingest/ingested-file.repository';
 import { createIngestProcessor, type IngestProcessorDeps } from '@windmill/worker/ingest-file.processor';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
+import { readLedger } from '../helpers/ledger.js';
+import { waitForScans } from '../helpers/scans.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -20,10 +22,11 @@ import { sleep, waitFor } from '../helpers/wait.js';
 describe('a slow writer appending past the stability wait', () => {
   let env: PipelineEnv;
   let pipeline: InProcessPipeline;
+  const log = memoryLogger();
 
   beforeAll(async () => {
     env = await createPipelineEnv('slow_writer', { WATCH_STABLE_MS: '300', RECONCILE_INTERVAL_SECONDS: '1' });
-    pipeline = await startInProcess(env.config, memoryLogger().logger, { watcher: true, worker: true, scheduler: false, api: false });
+    pipeline = await startInProcess(env.config, log.logger, { watcher: true, worker: true, scheduler: false, api: false });
   });
   afterAll(async () => {
     await pipeline?.close();
@@ -43,12 +46,8 @@ describe('a slow writer appending past the stability wait', () => {
       await appendFile(file, line);
     }
 
-    const ledger = async () =>
-      (
-        await pipeline.pool.query(
-          `SELECT id, status, rows_total, rows_loaded, rows_rejected, append_of_id, final_path, error FROM ingested_file ORDER BY id`,
-        )
-      ).rows;
+    const ledger = () =>
+      readLedger(pipeline.pool, ['id', 'status', 'rows_total', 'rows_loaded', 'rows_rejected', 'append_of_id', 'final_path', 'error']);
     // A second event for a file that was just loaded may get a row of its own, recorded as a
     // duplicate of the first: bookkeeping, no readings, and the file is moved once.
     const loads = async () => (await ledger()).filter((r) => r.status !== 'duplicate');
@@ -69,7 +68,7 @@ describe('a slow writer appending past the stability wait', () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}; last seen: ${JSON.stringify(lastSeen)}`);
     });
-    await sleep(2_500); // further scans change nothing
+    await waitForScans(log.lines, 2); // further scans change nothing
 
     const rows = await loads();
     // The writer really was slow for the watcher: the file was loaded (and moved) many times.
@@ -79,7 +78,7 @@ describe('a slow writer appending past the stability wait', () => {
     expect(rows.reduce((n, r) => n + r.rows_loaded, 0)).toBe(11);
     expect(rows.reduce((n, r) => n + r.rows_rejected, 0)).toBe(1);
     // Every load after the first continues the one before it.
-    expect(rows.slice(1).map((r, i) => r.append_of_id === rows[i].id)).toEqual(rows.slice(1).map(() => true));
+    expect(rows.slice(1).map((r, i) => r.append_of_id === rows[i]!.id)).toEqual(rows.slice(1).map(() => true));
     const readings = (await pipeline.pool.query(`SELECT ts, power_output FROM reading WHERE turbine_id = 1 ORDER BY ts`)).rows;
     expect(readings.map((r) => r.power_output)).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 7.5, 8.5, 9.5, 10.5, 11.5]);
     const rejected = (await pipeline.pool.query(`SELECT line, raw, reason FROM rejected_row`)).rows;

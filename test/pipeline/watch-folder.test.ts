@@ -3,6 +3,8 @@ import path from 'node:path';
 import { startInProcess, type InProcessPipeline } from '../helpers/in-process.js';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
 import { CHALLENGE_DIR } from '../helpers/paths.js';
+import { ledgerRow, readLedger } from '../helpers/ledger.js';
+import { waitForScans } from '../helpers/scans.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -10,24 +12,20 @@ import { sleep, waitFor } from '../helpers/wait.js';
 describe('watched folder -> queue -> worker', () => {
   let env: PipelineEnv;
   let pipeline: InProcessPipeline;
+  const log = memoryLogger();
 
   beforeAll(async () => {
     env = await createPipelineEnv('watch');
-    pipeline = await startInProcess(env.config, memoryLogger().logger, { watcher: true, worker: true, scheduler: false, api: false });
+    pipeline = await startInProcess(env.config, log.logger, { watcher: true, worker: true, scheduler: false, api: false });
   });
   afterAll(async () => {
     await pipeline?.close();
     await env?.cleanup();
   });
 
-  const ledger = async () =>
-    (
-      await pipeline.pool
-        .query(`SELECT id, path, status, rows_total, rows_loaded, rows_duplicate, rows_rejected, error, append_of_id, start_offset
-                                  FROM ingested_file ORDER BY id`)
-    ).rows;
+  const ledger = () => readLedger(pipeline.pool, ['path', 'status', 'rows_total', 'rows_loaded']);
   const readingCount = async () => (await pipeline.pool.query(`SELECT count(*)::int AS n FROM reading`)).rows[0].n as number;
-  const statusOf = async (name: string) => (await ledger()).filter((r) => path.basename(r.path) === name).map((r) => r.status);
+  const statusOf = async (name: string) => (await readLedger(pipeline.pool, ['status'], { name })).map((r) => r.status);
   const finished = (name: string, status = 'done') => waitFor(`${name} ${status}`, async () => (await statusOf(name)).includes(status));
 
   it('loads a file copied in, one renamed in, and one written slowly in two parts, each exactly once', async () => {
@@ -46,7 +44,7 @@ describe('watched folder -> queue -> worker', () => {
 
     for (const name of ['copied.csv', 'renamed.csv', 'slow.csv']) await finished(name);
     await waitFor('files moved', async () => (await readdir(env.dirs.processed)).length === 3);
-    await sleep(2500); // one more reconciliation scan must not queue anything again
+    await waitForScans(log.lines, 1); // one more reconciliation scan must not queue anything again
 
     const rows = await ledger();
     expect(rows.map((r) => [path.basename(r.path), r.status, r.rows_total, r.rows_loaded])).toEqual(
@@ -68,7 +66,7 @@ describe('watched folder -> queue -> worker', () => {
     for (const name of ['.hidden.csv', 'upload.csv.tmp', 'upload.csv.part', 'upload.csv.crdownload', 'notes.txt']) {
       await writeFile(path.join(env.dirs.watch, name), 'timestamp,turbine_id,power_output\n2022-03-01 00:00:00,1,1\n');
     }
-    await sleep(2500);
+    await waitForScans(log.lines, 2); // long after their writes settled: nothing was queued by event or by scan
     expect((await ledger()).some((r) => /hidden|upload|notes/.test(r.path))).toBe(false);
   });
 
@@ -80,8 +78,8 @@ describe('watched folder -> queue -> worker', () => {
     const explanation = JSON.parse(await readFile(path.join(env.dirs.failed, 'broken.csv.error.json'), 'utf8'));
     expect(explanation.error).toMatch(/missing required columns timestamp, turbine_id, power_output/);
     expect(await readdir(env.dirs.failed)).toEqual(expect.arrayContaining(['broken.csv', 'broken.csv.error.json']));
-    const row = (await ledger()).find((r) => path.basename(r.path) === 'broken.csv');
-    expect(row.error).toBe(explanation.error);
+    const row = await ledgerRow(pipeline.pool, 'broken.csv', ['error']);
+    expect(row?.error).toBe(explanation.error);
   });
 
   it('records the same content under another name as a duplicate and adds nothing', async () => {
@@ -106,13 +104,15 @@ describe('watched folder -> queue -> worker', () => {
     await writeFile(path.join(env.dirs.watch, 'daily.csv'), bothDays);
     await waitFor('second version loaded', async () => (await statusOf('daily.csv')).filter((s) => s === 'done').length === 2);
 
-    const rows = (await ledger()).filter((r) => path.basename(r.path) === 'daily.csv');
+    const rows = await readLedger(pipeline.pool, ['id', 'rows_total', 'rows_loaded', 'append_of_id', 'start_offset'], {
+      name: 'daily.csv',
+    });
     expect(rows.map((r) => [r.rows_total, r.rows_loaded])).toEqual([
       [120, 120],
       [120, 120],
     ]);
-    expect(rows[1].append_of_id).toBe(rows[0].id);
-    expect(Number(rows[1].start_offset)).toBe(Buffer.byteLength(firstDay));
+    expect(rows[1]!.append_of_id).toBe(rows[0]!.id);
+    expect(Number(rows[1]!.start_offset)).toBe(Buffer.byteLength(firstDay));
     expect(await readingCount()).toBe(before + 240);
     // The appended lines keep their line numbers in the whole file: a rejection there would say line 122 and on.
   });

@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeSampleData } from '@windmill/core/generator/write-sample-data';
+import { apiClient } from '../helpers/api-client.js';
 import { startInProcess, type InProcessPipeline } from '../helpers/in-process.js';
+import { readLedger } from '../helpers/ledger.js';
 import { createPipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
 import { memoryLogger } from '../helpers/silent-logger.js';
 import { waitFor } from '../helpers/wait.js';
@@ -38,12 +40,10 @@ describe('real exports through the watched folder', () => {
     await rm(profilesDir, { recursive: true, force: true });
   });
 
-  const ledger = async () =>
-    (await pipeline.pool.query(`SELECT id, path, profile, status, rows_loaded, error, final_path FROM ingested_file ORDER BY id`)).rows;
-  const get = async (url: string) => {
-    const response = await fetch(`${pipeline.api!.url}${url}`);
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const ledger = () => readLedger(pipeline.pool, ['path', 'profile', 'status', 'rows_loaded', 'error', 'final_path']);
+  const { get } = apiClient(() => pipeline.api!.url);
+  const loadsDone = async (name: string) =>
+    (await readLedger(pipeline.pool, ['status'], { name })).filter((r) => r.status === 'done').length;
 
   it('loads each export with the profile its relative path matches and moves it to the processed folder', async () => {
     const generated = path.join(env.root, 'generated');
@@ -111,15 +111,12 @@ describe('real exports through the watched folder', () => {
     const head = ['# Turbine: Kelmarsh 9', '# ', '# Date and time,Wind speed (m/s),Wind direction (°),Power (kW)'];
     const file = path.join(env.dirs.watch, name);
     await writeFile(file, `${[...head, '2022-03-01 00:00:00,5.0,200,1000', ''].join('\n')}`);
-    await waitFor('first part loaded', async () => (await ledger()).some((r) => path.basename(r.path) === name && r.status === 'done'));
+    await waitFor('first part loaded', async () => (await loadsDone(name)) >= 1);
     // The watcher moved it; the exporter writes the grown file again at the same path.
     await waitFor('moved', async () => !(await readdir(env.dirs.watch)).includes(name));
     await writeFile(`${file}.part`, `${[...head, '2022-03-01 00:00:00,5.0,200,1000', '2022-03-01 00:10:00,5.5,210,1500', ''].join('\n')}`);
     await rename(`${file}.part`, file);
-    await waitFor(
-      'second load',
-      async () => (await ledger()).filter((r) => path.basename(r.path) === name && r.status === 'done').length === 2,
-    );
+    await waitFor('second load', async () => (await loadsDone(name)) === 2);
     const loads = await pipeline.pool.query(
       `SELECT rows_total, start_offset::int AS start_offset, append_of_id IS NOT NULL AS appended, last_line FROM ingested_file WHERE path = $1 ORDER BY id`,
       [file],
