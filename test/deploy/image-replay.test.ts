@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { apiClient } from '../helpers/api-client.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { CHALLENGE_DIR, REPO_ROOT } from '../helpers/paths.js';
 import { deleteKeys, REDIS_URL } from '../helpers/pipeline-env.js';
@@ -67,10 +68,7 @@ describe('the Dockerfile replayed and the compose services started from its runt
     services.push(running);
     return running;
   };
-  const get = async (route: string) => {
-    const response = await fetch(`http://127.0.0.1:${port}${route}`);
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const { get } = apiClient(() => `http://127.0.0.1:${port}`);
 
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(tmpdir(), 'windmill-image-'));
