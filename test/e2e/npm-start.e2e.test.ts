@@ -3,6 +3,7 @@ import path from 'node:path';
 import { runIngest } from '@windmill/core/ingest/batch-ingest';
 import { parseConfig } from '@windmill/core/config/config';
 import { createPool } from '@windmill/core/db/pool';
+import { apiClient } from '../helpers/api-client.js';
 import { runEntry, type Child } from '../helpers/child-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { CHALLENGE_DIR } from '../helpers/paths.js';
@@ -21,14 +22,7 @@ describe('npm start, end to end over HTTP', () => {
   let api: string;
   const auth = `Basic ${Buffer.from('operator:s3cret').toString('base64')}`;
 
-  // Response bodies are checked field by field below; `any` keeps those checks readable.
-  const get = async (p: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> => {
-    const response = await fetch(`${api}${p}`, { headers });
-    return {
-      status: response.status,
-      body: response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text(),
-    };
-  };
+  const { get } = apiClient(() => api);
   /**
    * Every item of a paged list. The scheduler runs stats every 2 s here, and a read that meets a
    * run answers 503 (as it should): the listing then starts again after a short pause, as a
