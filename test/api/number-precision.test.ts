@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MEASURE_SIGNIFICANT_DIGITS } from '@windmill/api/precision';
+import { apiClient } from '../helpers/api-client.js';
+import { seedReadings } from '../helpers/readings.js';
 import { createApiWorld, type ApiWorld } from './api-harness.js';
 
 /**
@@ -16,12 +18,6 @@ beforeAll(async () => {
   await world.pool.query(`
     INSERT INTO turbine (id, name) VALUES (1, '1'), (2, '2'), (3, '3');
     INSERT INTO ingested_file (id, path, status) VALUES (1, '/data/inbox/a.csv', 'done');
-    -- 0.1 + 0.2 as double arithmetic gives it, stored as is.
-    INSERT INTO reading (turbine_id, ts, wind_speed, power_output, file_id) VALUES
-      (1, '2022-03-01T00:00:00Z', 5.0, 2.9, 1),
-      (1, '2022-03-01T01:00:00Z', 5.0, 3.05, 1),
-      (1, '2022-03-02T00:00:00Z', 5.0, 0.30000000000000004, 1);
-    INSERT INTO reading_count_delta (turbine_id, file_id, readings) VALUES (1, 1, 3);
     INSERT INTO window_stat (turbine_id, window_start, window_seconds, count, min, max, mean, stddev, imputed_count,
                              expected_count, computed_at, run_id, energy_mwh, actual_energy_mwh, expected_energy_mwh,
                              lost_energy_mwh, performance_ratio, readings_used, performance_judged) VALUES
@@ -35,16 +31,28 @@ beforeAll(async () => {
     -- A bin whose mean is 0.15000000000000002 / 4 = 0.037500000000000006 in double arithmetic.
     INSERT INTO power_curve_day (day, bin, count, sum, sum_sq) VALUES ('2022-03-01', 10, 4, 0.15000000000000002, 0.0075);
   `);
+  await seedReadings(
+    world.pool,
+    [
+      { turbineId: 1, ts: '2022-03-01T00:00:00Z', windSpeed: 5.0, power: 2.9 },
+      { turbineId: 1, ts: '2022-03-01T01:00:00Z', windSpeed: 5.0, power: 3.05 },
+      // 0.1 + 0.2 as double arithmetic gives it, stored as is.
+      { turbineId: 1, ts: '2022-03-02T00:00:00Z', windSpeed: 5.0, power: 0.1 + 0.2 },
+    ],
+    { fileId: 1, pending: false },
+  );
   app = await world.build();
 });
 afterAll(async () => {
   await world?.close();
 });
 
+const api = apiClient(() => app);
+/** A 200 answer, with its text: numbers are checked as written. */
 async function get(url: string) {
-  const res = await app.inject({ url });
-  expect(res.statusCode).toBe(200);
-  return { body: res.json(), text: res.body };
+  const res = await api.request('GET', url);
+  expect(res.status).toBe(200);
+  return res;
 }
 
 /** Every number written in a JSON text, as written. */
