@@ -117,7 +117,7 @@ const visibleIds = () =>
   page.$$eval('#fleet-table tbody tr', (trs) => trs.filter((tr) => !tr.hidden).map((tr) => Number(tr.dataset.turbineId)));
 
 /** The page is no wider than the window: nothing to scroll sideways. */
-const sidewaysOverflowPx = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+const sidewaysOverflowPx = () => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 
 describe(`the fleet view with ${TURBINES} turbines`, () => {
   it('loaded the fleet: each day the fleet rule flagged exactly the turbines stopped', () => {
@@ -132,7 +132,7 @@ describe(`the fleet view with ${TURBINES} turbines`, () => {
         start: el.dataset.windowStart!,
         share: Number(el.dataset.flagShare),
         level: Number(el.dataset.level),
-        background: getComputedStyle(el).backgroundColor,
+        background: el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor,
         title: el.title,
       })),
     );
@@ -327,7 +327,7 @@ describe(`the fleet view with ${TURBINES} turbines`, () => {
     try {
       await openView(narrow, `${world.api.url}/#/fleet/${worstWindow().start}`);
       await narrow.click('#flagged-list-toggle');
-      expect(await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      expect(await narrow.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     } finally {
       await narrow.close();
     }
@@ -412,20 +412,20 @@ describe('the turbine view on the same data', () => {
     await expect(from.inputValue()).resolves.toBe(day(0));
     await expect(to.inputValue()).resolves.toBe(day(DAYS - 1));
 
-    const before = await page.evaluate(() => location.hash);
+    const before = await page.evaluate<string>('location.hash');
     await from.fill('03/05/2022');
     await page.click('.period button[type="submit"]');
-    await expect(from.evaluate((el: HTMLInputElement) => el.validity.valid)).resolves.toBe(false);
-    await expect(from.evaluate((el: HTMLInputElement) => el.validationMessage)).resolves.toContain('YYYY-MM-DD');
-    expect(await page.evaluate(() => location.hash)).toBe(before);
+    await expect(from.evaluate((el) => (el as { validity: { valid: boolean } }).validity.valid)).resolves.toBe(false);
+    await expect(from.evaluate((el) => (el as { validationMessage: string }).validationMessage)).resolves.toContain('YYYY-MM-DD');
+    expect(await page.evaluate<string>('location.hash')).toBe(before);
     await from.fill('2022-02-30');
     await page.click('.period button[type="submit"]');
-    expect(await page.evaluate(() => location.hash)).toBe(before);
+    expect(await page.evaluate<string>('location.hash')).toBe(before);
 
     await from.fill(day(2));
     await to.fill(day(4));
     await afterNextRender(page, () => page.click('.period button[type="submit"]'));
-    expect(await page.evaluate(() => location.hash)).toBe(`#/turbine/${t.id}?from=${day(2)}&to=${day(5)}`);
+    expect(await page.evaluate<string>('location.hash')).toBe(`#/turbine/${t.id}?from=${day(2)}&to=${day(5)}`);
     await expect(page.locator('#turbine-view h1 .subtle').innerText()).resolves.toBe(`${day(2)} – ${day(4)} UTC`);
     await expect(from.inputValue()).resolves.toBe(day(2));
   });

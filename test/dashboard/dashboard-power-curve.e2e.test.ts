@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { roundMeasure } from '@windmill/api/precision';
 import { writeSampleData } from '@windmill/core/generator/write-sample-data';
 import {
   afterNextRender,
@@ -99,7 +100,12 @@ describe('the power curve in the dashboard', () => {
       })),
     );
     expect(table.map((r) => [r.start, r.ratio, r.lost])).toEqual(
-      rows.map((r) => [r.window_start.toISOString(), r.performance_ratio, r.lost_energy_mwh]),
+      // The API serialises measured quantities at 12 significant digits (apps/api/src/precision.ts).
+      rows.map((r) => [
+        r.window_start.toISOString(),
+        r.performance_ratio === null ? null : roundMeasure(r.performance_ratio),
+        roundMeasure(r.lost_energy_mwh),
+      ]),
     );
     const marked = table.filter((r) => r.underperforming);
     expect(marked.map((r) => r.start)).toEqual(flagged.map((f) => f.windowStart));
@@ -131,7 +137,7 @@ describe('the power curve in the dashboard', () => {
     const lost = await page.$$eval('#fleet-table tbody tr', (trs) =>
       trs.map((tr) => [Number(tr.dataset.turbineId), Number(tr.dataset.lost)]),
     );
-    expect(lost).toEqual(rows.map((r) => [r.turbine_id, r.lost_energy_mwh]));
+    expect(lost).toEqual(rows.map((r) => [r.turbine_id, roundMeasure(r.lost_energy_mwh)]));
     await expect(page.locator('.card', { hasText: 'Underperforming' }).textContent()).resolves.toContain(`#${DERATED}`);
     await page.locator('#lost-energy').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'fleet-lost-energy.png'), fullPage: false });
