@@ -47,10 +47,13 @@ const QUIET_FLAGS = [
  * from the system.
  */
 const UNPACK = `
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import chromium, { inflate } from '@sparticuz/chromium';
 await chromium.executablePath();
-await inflate(fileURLToPath(new URL('../bin/al2023.tar.br', import.meta.resolve('@sparticuz/chromium'))));
+// The package's folder holds bin/ beside the folder of its entry module.
+const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.resolve('@sparticuz/chromium'))));
+await inflate(path.join(packageDir, 'bin', 'al2023.tar.br'));
 `;
 
 async function exists(file: string): Promise<boolean> {
@@ -63,7 +66,7 @@ async function exists(file: string): Promise<boolean> {
 /** The unpacked folder for this version of the package: unpacked now if it is not there yet. */
 async function unpackedChromium(): Promise<string> {
   const entry = createRequire(import.meta.url).resolve('@sparticuz/chromium');
-  const { version } = JSON.parse(await readFile(path.join(path.dirname(entry), '../package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(await readFile(path.join(path.dirname(path.dirname(entry)), 'package.json'), 'utf8')) as { version: string };
   const root = path.join(REPO_ROOT, 'node_modules/.cache/windmill-chromium');
   const dir = path.join(root, version);
   if (await exists(path.join(dir, 'chromium'))) return dir;
