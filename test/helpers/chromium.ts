@@ -66,7 +66,9 @@ async function exists(file: string): Promise<boolean> {
 /** The unpacked folder for this version of the package: unpacked now if it is not there yet. */
 async function unpackedChromium(): Promise<string> {
   const entry = createRequire(import.meta.url).resolve('@sparticuz/chromium');
-  const { version } = JSON.parse(await readFile(path.join(path.dirname(path.dirname(entry)), 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(await readFile(path.join(path.dirname(path.dirname(entry)), 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const root = path.join(REPO_ROOT, 'node_modules/.cache/windmill-chromium');
   const dir = path.join(root, version);
   if (await exists(path.join(dir, 'chromium'))) return dir;
